@@ -1,0 +1,34 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using Seed;
+
+static string Show<T>(ReadOnlySpan<T> values) where T : IFormattable =>
+    "[" + string.Join(", ", values.ToArray().Select(v => v.ToString(null, CultureInfo.InvariantCulture))) + "]";
+
+Console.WriteLine("SymGen seed examples (Theano scan tutorial)");
+Console.WriteLine();
+
+double[] input = [1, 2, 3];
+Console.WriteLine($"CumSum(input: {Show<double>(input)}, start: 1)");
+Console.WriteLine($"  = {Show<double>(Scans.CumSum(input, 1))}");
+
+double[] coefficients = [1, 0, 2];
+int[] powers = Enumerable.Range(0, 10).ToArray();
+double x = 3;
+var components = Scans.Components(coefficients, powers, x);
+Console.WriteLine($"Components(coefficients: {Show<double>(coefficients)}, powers: 0..9, x: {x})");
+Console.WriteLine($"  = {Show<double>(components)}; polynomial value = {components.Sum().ToString(CultureInfo.InvariantCulture)}");
+
+double[] signal = [1, 2, 3, 4, 5, 6, 7, 8];
+double[] y0 = [0, 0, 0, 0, 1];
+Console.WriteLine($"Iir(x: {Show<double>(signal)}, y0: {Show<double>(y0)}, w: 0.5)   taps x: [-3, 2, -1], y: [-3, -5]");
+Console.WriteLine($"  = {Show<double>(Scans.Iir(signal, y0, 0.5))}");
+
+long[] first = [0, 1];
+Console.WriteLine($"Fibonacci(first: {Show<long>(first)}, count: 10)");
+Console.WriteLine($"  = {Show<long>(Scans.Fibonacci(first, 10))}");
+
+var (smoothed, peak) = Scans.Ema([4, 8, 2, 6], start: 0, alpha: 0.5);
+Console.WriteLine("Ema(signal: [4, 8, 2, 6], start: 0, alpha: 0.5)");
+Console.WriteLine($"  = Smoothed {Show<double>(smoothed)}, Peak {Show<double>(peak)}");

@@ -1,0 +1,114 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace SymGen.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic SymGen reports. IDs are never reused; each has a help page under docs/diagnostics and a line in
+/// AnalyzerReleases.*.md. Messages name the symbol, say what was expected and what was found.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Usage = "SymGen.Usage";
+    private const string StepBody = "SymGen.StepBody";
+
+    private static DiagnosticDescriptor Error(string id, string title, string message, string category = Usage) =>
+        new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+            helpLinkUri: $"https://github.com/symgen/symgen/blob/main/docs/diagnostics/{id}.md");
+
+    public static readonly DiagnosticDescriptor ScanMethodNotStaticPartial = Error("SYMG0001",
+        "A scan method must be static partial in a partial type",
+        "Scan method '{0}' {1}; declare it 'static partial' (without a body) inside partial types");
+
+    public static readonly DiagnosticDescriptor StepMethodNotFound = Error("SYMG0002",
+        "Step method not found",
+        "Scan '{0}' names step method '{1}', but type '{2}' has no method of that name; declare a static step method in the same type");
+
+    public static readonly DiagnosticDescriptor StepMethodAmbiguous = Error("SYMG0003",
+        "Step method is ambiguous",
+        "Scan '{0}' names step method '{1}', which has {2} overloads; give the step method a name of its own");
+
+    public static readonly DiagnosticDescriptor StepMethodUnsupported = Error("SYMG0004",
+        "Step method cannot be translated",
+        "Step method '{0}' {1}");
+
+    public static readonly DiagnosticDescriptor StepParameterCount = Error("SYMG0005",
+        "Step parameter count does not match the scan",
+        "Step method '{0}' takes {1} parameter(s), but scan '{2}' passes {3}, in this order: {4}");
+
+    public static readonly DiagnosticDescriptor StepParameterType = Error("SYMG0006",
+        "Step parameter type does not match the scan",
+        "Parameter '{0}' of step method '{1}' receives {2} of type '{3}', but is declared '{4}'");
+
+    public static readonly DiagnosticDescriptor StepReturnType = Error("SYMG0007",
+        "Step return type does not match the scan's outputs",
+        "Step method '{0}' returns '{1}', but scan '{2}' has {3} output(s) and needs '{4}'");
+
+    public static readonly DiagnosticDescriptor InitialTooShallow = Error("SYMG0008",
+        "Initial state cannot satisfy its taps",
+        "Initial state '{0}' is a single value, but its taps [{1}] read {2} past values; pass a span or array of {2} rows (row 0 is y[-{2}])");
+
+    public static readonly DiagnosticDescriptor OutputTapNotNegative = Error("SYMG0009",
+        "Output taps must be negative",
+        "Initial state '{0}' lists tap {1}; an output can only read earlier steps, so its taps must be negative (e.g. -1)");
+
+    public static readonly DiagnosticDescriptor DuplicateOutputTap = Error("SYMG0010",
+        "Output taps must be different",
+        "Initial state '{0}' lists tap {1} more than once; list each tap once");
+
+    public static readonly DiagnosticDescriptor EmptyTapList = Error("SYMG0011",
+        "Empty tap list",
+        "[{0}] on '{1}' has an empty tap list; omit the parentheses for the default tap ({2}) or list at least one tap");
+
+    public static readonly DiagnosticDescriptor NoStepCount = Error("SYMG0012",
+        "The number of steps is unknown",
+        "Scan '{0}' has no [Sequence] parameter and no [Steps] parameter, so its number of steps is unknown; add an 'int' parameter marked [Steps]");
+
+    public static readonly DiagnosticDescriptor UnsupportedExpression = Error("SYMG0013",
+        "Unsupported construct in a step method",
+        "Step method '{0}' uses {1} '{2}', which SymGen cannot translate into a scan graph; {3}", StepBody);
+
+    public static readonly DiagnosticDescriptor UnsupportedParameterType = Error("SYMG0014",
+        "Unsupported scan parameter type",
+        "Parameter '{0}' of scan '{1}' is a {2} of type '{3}'; it must be {4}");
+
+    public static readonly DiagnosticDescriptor UnsupportedReturnType = Error("SYMG0015",
+        "Unsupported scan return type",
+        "Scan '{0}' returns '{1}'; a scan returns one trace array (e.g. 'double[]') or a tuple of trace arrays (e.g. '(double[] h, double[] y)')");
+
+    public static readonly DiagnosticDescriptor StepsParameterNotInteger = Error("SYMG0016",
+        "The number of steps must be an integer",
+        "[Steps] parameter '{0}' has type '{1}'; the number of steps must be 'int' or 'long'");
+
+    public static readonly DiagnosticDescriptor MultipleStepsParameters = Error("SYMG0017",
+        "More than one [Steps] parameter",
+        "Scan '{0}' marks both '{1}' and '{2}' with [Steps]; a scan has one number of steps");
+
+    public static readonly DiagnosticDescriptor InitialOutputBinding = Error("SYMG0018",
+        "Initial state does not match an output",
+        "Initial state '{0}' {1}");
+
+    public static readonly DiagnosticDescriptor ConflictingParameterRoles = Error("SYMG0019",
+        "A parameter has more than one role",
+        "Parameter '{0}' is marked both [{1}] and [{2}]; a scan parameter is a sequence, an initial state, the number of steps or a non-sequence");
+
+    public static readonly DiagnosticDescriptor UnsupportedScanMethodShape = Error("SYMG0020",
+        "Unsupported scan method",
+        "Scan method '{0}' {1}");
+
+    public static readonly DiagnosticDescriptor InitialTypeMismatch = Error("SYMG0021",
+        "Initial state type does not match its output",
+        "Initial state '{0}' holds '{1}', but output '{2}' holds '{3}'; a recurrent output keeps one element type (convert the initial state)");
+
+    public static readonly DiagnosticDescriptor InternalError = Error("SYMG0022",
+        "SymGen failed unexpectedly",
+        "SymGen failed on '{0}': {1}; please report this with the code that causes it");
+
+    /// <summary>All descriptors, by ID.</summary>
+    public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById =
+        typeof(DiagnosticDescriptors).GetFields()
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+            .ToDictionary(d => d.Id);
+}

@@ -1,0 +1,106 @@
+using SymGen.Graph;
+
+namespace SymGen.Generator.Model;
+
+// The value model that leaves the parser: records, strings, enums and equatable arrays only, never an ISymbol,
+// SyntaxNode or Compilation, so that an unrelated edit yields an equal model and the emitter stays cached.
+
+/// <summary>What the parser hands on: a model to emit (if the signature allows one) and the diagnostics.</summary>
+internal sealed record ScanParseResult(ScanModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>A <c>[Symbolic]</c> method: its signature, and its scan when the scan is valid.</summary>
+/// <param name="Scan">Null when the scan has errors: the emitter then writes a body that throws, so the user sees
+/// SymGen's diagnostics rather than a missing-implementation error.</param>
+internal sealed record ScanModel(MethodSignature Signature, ScanSpec? Scan);
+
+/// <summary>Everything needed to repeat the partial method's declaration in generated code.</summary>
+internal sealed record MethodSignature(
+    string? Namespace,
+    EquatableArray<ContainingType> ContainingTypes,
+    string Modifiers,
+    string ReturnType,
+    string Name,
+    EquatableArray<SignatureParameter> Parameters);
+
+/// <summary>A type enclosing the method, outermost first, e.g. <c>partial class Outer&lt;T&gt;</c>.</summary>
+internal sealed record ContainingType(string Keyword, string NameWithTypeParameters);
+
+/// <summary>A parameter as declared: modifiers (<c>params</c>, <c>scoped</c>), fully qualified type and name.</summary>
+internal sealed record SignatureParameter(string Modifiers, string Type, string Name);
+
+/// <summary>How rows of a sequence or multi-row initial state are passed.</summary>
+internal enum ContainerKind { Scalar, Array, Span, ReadOnlySpan, Memory, ReadOnlyMemory }
+
+/// <summary>A scan, fully checked.</summary>
+internal sealed record ScanSpec(
+    string Name,
+    bool GoBackwards,
+    int TruncateGradient,
+    EquatableArray<SequenceInput> Sequences,
+    EquatableArray<ScanOutput> Outputs,
+    EquatableArray<NonSequenceInput> NonSequences,
+    StepsInput? Steps,
+    StepGraph Step,
+    bool ReturnsTuple);
+
+/// <summary>A <c>[Sequence]</c> parameter and its taps (listed order).</summary>
+internal sealed record SequenceInput(string Parameter, ContainerKind Container, TypeRef ElementType, EquatableArray<int> Taps)
+{
+    /// <summary>Theano's <c>mintap_proxy</c>: tap 0 is always an anchor.</summary>
+    public int LowestTap => System.Math.Min(0, Min(Taps));
+
+    /// <summary>Theano's <c>maxtap_proxy</c>.</summary>
+    public int HighestTap => System.Math.Max(0, Max(Taps));
+
+    /// <summary>Elements a sequence has beyond the steps it provides.</summary>
+    public int TapSpan => HighestTap - LowestTap;
+
+    private static int Min(EquatableArray<int> xs) { int m = int.MaxValue; foreach (var x in xs) m = System.Math.Min(m, x); return m; }
+    private static int Max(EquatableArray<int> xs) { int m = int.MinValue; foreach (var x in xs) m = System.Math.Max(m, x); return m; }
+}
+
+/// <summary>
+/// One output of the scan. A map output (Theano's nit_sot) has no taps and no initial state; a recurrent output
+/// (sit_sot / mit_sot) reads its own past values at <see cref="Taps"/>, seeded from <see cref="InitialParameter"/>.
+/// </summary>
+internal sealed record ScanOutput(
+    string Name,
+    TypeRef ElementType,
+    EquatableArray<int> Taps,
+    string? InitialParameter,
+    ContainerKind InitialContainer)
+{
+    public bool IsRecurrent => InitialParameter is not null;
+
+    /// <summary>How many past values the state keeps: <c>m = -min(taps)</c>.</summary>
+    public int Depth { get { int m = 0; foreach (var k in Taps) m = System.Math.Max(m, -k); return m; } }
+}
+
+/// <summary>A parameter passed unchanged to every step.</summary>
+internal sealed record NonSequenceInput(string Parameter, TypeRef Type);
+
+/// <summary>The <c>[Steps]</c> parameter (Theano's <c>n_steps</c>).</summary>
+internal sealed record StepsInput(string Parameter, TypeRef Type);
+
+/// <summary>Where a step argument comes from.</summary>
+internal enum StepArgumentSource { SequenceTap, OutputTap, NonSequence }
+
+/// <summary>One parameter of the step method and what the scan passes to it.</summary>
+/// <param name="Index">Index into the scan's sequences, outputs or non-sequences.</param>
+internal sealed record StepArgument(string Name, TypeRef Type, StepArgumentSource Source, int Index, int Tap);
+
+/// <summary>
+/// The step method's body as a graph (SSA form): each node computes one op of the op table from earlier nodes.
+/// <see cref="Results"/> holds the node of each output, in output order.
+/// </summary>
+internal sealed record StepGraph(
+    string MethodName,
+    EquatableArray<StepArgument> Arguments,
+    EquatableArray<StepNode> Nodes,
+    EquatableArray<int> Results);
+
+/// <summary>A node of the step graph.</summary>
+/// <param name="Literal">For <see cref="Op.Constant"/>: the value as a C# literal.</param>
+/// <param name="Argument">For <see cref="Op.Input"/>: the index of the step argument.</param>
+/// <param name="Label">The C# source it was translated from, for comments and printed graphs.</param>
+internal sealed record StepNode(int Id, Op Op, TypeRef Type, EquatableArray<int> Inputs, string? Literal, int Argument, string Label);

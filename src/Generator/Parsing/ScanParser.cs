@@ -1,0 +1,508 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymGen.Generator.Diagnostics;
+using SymGen.Generator.Model;
+
+namespace SymGen.Generator.Parsing;
+
+/// <summary>
+/// Turns a <c>[Symbolic]</c> method into a <see cref="ScanModel"/>: validates the signature, binds initial states
+/// to outputs, checks the step method against Theano's argument order, and translates the step body.
+/// Every problem becomes a diagnostic at its source; parsing goes on so the user sees all of them at once.
+/// </summary>
+internal sealed class ScanParser
+{
+    private const string SequenceAttributeName = "SymGen.SequenceAttribute";
+    private const string InitialAttributeName = "SymGen.InitialAttribute";
+    private const string StepsAttributeName = "SymGen.StepsAttribute";
+
+    private readonly IMethodSymbol _method;
+    private readonly MethodDeclarationSyntax _syntax;
+    private readonly AttributeData _attribute;
+    private readonly Compilation _compilation;
+    private readonly CancellationToken _cancellation;
+    private readonly List<DiagnosticInfo> _diagnostics = new();
+
+    private ScanParser(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+    {
+        _method = (IMethodSymbol)context.TargetSymbol;
+        _syntax = (MethodDeclarationSyntax)context.TargetNode;
+        _attribute = context.Attributes[0];
+        _compilation = context.SemanticModel.Compilation;
+        _cancellation = cancellation;
+    }
+
+    private string ScanName => _method.Name;
+
+    /// <summary>The pipeline's transform. Never throws (but for cancellation): a failure becomes SYMG0022.</summary>
+    public static ScanParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+    {
+        var parser = new ScanParser(context, cancellation);
+        ScanModel? model;
+        try
+        {
+            model = parser.ParseMethod();
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            parser.Report(DiagnosticDescriptors.InternalError, context.TargetNode.GetLocation(),
+                context.TargetSymbol.Name, $"{exception.GetType().Name}: {exception.Message}");
+            model = null;
+        }
+        return new ScanParseResult(model, parser._diagnostics.ToEquatableArray());
+    }
+
+    private void Report(DiagnosticDescriptor descriptor, Location? location, params object?[] arguments) =>
+        _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
+
+    private int ErrorCount => _diagnostics.Count;
+
+    private ScanModel? ParseMethod()
+    {
+        var signature = ParseSignature();
+        if (signature is null)
+            return null;
+        int errorsBefore = ErrorCount;
+        var scan = ParseScan();
+        return new ScanModel(signature, ErrorCount == errorsBefore ? scan : null);
+    }
+
+    // ---- The partial method's declaration -------------------------------------------------------------------
+
+    private MethodSignature? ParseSignature()
+    {
+        var location = _syntax.Identifier.GetLocation();
+        string? problem =
+            !_syntax.Modifiers.Any(SyntaxKind.PartialKeyword) ? "is not 'partial'"
+            : !_method.IsStatic ? "is not 'static'"
+            : _syntax.Body is not null || _syntax.ExpressionBody is not null ? "already has a body"
+            : NonPartialContainingType() is { } outer ? $"is declared in '{outer}', which is not 'partial'"
+            : null;
+        if (problem is not null)
+        {
+            Report(DiagnosticDescriptors.ScanMethodNotStaticPartial, location, ScanName, problem);
+            return null;
+        }
+        if (_method.IsGenericMethod)
+        {
+            Report(DiagnosticDescriptors.UnsupportedScanMethodShape, location, ScanName,
+                "is generic; a scan's element types must be known when it is generated");
+            return null;
+        }
+        foreach (var parameter in _method.Parameters)
+            if (parameter.RefKind != RefKind.None)
+            {
+                Report(DiagnosticDescriptors.UnsupportedScanMethodShape, parameter.Locations.FirstOrDefault(), ScanName,
+                    $"takes parameter '{parameter.Name}' by reference; scan parameters are passed by value");
+                return null;
+            }
+
+        var types = new List<ContainingType>();
+        for (var type = _method.ContainingType; type is not null; type = type.ContainingType)
+            types.Insert(0, new ContainingType(TypeKeyword(type), type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+        var ns = _method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+        var parameters = _method.Parameters.Select(p => new SignatureParameter(
+            p.IsParams ? "params " : "",
+            p.Type.ToDisplayString(TypeMapping.FullyQualified),
+            EscapeIdentifier(p.Name)));
+        return new MethodSignature(ns, types.ToEquatableArray(), _syntax.Modifiers.ToString(),
+            _method.ReturnType.ToDisplayString(TypeMapping.FullyQualified), EscapeIdentifier(_method.Name),
+            parameters.ToEquatableArray());
+    }
+
+    private string? NonPartialContainingType()
+    {
+        for (var type = _method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            bool isPartial = type.DeclaringSyntaxReferences.Any(r =>
+                r.GetSyntax(_cancellation) is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
+            if (!isPartial)
+                return type.Name;
+        }
+        return null;
+    }
+
+    private static string TypeKeyword(INamedTypeSymbol type) => (type.IsRecord, type.TypeKind) switch
+    {
+        (true, TypeKind.Struct) => "record struct",
+        (true, _) => "record",
+        (_, TypeKind.Struct) => "struct",
+        (_, TypeKind.Interface) => "interface",
+        _ => "class",
+    };
+
+    private static string EscapeIdentifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    // ---- The scan: parameters, outputs, step method ---------------------------------------------------------
+
+    private ScanSpec? ParseScan()
+    {
+        string stepName = _attribute.ConstructorArguments.FirstOrDefault().Value as string ?? "";
+        bool goBackwards = NamedArgument("GoBackwards") is bool b && b;
+        int truncateGradient = NamedArgument("TruncateGradient") is int k ? k : -1;
+        string name = NamedArgument("Name") as string ?? ScanName;
+
+        var outputs = ParseOutputs();
+        var sequences = new List<SequenceInput>();
+        var nonSequences = new List<NonSequenceInput>();
+        var initials = new List<(IParameterSymbol Parameter, AttributeData Attribute, ImmutableArray<int> Taps)>();
+        StepsInput? steps = null;
+        IParameterSymbol? stepsParameter = null;
+
+        foreach (var parameter in _method.Parameters)
+        {
+            _cancellation.ThrowIfCancellationRequested();
+            var roles = parameter.GetAttributes()
+                .Where(a => a.AttributeClass?.ToDisplayString() is SequenceAttributeName or InitialAttributeName or StepsAttributeName)
+                .ToList();
+            if (roles.Count > 1)
+            {
+                Report(DiagnosticDescriptors.ConflictingParameterRoles, parameter.Locations.FirstOrDefault(), parameter.Name,
+                    ShortName(roles[0]), ShortName(roles[1]));
+                continue;
+            }
+            var role = roles.FirstOrDefault();
+            switch (role?.AttributeClass?.ToDisplayString())
+            {
+                case SequenceAttributeName:
+                    if (ParseTaps(parameter, role!, defaultTap: 0) is { } seqTaps && ParseRows(parameter, "sequence") is var (container, element))
+                        sequences.Add(new SequenceInput(parameter.Name, container, element, seqTaps.ToEquatableArray()));
+                    break;
+                case InitialAttributeName:
+                    if (ParseTaps(parameter, role!, defaultTap: -1) is { } outTaps && CheckOutputTaps(parameter, role!, outTaps))
+                        initials.Add((parameter, role!, outTaps));
+                    break;
+                case StepsAttributeName:
+                    if (stepsParameter is not null)
+                        Report(DiagnosticDescriptors.MultipleStepsParameters, parameter.Locations.FirstOrDefault(), ScanName, stepsParameter.Name, parameter.Name);
+                    else if (TypeMapping.Scalar(parameter.Type) is { Element: ElementType.Int32 or ElementType.Int64 } stepsType)
+                        (steps, stepsParameter) = (new StepsInput(parameter.Name, stepsType), parameter);
+                    else
+                    {
+                        Report(DiagnosticDescriptors.StepsParameterNotInteger, TypeLocation(parameter), parameter.Name, TypeMapping.Display(parameter.Type));
+                        stepsParameter = parameter;
+                    }
+                    break;
+                default:
+                    if (TypeMapping.Scalar(parameter.Type) is { } scalar)
+                        nonSequences.Add(new NonSequenceInput(parameter.Name, scalar));
+                    else
+                        Report(DiagnosticDescriptors.UnsupportedParameterType, TypeLocation(parameter), parameter.Name, ScanName,
+                            "non-sequence", TypeMapping.Display(parameter.Type),
+                            "a scalar ('double', 'float', 'int', 'long' or 'bool'), or marked [Sequence], [Initial] or [Steps]");
+                    break;
+            }
+        }
+
+        if (sequences.Count == 0 && stepsParameter is null)
+            Report(DiagnosticDescriptors.NoStepCount, _syntax.Identifier.GetLocation(), ScanName);
+
+        if (outputs is null)
+            return null;
+        var boundOutputs = BindInitialStates(outputs.Value.Outputs, initials);
+        if (boundOutputs is null)
+            return null;
+
+        var arguments = StepArguments(sequences, boundOutputs, nonSequences);
+        var step = ParseStep(stepName, arguments, boundOutputs);
+        if (step is null)
+            return null;
+
+        return new ScanSpec(name, goBackwards, truncateGradient, sequences.ToEquatableArray(), boundOutputs.ToEquatableArray(),
+            nonSequences.ToEquatableArray(), steps, step, outputs.Value.IsTuple);
+    }
+
+    private object? NamedArgument(string name) =>
+        _attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value;
+
+    private static string ShortName(AttributeData attribute)
+    {
+        var name = attribute.AttributeClass?.Name ?? "?";
+        return name.EndsWith("Attribute", StringComparison.Ordinal) ? name.Substring(0, name.Length - "Attribute".Length) : name;
+    }
+
+    private static Location? TypeLocation(IParameterSymbol parameter) =>
+        parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is ParameterSyntax { Type: { } type }
+            ? type.GetLocation()
+            : parameter.Locations.FirstOrDefault();
+
+    private static Location? AttributeLocation(AttributeData attribute, IParameterSymbol parameter) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? parameter.Locations.FirstOrDefault();
+
+    /// <summary>The taps of a [Sequence]/[Initial]: the default when written without arguments.</summary>
+    private ImmutableArray<int>? ParseTaps(IParameterSymbol parameter, AttributeData attribute, int defaultTap)
+    {
+        if (attribute.ConstructorArguments.Length == 0)
+            return ImmutableArray.Create(defaultTap);
+        var values = attribute.ConstructorArguments[0];
+        if (values.Kind != TypedConstantKind.Array || values.Values.IsDefault)
+            return null; // the attribute itself does not compile; the C# compiler reports it
+        if (values.Values.Length == 0)
+        {
+            Report(DiagnosticDescriptors.EmptyTapList, AttributeLocation(attribute, parameter), ShortName(attribute), parameter.Name, defaultTap);
+            return null;
+        }
+        return values.Values.Select(v => v.Value is int i ? i : 0).ToImmutableArray();
+    }
+
+    private bool CheckOutputTaps(IParameterSymbol parameter, AttributeData attribute, ImmutableArray<int> taps)
+    {
+        bool ok = true;
+        foreach (var tap in taps.Where(t => t >= 0).Distinct())
+        {
+            Report(DiagnosticDescriptors.OutputTapNotNegative, AttributeLocation(attribute, parameter), parameter.Name, tap);
+            ok = false;
+        }
+        foreach (var tap in taps.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => g.Key))
+        {
+            Report(DiagnosticDescriptors.DuplicateOutputTap, AttributeLocation(attribute, parameter), parameter.Name, tap);
+            ok = false;
+        }
+        return ok;
+    }
+
+    /// <summary>A parameter holding rows of scalars (a sequence, a multi-row initial state).</summary>
+    private (ContainerKind, TypeRef)? ParseRows(IParameterSymbol parameter, string role)
+    {
+        if (TypeMapping.TryGetRows(parameter.Type, out var container, out var element) && TypeMapping.Scalar(element) is { } scalar)
+            return (container, scalar);
+        Report(DiagnosticDescriptors.UnsupportedParameterType, TypeLocation(parameter), parameter.Name, ScanName, role,
+            TypeMapping.Display(parameter.Type),
+            "an array, span or memory of a scalar type, e.g. 'double[]' or 'ReadOnlySpan<double>'");
+        return null;
+    }
+
+    private sealed record DeclaredOutput(string Name, TypeRef Element, bool Named);
+
+    /// <summary>The outputs, from the return type: <c>T[]</c> or a tuple of arrays.</summary>
+    private (List<DeclaredOutput> Outputs, bool IsTuple)? ParseOutputs()
+    {
+        var returnType = _method.ReturnType;
+        if (TypeMapping.TryGetRows(returnType, out var container, out var element) && container == ContainerKind.Array
+            && TypeMapping.Scalar(element) is { } single)
+            return (new List<DeclaredOutput> { new(_method.Name, single, false) }, false);
+
+        if (returnType is INamedTypeSymbol { IsTupleType: true } tuple)
+        {
+            var outputs = new List<DeclaredOutput>();
+            foreach (var field in tuple.TupleElements)
+            {
+                if (!(TypeMapping.TryGetRows(field.Type, out var c, out var e) && c == ContainerKind.Array && TypeMapping.Scalar(e) is { } type))
+                {
+                    outputs = null;
+                    break;
+                }
+                bool named = !field.Name.Equals(field.CorrespondingTupleField?.Name, StringComparison.Ordinal) || field.IsExplicitlyNamedTupleElement;
+                outputs.Add(new DeclaredOutput(field.Name, type, named));
+            }
+            if (outputs is not null)
+                return (outputs, true);
+        }
+        Report(DiagnosticDescriptors.UnsupportedReturnType, _syntax.ReturnType.GetLocation(), ScanName, TypeMapping.Display(returnType));
+        return null;
+    }
+
+    /// <summary>
+    /// Pairs each [Initial] with its output: by <c>Output = "name"</c>, else the n-th initial feeds the n-th output.
+    /// Outputs left without an initial state are map outputs (Theano's <c>outputs_info=None</c>).
+    /// </summary>
+    private List<ScanOutput>? BindInitialStates(
+        List<DeclaredOutput> outputs,
+        List<(IParameterSymbol Parameter, AttributeData Attribute, ImmutableArray<int> Taps)> initials)
+    {
+        var bound = new (IParameterSymbol Parameter, AttributeData Attribute, ImmutableArray<int> Taps)?[outputs.Count];
+        bool ok = true;
+        for (int i = 0; i < initials.Count; i++)
+        {
+            var initial = initials[i];
+            var location = AttributeLocation(initial.Attribute, initial.Parameter);
+            string? outputName = initial.Attribute.NamedArguments.FirstOrDefault(a => a.Key == "Output").Value.Value as string;
+            int index;
+            if (outputName is not null)
+            {
+                index = outputs.FindIndex(o => o.Name == outputName);
+                if (index < 0)
+                {
+                    Report(DiagnosticDescriptors.InitialOutputBinding, location, initial.Parameter.Name,
+                        $"names output '{outputName}', but scan '{ScanName}' has outputs {string.Join(", ", outputs.Select(o => $"'{o.Name}'"))}");
+                    ok = false;
+                    continue;
+                }
+            }
+            else if (i < outputs.Count)
+                index = i;
+            else
+            {
+                Report(DiagnosticDescriptors.InitialOutputBinding, location, initial.Parameter.Name,
+                    $"is initial state number {i + 1}, but scan '{ScanName}' has {outputs.Count} output(s); remove it or add an output");
+                ok = false;
+                continue;
+            }
+            if (bound[index] is { } previous)
+            {
+                Report(DiagnosticDescriptors.InitialOutputBinding, location, initial.Parameter.Name,
+                    $"feeds output '{outputs[index].Name}', which '{previous.Parameter.Name}' already feeds; set Output = \"name\" on each [Initial] of a tuple-returning scan");
+                ok = false;
+                continue;
+            }
+            bound[index] = initial;
+        }
+
+        var result = new List<ScanOutput>();
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            var output = outputs[i];
+            if (bound[i] is not { } initial)
+            {
+                result.Add(new ScanOutput(output.Name, output.Element, EquatableArray<int>.Empty, null, ContainerKind.Scalar));
+                continue;
+            }
+            var (parameter, attribute, taps) = initial;
+            int depth = -taps.Min();
+            ContainerKind container;
+            TypeRef? element;
+            if (TypeMapping.Scalar(parameter.Type) is { } scalar)
+            {
+                (container, element) = (ContainerKind.Scalar, scalar);
+                if (depth > 1)
+                {
+                    Report(DiagnosticDescriptors.InitialTooShallow, AttributeLocation(attribute, parameter), parameter.Name,
+                        string.Join(", ", taps), depth);
+                    ok = false;
+                }
+            }
+            else if (ParseRows(parameter, "initial state") is var (c, e))
+                (container, element) = (c, e);
+            else
+            {
+                ok = false;
+                continue;
+            }
+            if (element != output.Element)
+            {
+                Report(DiagnosticDescriptors.InitialTypeMismatch, TypeLocation(parameter), parameter.Name,
+                    element.ElementKeyword, output.Name, output.Element.ElementKeyword);
+                ok = false;
+            }
+            result.Add(new ScanOutput(output.Name, output.Element, taps.ToEquatableArray(), parameter.Name, container));
+        }
+        return ok ? result : null;
+    }
+
+    /// <summary>Theano's argument order: sequence taps, then output taps (output order), then non-sequences.</summary>
+    private static List<(string Description, TypeRef Type, StepArgumentSource Source, int Index, int Tap)> StepArguments(
+        List<SequenceInput> sequences, List<ScanOutput> outputs, List<NonSequenceInput> nonSequences)
+    {
+        var arguments = new List<(string, TypeRef, StepArgumentSource, int, int)>();
+        for (int s = 0; s < sequences.Count; s++)
+            foreach (var tap in sequences[s].Taps)
+                arguments.Add(($"{sequences[s].Parameter}[{TapText("t", tap)}]", sequences[s].ElementType, StepArgumentSource.SequenceTap, s, tap));
+        for (int o = 0; o < outputs.Count; o++)
+            foreach (var tap in outputs[o].Taps)
+                arguments.Add(($"{outputs[o].Name}[{TapText("t", tap)}]", outputs[o].ElementType, StepArgumentSource.OutputTap, o, tap));
+        for (int n = 0; n < nonSequences.Count; n++)
+            arguments.Add((nonSequences[n].Parameter, nonSequences[n].Type, StepArgumentSource.NonSequence, n, 0));
+        return arguments;
+    }
+
+    internal static string TapText(string index, int tap) => tap switch
+    {
+        0 => index,
+        > 0 => $"{index}+{tap}",
+        _ => $"{index}{tap}",
+    };
+
+    // ---- The step method -------------------------------------------------------------------------------------
+
+    private StepGraph? ParseStep(
+        string stepName,
+        List<(string Description, TypeRef Type, StepArgumentSource Source, int Index, int Tap)> expected,
+        List<ScanOutput> outputs)
+    {
+        var attributeLocation = _attribute.ApplicationSyntaxReference?.GetSyntax(_cancellation) is AttributeSyntax { ArgumentList.Arguments.Count: > 0 } a
+            ? a.ArgumentList.Arguments[0].GetLocation()
+            : _syntax.Identifier.GetLocation();
+        var candidates = _method.ContainingType.GetMembers(stepName).OfType<IMethodSymbol>().ToList();
+        if (candidates.Count == 0)
+        {
+            Report(DiagnosticDescriptors.StepMethodNotFound, attributeLocation, ScanName, stepName, _method.ContainingType.Name);
+            return null;
+        }
+        if (candidates.Count > 1)
+        {
+            Report(DiagnosticDescriptors.StepMethodAmbiguous, attributeLocation, ScanName, stepName, candidates.Count);
+            return null;
+        }
+        var step = candidates[0];
+        var declaration = step.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_cancellation)).OfType<MethodDeclarationSyntax>()
+            .FirstOrDefault(d => d.Body is not null || d.ExpressionBody is not null);
+        var stepLocation = step.Locations.FirstOrDefault();
+        string? unsupported =
+            !step.IsStatic ? "is not static; a step method must be 'static' so that it depends only on its arguments"
+            : step.IsGenericMethod ? "is generic; a step method's types must be known when the scan is generated"
+            : step.Parameters.FirstOrDefault(p => p.RefKind != RefKind.None) is { } byRef ? $"takes '{byRef.Name}' by reference; step parameters are passed by value"
+            : declaration is null ? "has no body in this compilation; the step method must be declared in source with a body"
+            : null;
+        if (unsupported is not null)
+        {
+            Report(DiagnosticDescriptors.StepMethodUnsupported, stepLocation, step.Name, unsupported);
+            return null;
+        }
+
+        bool ok = true;
+        if (step.Parameters.Length != expected.Count)
+        {
+            Report(DiagnosticDescriptors.StepParameterCount, declaration!.ParameterList.GetLocation(), step.Name, step.Parameters.Length,
+                ScanName, expected.Count, expected.Count == 0 ? "(nothing)" : string.Join(", ", expected.Select(e => $"{e.Description} ({e.Type})")));
+            ok = false;
+        }
+        else
+        {
+            for (int i = 0; i < expected.Count; i++)
+            {
+                var parameter = step.Parameters[i];
+                if (TypeMapping.Scalar(parameter.Type) != expected[i].Type)
+                {
+                    Report(DiagnosticDescriptors.StepParameterType, TypeLocation(parameter), parameter.Name, step.Name,
+                        expected[i].Description, expected[i].Type, TypeMapping.Display(parameter.Type));
+                    ok = false;
+                }
+            }
+        }
+
+        var expectedReturn = outputs.Count == 1 ? outputs[0].ElementType.ElementKeyword
+            : "(" + string.Join(", ", outputs.Select(o => o.ElementType.ElementKeyword)) + ")";
+        if (!ReturnMatches(step.ReturnType, outputs))
+        {
+            Report(DiagnosticDescriptors.StepReturnType, declaration!.ReturnType.GetLocation(), step.Name,
+                TypeMapping.Display(step.ReturnType), ScanName, outputs.Count, expectedReturn);
+            ok = false;
+        }
+        if (!ok)
+            return null;
+
+        var arguments = expected.Select((e, i) => new StepArgument(step.Parameters[i].Name, e.Type, e.Source, e.Index, e.Tap)).ToList();
+        var semanticModel = _compilation.GetSemanticModel(declaration!.SyntaxTree);
+        return StepBodyTranslator.Translate(step, declaration!, semanticModel, arguments, outputs, _diagnostics, _cancellation);
+    }
+
+    private static bool ReturnMatches(ITypeSymbol returnType, List<ScanOutput> outputs)
+    {
+        if (outputs.Count == 1)
+            return TypeMapping.Scalar(returnType) == outputs[0].ElementType;
+        return returnType is INamedTypeSymbol { IsTupleType: true } tuple
+            && tuple.TupleElements.Length == outputs.Count
+            && tuple.TupleElements.Select((f, i) => TypeMapping.Scalar(f.Type) == outputs[i].ElementType).All(x => x);
+    }
+}

@@ -1,0 +1,325 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymGen.Generator.Diagnostics;
+using SymGen.Generator.Model;
+using SymGen.Graph;
+
+namespace SymGen.Generator.Parsing;
+
+/// <summary>
+/// Translates a step method's body into a <see cref="StepGraph"/>, following C#'s own typing: every implicit or
+/// explicit numeric conversion the compiler applies becomes a <see cref="Op.Convert"/> node, so the graph computes
+/// exactly what the step method computes when called directly.
+/// Supported: expression or block bodies, locals (declared, assigned, compound-assigned), arithmetic, comparison and
+/// logical operators, conditional expressions, casts, constants, and System.Math/MathF functions of the op table.
+/// Anything else is reported (SYMG0013) where it stands, and translation goes on with a placeholder.
+/// </summary>
+internal sealed class StepBodyTranslator
+{
+    private readonly IMethodSymbol _step;
+    private readonly SemanticModel _model;
+    private readonly List<DiagnosticInfo> _diagnostics;
+    private readonly CancellationToken _cancellation;
+    private readonly List<StepNode> _nodes = new();
+    private readonly Dictionary<ISymbol, int> _values = new(SymbolEqualityComparer.Default);
+    private bool _failed;
+
+    private StepBodyTranslator(IMethodSymbol step, SemanticModel model, List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
+    {
+        _step = step;
+        _model = model;
+        _diagnostics = diagnostics;
+        _cancellation = cancellation;
+    }
+
+    public static StepGraph? Translate(
+        IMethodSymbol step,
+        MethodDeclarationSyntax declaration,
+        SemanticModel model,
+        IReadOnlyList<StepArgument> arguments,
+        IReadOnlyList<ScanOutput> outputs,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellation)
+    {
+        var translator = new StepBodyTranslator(step, model, diagnostics, cancellation);
+        for (int i = 0; i < arguments.Count; i++)
+            translator._values[step.Parameters[i]] = translator.Add(Op.Input, arguments[i].Type, [], null, i, arguments[i].Name);
+
+        var returned = translator.TranslateBody(declaration);
+        if (returned is null || translator._failed)
+            return null;
+        var results = translator.TranslateResults(returned, outputs);
+        if (results is null || translator._failed)
+            return null;
+        return new StepGraph(step.Name, arguments.ToEquatableArray(), translator._nodes.ToEquatableArray(), results.ToEquatableArray());
+    }
+
+    // ---- Statements -------------------------------------------------------------------------------------------
+
+    /// <summary>Runs the body's statements and returns the expression it returns.</summary>
+    private ExpressionSyntax? TranslateBody(MethodDeclarationSyntax declaration)
+    {
+        if (declaration.ExpressionBody is { } arrow)
+            return arrow.Expression;
+        var statements = declaration.Body!.Statements;
+        for (int i = 0; i < statements.Count; i++)
+        {
+            _cancellation.ThrowIfCancellationRequested();
+            var statement = statements[i];
+            bool last = i == statements.Count - 1;
+            switch (statement)
+            {
+                case ReturnStatementSyntax { Expression: { } expression } when last:
+                    return expression;
+                case LocalDeclarationStatementSyntax local when local.IsConst:
+                    break; // its uses are compile-time constants
+                case LocalDeclarationStatementSyntax local:
+                    foreach (var variable in local.Declaration.Variables)
+                        if (variable.Initializer is { } initializer && _model.GetDeclaredSymbol(variable, _cancellation) is { } symbol)
+                            _values[symbol] = Translate(initializer.Value);
+                    break;
+                case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax assignment }:
+                    TranslateAssignment(assignment);
+                    break;
+                case EmptyStatementSyntax:
+                    break;
+                default:
+                    Unsupported(statement, "the statement", last
+                        ? "a block-bodied step method ends with 'return <expression>;'"
+                        : "use local declarations, assignments to locals, and one final 'return'");
+                    break;
+            }
+        }
+        Unsupported(declaration.Body!, "the body", "a block-bodied step method ends with 'return <expression>;'");
+        return null;
+    }
+
+    private void TranslateAssignment(AssignmentExpressionSyntax assignment)
+    {
+        var target = _model.GetSymbolInfo(assignment.Left, _cancellation).Symbol;
+        if (target is not (ILocalSymbol or IParameterSymbol) || !_values.TryGetValue(target, out var current))
+        {
+            Unsupported(assignment.Left, "the assignment target", "only locals and step parameters can be assigned");
+            return;
+        }
+        if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
+        {
+            _values[target] = Translate(assignment.Right);
+            return;
+        }
+        // x op= y computes x = (T)(x op y) with the operator C# picked.
+        string token = assignment.OperatorToken.Text.TrimEnd('=');
+        var targetType = TypeOf(assignment.Left, _model.GetTypeInfo(assignment.Left, _cancellation).Type);
+        if (_model.GetSymbolInfo(assignment, _cancellation).Symbol is not IMethodSymbol { Parameters.Length: 2 } op
+            || !OpTable.TryGetOperator(token, 2, out var kind)
+            || TypeOf(assignment, op.ReturnType) is not { } resultType
+            || TypeOf(assignment.Left, op.Parameters[0].Type) is not { } leftType
+            || targetType is null)
+        {
+            Unsupported(assignment, "the compound assignment", "write it as 'x = x op y' with numeric operands");
+            return;
+        }
+        int right = Translate(assignment.Right);
+        int result = Add(kind, resultType, [ConvertTo(current, leftType, assignment.Left), right], null, -1, Label(assignment));
+        _values[target] = ConvertTo(result, targetType, assignment);
+    }
+
+    private List<int>? TranslateResults(ExpressionSyntax returned, IReadOnlyList<ScanOutput> outputs)
+    {
+        if (outputs.Count == 1)
+            return [ConvertTo(Translate(returned), outputs[0].ElementType, returned)];
+        if (Unparenthesize(returned) is TupleExpressionSyntax tuple && tuple.Arguments.Count == outputs.Count)
+            return tuple.Arguments.Select((a, i) => ConvertTo(Translate(a.Expression), outputs[i].ElementType, a.Expression)).ToList();
+        Unsupported(returned, "the returned expression", $"return a tuple literal of {outputs.Count} values, e.g. '(a, b)'");
+        return null;
+    }
+
+    private static ExpressionSyntax Unparenthesize(ExpressionSyntax e) =>
+        e is ParenthesizedExpressionSyntax p ? Unparenthesize(p.Expression) : e;
+
+    // ---- Expressions ------------------------------------------------------------------------------------------
+
+    /// <summary>Translates an expression, then applies the conversion C# applies to it in its context.</summary>
+    private int Translate(ExpressionSyntax expression)
+    {
+        _cancellation.ThrowIfCancellationRequested();
+        int node = TranslateValue(expression);
+        var converted = _model.GetTypeInfo(expression, _cancellation).ConvertedType;
+        return converted is null || node < 0 ? node : ConvertTo(node, TypeOf(expression, converted), expression);
+    }
+
+    private int TranslateValue(ExpressionSyntax expression)
+    {
+        var typeInfo = _model.GetTypeInfo(expression, _cancellation);
+        var constant = _model.GetConstantValue(expression, _cancellation);
+        if (constant.HasValue)
+        {
+            var type = TypeOf(expression, typeInfo.Type);
+            return type is null ? -1 : Constant(constant.Value, type, expression);
+        }
+        switch (expression)
+        {
+            case ParenthesizedExpressionSyntax parenthesized:
+                return Translate(parenthesized.Expression);
+
+            case IdentifierNameSyntax identifier:
+                var symbol = _model.GetSymbolInfo(identifier, _cancellation).Symbol;
+                if (symbol is not null && _values.TryGetValue(symbol, out var value))
+                    return value;
+                return Unsupported(identifier, "the name", "a step method can read only its parameters, its locals and constants");
+
+            case BinaryExpressionSyntax binary:
+                string token = binary.OperatorToken.Text switch { "&&" => "&", "||" => "|", var t => t };
+                if (!OpTable.TryGetOperator(token, 2, out var binaryOp))
+                    return Unsupported(binary, "the operator", "use arithmetic, comparison or logical operators");
+                return Node(binaryOp, expression, typeInfo.Type, binary.Left, binary.Right);
+
+            case PrefixUnaryExpressionSyntax unary when unary.OperatorToken.Text == "+":
+                return Translate(unary.Operand);
+
+            case PrefixUnaryExpressionSyntax unary when OpTable.TryGetOperator(unary.OperatorToken.Text, 1, out var unaryOp):
+                return Node(unaryOp, expression, typeInfo.Type, unary.Operand);
+
+            case ConditionalExpressionSyntax conditional:
+                return Node(Op.Select, expression, typeInfo.Type, conditional.Condition, conditional.WhenTrue, conditional.WhenFalse);
+
+            case CastExpressionSyntax cast:
+                int operand = Translate(cast.Expression);
+                var castType = TypeOf(expression, typeInfo.Type);
+                return operand < 0 || castType is null ? -1 : ConvertTo(operand, castType, expression);
+
+            case InvocationExpressionSyntax invocation:
+                if (_model.GetSymbolInfo(invocation, _cancellation).Symbol is IMethodSymbol method
+                    && method.ContainingType?.ToDisplayString() is "System.Math" or "System.MathF"
+                    && OpTable.TryGetMathFunction(method.Name, invocation.ArgumentList.Arguments.Count, out var mathOp))
+                    return Node(mathOp, expression, typeInfo.Type, invocation.ArgumentList.Arguments.Select(a => a.Expression).ToArray());
+                return Unsupported(invocation, "the call", "a step method can call the System.Math and System.MathF functions listed in docs/step-methods.md");
+
+            default:
+                return Unsupported(expression, "the expression", "see docs/step-methods.md for what a step method can contain");
+        }
+    }
+
+    private int Node(Op op, ExpressionSyntax expression, ITypeSymbol? resultType, params ExpressionSyntax[] operands)
+    {
+        var inputs = operands.Select(Translate).ToList();
+        var type = TypeOf(expression, resultType);
+        if (type is null || inputs.Any(i => i < 0))
+            return -1;
+        return Add(op, type, inputs, null, -1, Label(expression));
+    }
+
+    private TypeRef? TypeOf(SyntaxNode at, ITypeSymbol? type)
+    {
+        if (TypeMapping.Scalar(type) is { } scalar)
+            return scalar;
+        Unsupported(at, "a value of type", "step values are 'double', 'float', 'int', 'long' or 'bool'", TypeMapping.Display(type));
+        return null;
+    }
+
+    private int ConvertTo(int node, TypeRef? type, SyntaxNode at)
+    {
+        if (node < 0 || type is null || _nodes[node].Type == type)
+            return node;
+        var source = _nodes[node];
+        if (source.Op == Op.Constant)
+            return Constant(CastConstant(source.Literal!, source.Type, type), type, at, source.Label);
+        return Add(Op.Convert, type, [node], null, -1, $"({type}){source.Label}");
+    }
+
+    // ---- Constants --------------------------------------------------------------------------------------------
+
+    private int Constant(object? value, TypeRef type, SyntaxNode at, string? label = null)
+    {
+        var literal = Literal(value, type);
+        if (literal is null)
+            return Unsupported(at, "the constant", "constants are numbers or booleans");
+        return Add(Op.Constant, type, [], literal, -1, label ?? Label(at));
+    }
+
+    /// <summary>A C# literal for a constant of the given type, culture-invariant and round-tripping.</summary>
+    internal static string? Literal(object? value, TypeRef type) => (value, type.Element) switch
+    {
+        (bool b, ElementType.Bool) => b ? "true" : "false",
+        (IConvertible c, ElementType.Int32) when value is not bool => System.Convert.ToInt32(c, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
+        (IConvertible c, ElementType.Int64) when value is not bool => System.Convert.ToInt64(c, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture) + "L",
+        (IConvertible c, ElementType.Float32) when value is not bool => FloatLiteral(System.Convert.ToSingle(c, CultureInfo.InvariantCulture)),
+        (IConvertible c, ElementType.Float64) when value is not bool => DoubleLiteral(System.Convert.ToDouble(c, CultureInfo.InvariantCulture)),
+        _ => null,
+    };
+
+    private static string DoubleLiteral(double d) =>
+        double.IsNaN(d) ? "double.NaN"
+        : double.IsPositiveInfinity(d) ? "double.PositiveInfinity"
+        : double.IsNegativeInfinity(d) ? "double.NegativeInfinity"
+        : d.ToString("R", CultureInfo.InvariantCulture) + "d";
+
+    private static string FloatLiteral(float f) =>
+        float.IsNaN(f) ? "float.NaN"
+        : float.IsPositiveInfinity(f) ? "float.PositiveInfinity"
+        : float.IsNegativeInfinity(f) ? "float.NegativeInfinity"
+        : f.ToString("R", CultureInfo.InvariantCulture) + "f";
+
+    /// <summary>Converts a constant the way a C# cast does (long to double rounds to nearest, like the compiler).</summary>
+    private static object CastConstant(string literal, TypeRef from, TypeRef to)
+    {
+        string text = literal.TrimEnd('d', 'f', 'L');
+        object value = from.Element switch
+        {
+            ElementType.Bool => literal == "true",
+            ElementType.Int32 => int.Parse(text, CultureInfo.InvariantCulture),
+            ElementType.Int64 => long.Parse(text, CultureInfo.InvariantCulture),
+            ElementType.Float32 => literal switch { "float.NaN" => float.NaN, "float.PositiveInfinity" => float.PositiveInfinity, "float.NegativeInfinity" => float.NegativeInfinity, _ => float.Parse(text, CultureInfo.InvariantCulture) },
+            _ => literal switch { "double.NaN" => double.NaN, "double.PositiveInfinity" => double.PositiveInfinity, "double.NegativeInfinity" => double.NegativeInfinity, _ => double.Parse(text, CultureInfo.InvariantCulture) },
+        };
+        return (value, to.Element) switch
+        {
+            (int i, ElementType.Int64) => (long)i,
+            (int i, ElementType.Float32) => (float)i,
+            (int i, ElementType.Float64) => (double)i,
+            (long l, ElementType.Int32) => unchecked((int)l),
+            (long l, ElementType.Float32) => (float)l,
+            (long l, ElementType.Float64) => (double)l,
+            (float f, ElementType.Float64) => (double)f,
+            (float f, ElementType.Int32) => unchecked((int)f),
+            (float f, ElementType.Int64) => unchecked((long)f),
+            (double d, ElementType.Float32) => (float)d,
+            (double d, ElementType.Int32) => unchecked((int)d),
+            (double d, ElementType.Int64) => unchecked((long)d),
+            _ => value,
+        };
+    }
+
+    // ---- Bookkeeping ------------------------------------------------------------------------------------------
+
+    private int Add(Op op, TypeRef type, List<int> inputs, string? literal, int argument, string label)
+    {
+        int id = _nodes.Count;
+        _nodes.Add(new StepNode(id, op, type, inputs.ToEquatableArray(), literal, argument, label));
+        return id;
+    }
+
+    private int Unsupported(SyntaxNode node, string what, string hint, string? text = null)
+    {
+        _failed = true;
+        _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, node.GetLocation(),
+            _step.Name, what, text ?? Label(node), hint));
+        return -1;
+    }
+
+    private static readonly Regex Whitespace = new(@"\s+", RegexOptions.Compiled);
+
+    /// <summary>The node's source text on one line, short enough for a comment.</summary>
+    private static string Label(SyntaxNode node)
+    {
+        var text = Whitespace.Replace(node.ToString(), " ");
+        return text.Length <= 60 ? text : text.Substring(0, 57) + "...";
+    }
+}

@@ -1,0 +1,59 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymGen.Generator.Diagnostics;
+using SymGen.Generator.Emitting;
+using SymGen.Generator.Model;
+using SymGen.Generator.Parsing;
+
+namespace SymGen.Generator;
+
+/// <summary>
+/// The pipeline: find <c>[Symbolic]</c> methods, parse each into a value model, then emit sources and report
+/// diagnostics from two separate outputs.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class ScanGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps, asserted by the incrementality tests.</summary>
+    public static class Steps
+    {
+        /// <summary>Parser output: model and diagnostics of one method.</summary>
+        public const string Parsed = "SymGen.Parsed";
+        /// <summary>The model alone, without diagnostics: unchanged when only locations move.</summary>
+        public const string Models = "SymGen.Models";
+        /// <summary>The diagnostics alone.</summary>
+        public const string Diagnostics = "SymGen.Diagnostics";
+    }
+
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // All symbol work happens in this transform; what leaves it is a value model, so unrelated edits
+        // (a comment, another file) produce equal results and every later step stays cached.
+        var parsed = context.SyntaxProvider.ForAttributeWithMetadataName(
+                "SymGen.SymbolicAttribute",
+                predicate: static (node, _) => node is MethodDeclarationSyntax,
+                transform: ScanParser.Parse)
+            .WithTrackingName(Steps.Parsed);
+
+        // Sources depend on the model only: moving code changes diagnostic locations but regenerates nothing.
+        var models = parsed
+            .Where(static r => r.Model is not null)
+            .Select(static (r, _) => r.Model!)
+            .WithTrackingName(Steps.Models);
+        context.RegisterSourceOutput(models, static (spc, model) =>
+            spc.AddSource(ScanEmitter.HintName(model), ScanEmitter.Emit(model)));
+
+        // Diagnostics carry real locations, so '#pragma warning disable' and IDE navigation work.
+        var diagnostics = parsed
+            .Select(static (r, _) => r.Diagnostics)
+            .WithTrackingName(Steps.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (spc, infos) =>
+        {
+            foreach (var info in infos)
+                spc.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.ById[info.Id], info.Location?.ToLocation(), info.Arguments.ToArray<object>()));
+        });
+    }
+}

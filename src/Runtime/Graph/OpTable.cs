@@ -1,0 +1,176 @@
+// The op table: the single source of truth for the operations a scan's step graph is made of.
+// This file is compiled into the runtime (public API) and linked into the generator (internal), so both agree on
+// every op's name, arity, C# spelling and the System.Math method it stands for.
+using System;
+using System.Collections.Generic;
+
+namespace SymGen.Graph;
+
+/// <summary>The operations of a step graph.</summary>
+#if SYMGEN_GENERATOR
+internal
+#else
+public
+#endif
+enum Op
+{
+    /// <summary>A literal or compile-time constant.</summary>
+    Constant,
+    /// <summary>A step argument: a sequence tap, a recurrent output tap or a non-sequence.</summary>
+    Input,
+    /// <summary>A numeric conversion, implicit or explicit, with C#'s rules.</summary>
+    Convert,
+#pragma warning disable CS1591 // the remaining members are named after the operation they are
+    Negate, Not,
+    Add, Subtract, Multiply, Divide, Remainder,
+    Less, LessOrEqual, Greater, GreaterOrEqual, Equal, NotEqual,
+    And, Or, Xor,
+    /// <summary><c>cond ? a : b</c> (Theano's <c>switch</c>): both branches are computed.</summary>
+    Select,
+    Abs, Sqrt, Cbrt, Exp, Log, Log2, Log10,
+    Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh,
+    Floor, Ceiling, Truncate, Round, Sign,
+    Pow, Atan2, Maximum, Minimum, FusedMultiplyAdd,
+#pragma warning restore CS1591
+}
+
+/// <summary>What kind of operation an op is; decides how it is spelled in C# and how it types.</summary>
+#if SYMGEN_GENERATOR
+internal
+#else
+public
+#endif
+enum OpCategory
+{
+#pragma warning disable CS1591
+    Leaf, Conversion, Arithmetic, Comparison, Logical, Select, MathFunction,
+#pragma warning restore CS1591
+}
+
+/// <summary>One row of the op table.</summary>
+#if SYMGEN_GENERATOR
+internal
+#else
+public
+#endif
+sealed class OpInfo
+{
+    internal OpInfo(Op op, OpCategory category, int arity, string name, string? csharpToken = null, string? mathMethod = null)
+    {
+        Op = op; Category = category; Arity = arity; Name = name; CSharpToken = csharpToken; MathMethod = mathMethod;
+    }
+
+    /// <summary>The op.</summary>
+    public Op Op { get; }
+    /// <summary>Its category.</summary>
+    public OpCategory Category { get; }
+    /// <summary>How many inputs it takes.</summary>
+    public int Arity { get; }
+    /// <summary>Its name in printed graphs.</summary>
+    public string Name { get; }
+    /// <summary>The C# operator token (<c>+</c>, <c>&lt;</c>, ...) for operators, else null.</summary>
+    public string? CSharpToken { get; }
+    /// <summary>The <c>System.Math</c>/<c>System.MathF</c> method for math functions, else null.</summary>
+    public string? MathMethod { get; }
+}
+
+/// <summary>Looks ops up and spells them in C#.</summary>
+#if SYMGEN_GENERATOR
+internal
+#else
+public
+#endif
+static class OpTable
+{
+    private static readonly OpInfo[] Rows = Build();
+
+    /// <summary>All ops, indexed by <see cref="Op"/>.</summary>
+    public static IReadOnlyList<OpInfo> All => Rows;
+
+    /// <summary>The row of <paramref name="op"/>.</summary>
+    public static OpInfo Get(Op op) => Rows[(int)op];
+
+    /// <summary>The op spelled by a C# operator token with this many operands, if any.</summary>
+    public static bool TryGetOperator(string token, int arity, out Op op)
+    {
+        foreach (var row in Rows)
+            if (row.CSharpToken == token && row.Arity == arity) { op = row.Op; return true; }
+        op = default;
+        return false;
+    }
+
+    /// <summary>The op a <c>System.Math</c>/<c>System.MathF</c> method with this many arguments stands for, if any.</summary>
+    public static bool TryGetMathFunction(string method, int arity, out Op op)
+    {
+        foreach (var row in Rows)
+            if (row.MathMethod == method && row.Arity == arity) { op = row.Op; return true; }
+        op = default;
+        return false;
+    }
+
+    /// <summary>
+    /// The C# expression computing <paramref name="op"/> on operands that are simple names or literals.
+    /// <paramref name="singlePrecision"/> picks <c>MathF</c> over <c>Math</c>, as C# overload resolution would.
+    /// </summary>
+    public static string FormatCSharp(Op op, bool singlePrecision, IReadOnlyList<string> operands)
+    {
+        var row = Get(op);
+        if (operands.Count != row.Arity)
+            throw new ArgumentException($"{row.Name} takes {row.Arity} operand(s); {operands.Count} were given.", nameof(operands));
+        switch (row.Category)
+        {
+            case OpCategory.Arithmetic or OpCategory.Comparison or OpCategory.Logical:
+                return row.Arity == 1 ? row.CSharpToken + operands[0] : $"{operands[0]} {row.CSharpToken} {operands[1]}";
+            case OpCategory.Select:
+                return $"{operands[0]} ? {operands[1]} : {operands[2]}";
+            case OpCategory.MathFunction:
+                return $"global::System.{(singlePrecision ? "MathF" : "Math")}.{row.MathMethod}({string.Join(", ", operands)})";
+            default:
+                throw new ArgumentException($"{row.Name} has no C# expression of its own.", nameof(op));
+        }
+    }
+
+    private static OpInfo[] Build()
+    {
+        var rows = new List<OpInfo>
+        {
+            new(Op.Constant, OpCategory.Leaf, 0, "Constant"),
+            new(Op.Input, OpCategory.Leaf, 0, "Input"),
+            new(Op.Convert, OpCategory.Conversion, 1, "Convert"),
+            new(Op.Negate, OpCategory.Arithmetic, 1, "Negate", "-"),
+            new(Op.Not, OpCategory.Logical, 1, "Not", "!"),
+            new(Op.Add, OpCategory.Arithmetic, 2, "Add", "+"),
+            new(Op.Subtract, OpCategory.Arithmetic, 2, "Subtract", "-"),
+            new(Op.Multiply, OpCategory.Arithmetic, 2, "Multiply", "*"),
+            new(Op.Divide, OpCategory.Arithmetic, 2, "Divide", "/"),
+            new(Op.Remainder, OpCategory.Arithmetic, 2, "Remainder", "%"),
+            new(Op.Less, OpCategory.Comparison, 2, "Less", "<"),
+            new(Op.LessOrEqual, OpCategory.Comparison, 2, "LessOrEqual", "<="),
+            new(Op.Greater, OpCategory.Comparison, 2, "Greater", ">"),
+            new(Op.GreaterOrEqual, OpCategory.Comparison, 2, "GreaterOrEqual", ">="),
+            new(Op.Equal, OpCategory.Comparison, 2, "Equal", "=="),
+            new(Op.NotEqual, OpCategory.Comparison, 2, "NotEqual", "!="),
+            // && and || on pure operands equal & and |: both sides are computed, like every graph node.
+            new(Op.And, OpCategory.Logical, 2, "And", "&"),
+            new(Op.Or, OpCategory.Logical, 2, "Or", "|"),
+            new(Op.Xor, OpCategory.Logical, 2, "Xor", "^"),
+            new(Op.Select, OpCategory.Select, 3, "Select"),
+        };
+        foreach (var (op, arity) in new[]
+        {
+            (Op.Abs, 1), (Op.Sqrt, 1), (Op.Cbrt, 1), (Op.Exp, 1), (Op.Log, 1), (Op.Log2, 1), (Op.Log10, 1),
+            (Op.Sin, 1), (Op.Cos, 1), (Op.Tan, 1), (Op.Asin, 1), (Op.Acos, 1), (Op.Atan, 1),
+            (Op.Sinh, 1), (Op.Cosh, 1), (Op.Tanh, 1),
+            (Op.Floor, 1), (Op.Ceiling, 1), (Op.Truncate, 1), (Op.Round, 1), (Op.Sign, 1),
+            (Op.Pow, 2), (Op.Atan2, 2), (Op.Maximum, 2), (Op.Minimum, 2), (Op.FusedMultiplyAdd, 3),
+        })
+        {
+            string method = op switch { Op.Maximum => "Max", Op.Minimum => "Min", _ => op.ToString() };
+            rows.Add(new OpInfo(op, OpCategory.MathFunction, arity, op.ToString(), mathMethod: method));
+        }
+        rows.Sort((a, b) => a.Op.CompareTo(b.Op));
+        for (int i = 0; i < rows.Count; i++)
+            if ((int)rows[i].Op != i) throw new InvalidOperationException($"The op table has no row for op {i}.");
+        return rows.ToArray();
+    }
+}

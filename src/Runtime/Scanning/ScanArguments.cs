@@ -1,0 +1,51 @@
+using System;
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+
+namespace SymGen.Scanning;
+
+/// <summary>
+/// The argument checks of generated scans. Generated code calls these once per call, before the first step, so
+/// every scan reports bad input with the same wording: the parameter, what was expected and what was given.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ScanArguments
+{
+    /// <summary>Number of steps a sequence of <paramref name="length"/> elements provides for taps spanning <paramref name="tapSpan"/>.</summary>
+    public static int StepsProvided(int length, int tapSpan) => Math.Max(0, length - tapSpan);
+
+    /// <summary>Validates a requested number of steps (Theano's <c>n_steps</c>) and returns it as an <c>int</c>.</summary>
+    public static int RequireSteps(long steps, string parameter)
+    {
+        if (steps < 0)
+            throw new ArgumentOutOfRangeException(parameter, steps,
+                $"The number of steps '{parameter}' must be zero or more; it was {steps}.");
+        if (steps > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(parameter, steps,
+                $"The number of steps '{parameter}' must be at most {Array.MaxLength} (the largest trace an array can hold); it was {steps}.");
+        return (int)steps;
+    }
+
+    /// <summary>Throws unless a sequence provides at least <paramref name="steps"/> steps.</summary>
+    public static void RequireSequenceSteps(int length, int tapSpan, string taps, int steps, string parameter, string stepsParameter)
+    {
+        int provided = StepsProvided(length, tapSpan);
+        if (provided < steps)
+            ThrowSequenceTooShort(length, taps, provided, steps, parameter, stepsParameter);
+    }
+
+    /// <summary>Throws unless an initial state holds the <paramref name="rowsRequired"/> rows its taps read.</summary>
+    public static void RequireInitialRows(int length, int rowsRequired, string taps, string parameter)
+    {
+        if (length < rowsRequired)
+            throw new ArgumentException(
+                $"Initial state '{parameter}' has {length} row(s), but its taps [{taps}] need {rowsRequired}: " +
+                $"row 0 is y[-{rowsRequired}] and row {rowsRequired - 1} is y[-1].", parameter);
+    }
+
+    [DoesNotReturn]
+    private static void ThrowSequenceTooShort(int length, string taps, int provided, int steps, string parameter, string stepsParameter) =>
+        throw new ArgumentException(
+            $"Sequence '{parameter}' has {length} element(s); with taps [{taps}] it provides {provided} step(s), " +
+            $"but '{stepsParameter}' asks for {steps}.", parameter);
+}
