@@ -1,0 +1,51 @@
+using System;
+using SymGen.Tests.Conformance;
+using SymGen.Tests.Semantics;
+using Xunit;
+
+namespace SymGen.Tests.Properties;
+
+/// <summary>
+/// A generated scan allocates its result arrays and nothing else: the bytes it allocates beyond them are zero,
+/// for 10 steps as for 10,000.
+/// </summary>
+public class AllocationTests
+{
+    private static object? _sink;
+
+    /// <summary>Bytes allocated on this thread by one call (after a warm-up call, so JIT work is not counted).</summary>
+    private static long Allocated(Func<object> call)
+    {
+        _sink = call();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        _sink = call();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    private static long Overhead(Func<object> scan, Func<object> resultsAlone) => Allocated(scan) - Allocated(resultsAlone);
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(10_000)]
+    public void SingleOutputScansAllocateOnlyTheirTrace(int steps)
+    {
+        var x = new double[steps + 5];
+        var y0 = new double[5];
+        Assert.Equal(0, Overhead(() => ConformanceScans.CumSum(x, 1), () => new double[steps + 5]));
+        Assert.Equal(0, Overhead(() => ConformanceScans.SequenceTaps(x), () => new double[steps]));
+        Assert.Equal(0, Overhead(() => ConformanceScans.OutputTaps(y0, steps), () => new double[steps]));
+        Assert.Equal(0, Overhead(() => SemanticsScans.BackwardsSteps(x, 0, steps), () => new double[steps]));
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(10_000)]
+    public void TupleScansAllocateOnlyTheirTraces(int steps)
+    {
+        var x = new double[steps];
+        double[] z0 = [1, 1];
+        Assert.Equal(0, Overhead(
+            () => { _sink = ConformanceScans.MixedOutputs(x, 0, z0).z; return _sink; },
+            () => { _ = new double[steps]; _ = new double[steps]; return new double[steps]; }));
+    }
+}
