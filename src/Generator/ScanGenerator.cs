@@ -45,15 +45,27 @@ public sealed class ScanGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(models, static (spc, model) =>
             spc.AddSource(ScanEmitter.HintName(model), ScanEmitter.Emit(model)));
 
-        // Diagnostics carry real locations, so '#pragma warning disable' and IDE navigation work.
+        // Diagnostics must point into the user's syntax trees, so that '#pragma warning disable' and IDE navigation
+        // work; the model holds locations as values, so they are tied back to their trees here. Only this cheap
+        // reporting step depends on the compilation; the sources above do not.
         var diagnostics = parsed
             .Select(static (r, _) => r.Diagnostics)
-            .WithTrackingName(Steps.Diagnostics);
-        context.RegisterSourceOutput(diagnostics, static (spc, infos) =>
+            .WithTrackingName(Steps.Diagnostics)
+            .Combine(context.CompilationProvider);
+        context.RegisterSourceOutput(diagnostics, static (spc, pair) =>
         {
+            var (infos, compilation) = pair;
             foreach (var info in infos)
                 spc.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.ById[info.Id], info.Location?.ToLocation(), info.Arguments.ToArray<object>()));
+                    DiagnosticDescriptors.ById[info.Id], ToLocation(info.Location, compilation), info.Arguments.ToArray<object>()));
         });
+    }
+
+    private static Location? ToLocation(LocationInfo? info, Compilation compilation)
+    {
+        if (info is null)
+            return null;
+        var tree = compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == info.FilePath);
+        return tree is not null && info.Span.End <= tree.Length ? Location.Create(tree, info.Span) : info.ToLocation();
     }
 }

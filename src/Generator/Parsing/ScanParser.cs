@@ -205,13 +205,18 @@ internal sealed class ScanParser
             }
         }
 
-        if (sequences.Count == 0 && stepsParameter is null)
+        // Counted by attribute, valid or not, so that a rejected [Sequence] does not also report SYMG0012.
+        bool stepCountDeclared = _method.Parameters.Any(p => p.GetAttributes().Any(a =>
+            a.AttributeClass?.ToDisplayString() is SequenceAttributeName or StepsAttributeName));
+        if (!stepCountDeclared)
             Report(DiagnosticDescriptors.NoStepCount, _syntax.Identifier.GetLocation(), ScanName);
 
         if (outputs is null)
             return null;
         var boundOutputs = BindInitialStates(outputs.Value.Outputs, initials);
-        if (boundOutputs is null)
+        // The step is checked against a scan without errors only: a bad tap list would make every step parameter
+        // look wrong too.
+        if (boundOutputs is null || _diagnostics.Any(d => d.Id != DiagnosticDescriptors.NoStepCount.Id))
             return null;
 
         var arguments = StepArguments(sequences, boundOutputs, nonSequences);

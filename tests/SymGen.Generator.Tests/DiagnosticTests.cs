@@ -1,0 +1,300 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using Xunit;
+
+namespace SymGen.Generator.Tests;
+
+/// <summary>
+/// One test per diagnostic: the source marks the expected location with [| and |]; the test asserts the ID, that
+/// location, and that SymGen's stub keeps the compiler from adding errors of its own (e.g. CS8795).
+/// </summary>
+public class DiagnosticTests
+{
+    private const string Usings = "using System;\nusing SymGen;\n";
+
+    private static void AssertDiagnostic(string id, string markup, string? messageFragment = null)
+    {
+        int start = markup.IndexOf("[|", System.StringComparison.Ordinal);
+        int end = markup.IndexOf("|]", System.StringComparison.Ordinal) - 2;
+        Assert.True(start >= 0 && end >= start, "The test source must mark the expected location with [| |].");
+        string source = markup.Replace("[|", "").Replace("|]", "");
+        var run = GeneratorHarness.Run(source);
+        var symgen = run.GeneratorDiagnostics.Where(d => d.Id.StartsWith("SYMG")).ToList();
+        var diagnostic = Assert.Single(symgen);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(new TextSpan(start, end - start), diagnostic.Location.SourceSpan);
+        Assert.True(diagnostic.Location.IsInSource);
+        if (messageFragment is not null)
+            Assert.Contains(messageFragment, diagnostic.GetMessage());
+        var compilerErrors = run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(compilerErrors.All(d => id == "SYMG0001" || id == "SYMG0020" || d.Id == "CS0000"),
+            "The compiler reported errors besides SymGen's: " + string.Join("; ", compilerErrors));
+    }
+
+    [Fact]
+    public void SYMG0001_ScanMethodNotPartial() => AssertDiagnostic("SYMG0001", Usings + """
+        public static partial class S
+        {
+            static double Step(double x) => x;
+            [Symbolic(nameof(Step))]
+            public static double[] [|Map|]([Sequence] double[] x) => x;
+        }
+        """, "is not 'partial'");
+
+    [Fact]
+    public void SYMG0001_ContainingTypeNotPartial() => AssertDiagnostic("SYMG0001", Usings + """
+        public static class S
+        {
+            static double Step(double x) => x;
+            [Symbolic(nameof(Step))]
+            public static partial double[] [|Map|]([Sequence] double[] x);
+        }
+        """, "is declared in 'S', which is not 'partial'");
+
+    [Fact]
+    public void SYMG0002_StepMethodNotFound() => AssertDiagnostic("SYMG0002", Usings + """
+        public static partial class S
+        {
+            [Symbolic([|"Missing"|])]
+            public static partial double[] Map([Sequence] double[] x);
+        }
+        """, "names step method 'Missing'");
+
+    [Fact]
+    public void SYMG0003_StepMethodAmbiguous() => AssertDiagnostic("SYMG0003", Usings + """
+        public static partial class S
+        {
+            static double Step(double x) => x;
+            static float Step(float x) => x;
+            [Symbolic([|nameof(Step)|])]
+            public static partial double[] Map([Sequence] double[] x);
+        }
+        """, "2 overloads");
+
+    [Fact]
+    public void SYMG0004_StepMethodNotStatic() => AssertDiagnostic("SYMG0004", Usings + """
+        public partial class S
+        {
+            double [|Step|](double x) => x;
+            [Symbolic(nameof(Step))]
+            public static partial double[] Map([Sequence] double[] x);
+        }
+        """, "is not static");
+
+    [Fact]
+    public void SYMG0005_StepParameterCount() => AssertDiagnostic("SYMG0005", Usings + """
+        public static partial class S
+        {
+            static double Step[|(double x)|] => x;
+            [Symbolic(nameof(Step))]
+            public static partial double[] CumSum([Sequence] double[] x, [Initial] double h0);
+        }
+        """, "takes 1 parameter(s), but scan 'CumSum' passes 2, in this order: x[t] (double), CumSum[t-1] (double)");
+
+    [Fact]
+    public void SYMG0006_StepParameterType() => AssertDiagnostic("SYMG0006", Usings + """
+        public static partial class S
+        {
+            static double Step(double x, [|float|] h) => x + h;
+            [Symbolic(nameof(Step))]
+            public static partial double[] CumSum([Sequence] double[] x, [Initial] double h0);
+        }
+        """, "receives CumSum[t-1] of type 'double', but is declared 'float'");
+
+    [Fact]
+    public void SYMG0007_StepReturnType() => AssertDiagnostic("SYMG0007", Usings + """
+        public static partial class S
+        {
+            static [|(double, double)|] Step(double x) => (x, x);
+            [Symbolic(nameof(Step))]
+            public static partial double[] Map([Sequence] double[] x);
+        }
+        """, "has 1 output(s) and needs 'double'");
+
+    [Fact]
+    public void SYMG0008_InitialTooShallow() => AssertDiagnostic("SYMG0008", Usings + """
+        public static partial class S
+        {
+            static double Step(double a) => a;
+            [Symbolic(nameof(Step))]
+            public static partial double[] Lag([[|Initial(-3)|]] double y0, [Steps] int n);
+        }
+        """, "read 3 past values");
+
+    [Fact]
+    public void SYMG0009_OutputTapNotNegative() => AssertDiagnostic("SYMG0009", Usings + """
+        public static partial class S
+        {
+            static double Step(double a) => a;
+            [Symbolic(nameof(Step))]
+            public static partial double[] Lag([[|Initial(0)|]] double[] y0, [Steps] int n);
+        }
+        """, "lists tap 0");
+
+    [Fact]
+    public void SYMG0010_DuplicateOutputTap() => AssertDiagnostic("SYMG0010", Usings + """
+        public static partial class S
+        {
+            static double Step(double a, double b) => a + b;
+            [Symbolic(nameof(Step))]
+            public static partial double[] Lag([[|Initial(-1, -1)|]] double[] y0, [Steps] int n);
+        }
+        """, "lists tap -1 more than once");
+
+    [Fact]
+    public void SYMG0011_EmptyTapList() => AssertDiagnostic("SYMG0011", Usings + """
+        public static partial class S
+        {
+            static double Step(double a) => a;
+            [Symbolic(nameof(Step))]
+            public static partial double[] Map([[|Sequence(new int[0])|]] double[] x);
+        }
+        """, "empty tap list");
+
+    [Fact]
+    public void SYMG0012_NoStepCount() => AssertDiagnostic("SYMG0012", Usings + """
+        public static partial class S
+        {
+            static double Step(double h) => h * 2;
+            [Symbolic(nameof(Step))]
+            public static partial double[] [|Doubling|]([Initial] double h0);
+        }
+        """, "no [Sequence] parameter and no [Steps] parameter");
+
+    [Fact]
+    public void SYMG0013_UnsupportedExpression() => AssertDiagnostic("SYMG0013", Usings + """
+        public static partial class S
+        {
+            static double Helper(double x) => x;
+            static double Step(double x) => 1 + [|Helper(x)|];
+            [Symbolic(nameof(Step))]
+            public static partial double[] Map([Sequence] double[] x);
+        }
+        """, "uses the call 'Helper(x)'");
+
+    [Fact]
+    public void SYMG0013_UnsupportedStatement() => AssertDiagnostic("SYMG0013", Usings + """
+        public static partial class S
+        {
+            static double Step(double x)
+            {
+                [|if (x > 0) x = 0;|]
+                return x;
+            }
+            [Symbolic(nameof(Step))]
+            public static partial double[] Map([Sequence] double[] x);
+        }
+        """, "uses the statement");
+
+    [Fact]
+    public void SYMG0014_UnsupportedParameterType() => AssertDiagnostic("SYMG0014", Usings + """
+        public static partial class S
+        {
+            static double Step(double x) => x;
+            [Symbolic(nameof(Step))]
+            public static partial double[] Map([Sequence] [|System.Collections.Generic.List<double>|] x);
+        }
+        """, "is a sequence of type 'List<double>'");
+
+    [Fact]
+    public void SYMG0015_UnsupportedReturnType() => AssertDiagnostic("SYMG0015", Usings + """
+        public static partial class S
+        {
+            static double Step(double x) => x;
+            [Symbolic(nameof(Step))]
+            public static partial [|double|] Map([Sequence] double[] x);
+        }
+        """, "returns 'double'");
+
+    [Fact]
+    public void SYMG0016_StepsNotInteger() => AssertDiagnostic("SYMG0016", Usings + """
+        public static partial class S
+        {
+            static double Step(double h) => h;
+            [Symbolic(nameof(Step))]
+            public static partial double[] Hold([Initial] double h0, [Steps] [|double|] n);
+        }
+        """, "has type 'double'");
+
+    [Fact]
+    public void SYMG0017_MultipleSteps() => AssertDiagnostic("SYMG0017", Usings + """
+        public static partial class S
+        {
+            static double Step(double h) => h;
+            [Symbolic(nameof(Step))]
+            public static partial double[] Hold([Initial] double h0, [Steps] int n, [Steps] int [|m|]);
+        }
+        """, "marks both 'n' and 'm'");
+
+    [Fact]
+    public void SYMG0018_InitialNamesNoOutput() => AssertDiagnostic("SYMG0018", Usings + """
+        public static partial class S
+        {
+            static (double, double) Step(double x, double h) => (x, h);
+            [Symbolic(nameof(Step))]
+            public static partial (double[] A, double[] B) Two([Sequence] double[] x, [[|Initial(Output = "C")|]] double h0);
+        }
+        """, "names output 'C', but scan 'Two' has outputs 'A', 'B'");
+
+    [Fact]
+    public void SYMG0019_ConflictingRoles() => AssertDiagnostic("SYMG0019", Usings + """
+        public static partial class S
+        {
+            static double Step(double x) => x;
+            [Symbolic(nameof(Step))]
+            public static partial double[] Map([Sequence, Steps] int[] [|x|]);
+        }
+        """, "marked both [Sequence] and [Steps]");
+
+    [Fact]
+    public void SYMG0020_GenericScanMethod() => AssertDiagnostic("SYMG0020", Usings + """
+        public static partial class S
+        {
+            static double Step(double x) => x;
+            [Symbolic(nameof(Step))]
+            public static partial double[] [|Map|]<T>([Sequence] double[] x);
+        }
+        """, "is generic");
+
+    [Fact]
+    public void SYMG0021_InitialTypeMismatch() => AssertDiagnostic("SYMG0021", Usings + """
+        public static partial class S
+        {
+            static double Step(double x, double h) => x + h;
+            [Symbolic(nameof(Step))]
+            public static partial double[] CumSum([Sequence] double[] x, [Initial] [|float|] h0);
+        }
+        """, "holds 'float', but output 'CumSum' holds 'double'");
+
+    [Fact]
+    public void EveryDescriptorHasAHelpPageAndAReleaseEntry()
+    {
+        var root = GeneratorHarness.RepositoryRoot;
+        var releases = System.IO.File.ReadAllText(System.IO.Path.Combine(root, "src/Generator/AnalyzerReleases.Unshipped.md"));
+        foreach (var id in Enumerable.Range(1, 22).Select(i => $"SYMG{i:D4}"))
+        {
+            Assert.True(System.IO.File.Exists(System.IO.Path.Combine(root, "docs/diagnostics", id + ".md")), $"docs/diagnostics/{id}.md is missing");
+            Assert.Contains(id + " |", releases);
+        }
+    }
+
+    [Fact]
+    public void DiagnosticsPointIntoTheUsersSyntaxTree()
+    {
+        // A location in the user's own tree is what lets '#pragma warning disable' and the IDE find it; the
+        // end-to-end proof is SuppressedDiagnosticTests in SymGen.Tests, built by the real compiler.
+        var run = GeneratorHarness.Run(Usings + """
+            public static partial class S
+            {
+                static double Step(double h) => h * 2;
+                [Symbolic(nameof(Step))]
+                public static partial double[] Doubling([Initial] double h0);
+            }
+            """);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal(LocationKind.SourceFile, diagnostic.Location.Kind);
+        Assert.Same(run.Input.SyntaxTrees.Single(), diagnostic.Location.SourceTree);
+    }
+}
