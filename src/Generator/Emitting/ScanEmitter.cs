@@ -175,7 +175,9 @@ internal static class ScanEmitter
             if (node.Op is not (Op.Input or Op.Constant) && live.Contains(node.Id) && !hoisted.Contains(node))
                 WriteNode(w, step, node, nodeNames);
 
-        w.WriteLine("// Store step t, then shift each recurrent state by one step (all outputs read start-of-step values).");
+        w.WriteLine(anyState
+            ? "// Store step t, then shift each recurrent state by one step (every output read start-of-step values)."
+            : "// Store step t.");
         for (int o = 0; o < scan.Outputs.Count; o++)
         {
             var value = nodeNames[step.Results[o]];
@@ -260,7 +262,7 @@ internal static class ScanEmitter
         w.WriteLineNoTabs("");
         if (scan.Steps is { } given)
         {
-            w.WriteLine($"// Number of steps: '{given.Parameter}'; every sequence must provide that many.");
+            w.WriteLine($"// Number of steps: '{given.Parameter}'{(scan.Sequences.Count > 0 ? "; every sequence must provide that many" : "")}.");
             w.WriteLine($"int {steps} = {Runtime}.RequireSteps({EscapeIfKeyword(given.Parameter)}, \"{given.Parameter}\");");
             for (int s = 0; s < scan.Sequences.Count; s++)
             {

@@ -1,0 +1,73 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+using Xunit;
+
+namespace SymGen.Generator.Tests;
+
+/// <summary>
+/// The pipeline's named steps stay cached when nothing a scan depends on changed: typing a comment, or editing
+/// another file, regenerates nothing. Editing a step body does regenerate (so these tests can fail).
+/// </summary>
+public class IncrementalityTests
+{
+    private const string Scans = """
+        using System;
+        using SymGen;
+        public static partial class S
+        {
+            static double Add(double x, double h) => h + x;
+            [Symbolic(nameof(Add))]
+            public static partial double[] CumSum([Sequence] double[] x, [Initial] double h0);
+        }
+        """;
+
+    private const string Other = "public static class Other { public static int Value => 1; }";
+
+    private static GeneratorDriverRunResult RunTwice(System.Func<CSharpCompilation, CSharpCompilation> edit)
+    {
+        var compilation = GeneratorHarness.Compilation(Scans, Other);
+        var driver = GeneratorHarness.Run(compilation).Driver;
+        return GeneratorHarness.Run(edit(compilation), driver).Driver.GetRunResult();
+    }
+
+    private static CSharpCompilation Edit(CSharpCompilation compilation, int tree, System.Func<string, string> change)
+    {
+        var old = compilation.SyntaxTrees.ElementAt(tree);
+        return compilation.ReplaceSyntaxTree(old, old.WithChangedText(SourceText.From(change(old.ToString()))));
+    }
+
+    private static IncrementalStepRunReason[] Reasons(GeneratorDriverRunResult result, string step) =>
+        result.Results[0].TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
+
+    private static void AssertNothingRegenerated(GeneratorDriverRunResult result)
+    {
+        Assert.All(Reasons(result, ScanGenerator.Steps.Parsed), r => Assert.True(r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached, r.ToString()));
+        Assert.All(Reasons(result, ScanGenerator.Steps.Models), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+        Assert.NotEmpty(Reasons(result, ScanGenerator.Steps.Models));
+        // The emitter runs only for a new or modified model; the diagnostics output re-runs (it depends on the
+        // compilation to tie locations to trees) but reports the same diagnostics.
+        Assert.All(result.Results[0].TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+    }
+
+    [Fact]
+    public void EditingACommentRegeneratesNothing() =>
+        AssertNothingRegenerated(RunTwice(c => Edit(c, 0, s => s.Replace("public static partial class S", "// a comment\npublic static partial class S"))));
+
+    [Fact]
+    public void EditingAnotherFileRegeneratesNothing() =>
+        AssertNothingRegenerated(RunTwice(c => Edit(c, 1, s => s.Replace("=> 1", "=> 2"))));
+
+    [Fact]
+    public void AddingAFileRegeneratesNothing() =>
+        AssertNothingRegenerated(RunTwice(c => c.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class New { }", GeneratorHarness.ParseOptions, path: "New.cs"))));
+
+    [Fact]
+    public void EditingTheStepBodyRegeneratesTheScan()
+    {
+        var result = RunTwice(c => Edit(c, 0, s => s.Replace("h + x", "h - x")));
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(result, ScanGenerator.Steps.Models));
+    }
+}
