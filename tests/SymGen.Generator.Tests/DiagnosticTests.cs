@@ -298,3 +298,61 @@ public class DiagnosticTests
         Assert.Same(run.Input.SyntaxTrees.Single(), diagnostic.Location.SourceTree);
     }
 }
+
+public class DiagnosticEdgeTests
+{
+    [Fact]
+    public void SYMG0001_TheUserWroteTheImplementation()
+    {
+        var run = GeneratorHarness.Run("""
+            using SymGen;
+            public static partial class S
+            {
+                static double Step(double x) => x;
+                [Symbolic(nameof(Step))]
+                public static partial double[] Map([Sequence] double[] x);
+                public static partial double[] Map(double[] x) => x;
+            }
+            """);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("SYMG0001", diagnostic.Id);
+        Assert.Contains("already has a body", diagnostic.GetMessage());
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void ARejectedInitialStateDoesNotShiftTheOthers()
+    {
+        // Only the bad tap is reported: no SYMG0018/SYMG0021 from binding 'z0' to the wrong output.
+        var run = GeneratorHarness.Run("""
+            using SymGen;
+            public static partial class S
+            {
+                static (double, double) Step(double x, double h, double z) => (h + x, z);
+                [Symbolic(nameof(Step))]
+                public static partial (double[] h, double[] z) Two([Sequence] double[] x, [Initial(0)] double[] h0, [Initial] double z0);
+            }
+            """);
+        Assert.Equal(["SYMG0009"], run.GeneratorDiagnostics.Select(d => d.Id));
+    }
+
+    [Fact]
+    public void EveryErrorOfAStepBodyIsReportedAtOnce()
+    {
+        var run = GeneratorHarness.Run("""
+            using SymGen;
+            public static partial class S
+            {
+                static double F(double x) => x;
+                static double Step(double x)
+                {
+                    while (x > 1) x = x / 2;
+                    return F(x);
+                }
+                [Symbolic(nameof(Step))]
+                public static partial double[] Map([Sequence] double[] x);
+            }
+            """);
+        Assert.Equal(["SYMG0013", "SYMG0013"], run.GeneratorDiagnostics.Select(d => d.Id));
+    }
+}

@@ -59,7 +59,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor EmptyTapList = Error("SYMG0011",
         "Empty tap list",
-        "[{0}] on '{1}' has an empty tap list; omit the parentheses for the default tap ({2}) or list at least one tap");
+        "[{0}] on '{1}' has an empty tap list; remove the empty array for the default tap ({2}) or list at least one tap");
 
     public static readonly DiagnosticDescriptor NoStepCount = Error("SYMG0012",
         "The number of steps is unknown",

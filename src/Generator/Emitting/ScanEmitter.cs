@@ -20,7 +20,7 @@ internal static class ScanEmitter
     public static string HintName(ScanModel model) =>
         string.Join(".", model.Signature.ContainingTypes.Select(t => Sanitize(t.NameWithTypeParameters))
             .Prepend(model.Signature.Namespace ?? "global")
-            .Append(model.Signature.Name.TrimStart('@'))) + ".g.cs";
+            .Append(model.Signature.Name.TrimStart('@') + Sanitize(model.Signature.FileSuffix))) + ".g.cs";
 
     private static string Sanitize(string name) => new(name.Select(c => char.IsLetterOrDigit(c) || c == '_' ? c : '_').ToArray());
 
@@ -226,12 +226,13 @@ internal static class ScanEmitter
         return result;
     }
 
-    /// <summary>Integer division and remainder (by zero), Abs of an integer (of MinValue), Sign (of NaN).</summary>
-    private static bool CanThrow(StepGraph step, StepNode node)
-    {
-        bool integer = node.Inputs.Any(i => step.Nodes[i].Type.Element is ElementType.Int32 or ElementType.Int64);
-        return node.Op == Op.Sign || (integer && node.Op is Op.Divide or Op.Remainder or Op.Abs);
-    }
+    /// <summary>
+    /// Integer operations (division by zero, Abs(MinValue), overflow in a checked build) and Sign (of NaN):
+    /// floating-point arithmetic never throws.
+    /// </summary>
+    private static bool CanThrow(StepGraph step, StepNode node) =>
+        node.Op == Op.Sign || node.Type.Element is ElementType.Int32 or ElementType.Int64
+        || node.Inputs.Any(i => step.Nodes[i].Type.Element is ElementType.Int32 or ElementType.Int64);
 
     /// <summary>
     /// Theano's tap slicing: tap k of a sequence with anchors lo = min(taps, 0), hi = max(taps, 0) reads

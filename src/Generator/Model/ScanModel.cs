@@ -20,7 +20,8 @@ internal sealed record MethodSignature(
     string Modifiers,
     string ReturnType,
     string Name,
-    EquatableArray<SignatureParameter> Parameters);
+    EquatableArray<SignatureParameter> Parameters,
+    string FileSuffix);
 
 /// <summary>A type enclosing the method, outermost first, e.g. <c>partial class Outer&lt;T&gt;</c>.</summary>
 internal sealed record ContainingType(string Keyword, string NameWithTypeParameters);

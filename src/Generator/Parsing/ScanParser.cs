@@ -28,6 +28,7 @@ internal sealed class ScanParser
     private readonly Compilation _compilation;
     private readonly CancellationToken _cancellation;
     private readonly List<DiagnosticInfo> _diagnostics = new();
+    private MethodSignature? _signature;
 
     private ScanParser(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
     {
@@ -57,7 +58,8 @@ internal sealed class ScanParser
         {
             parser.Report(DiagnosticDescriptors.InternalError, context.TargetNode.GetLocation(),
                 context.TargetSymbol.Name, $"{exception.GetType().Name}: {exception.Message}");
-            model = null;
+            // With the signature known, a stub body still keeps the compiler from adding CS8795.
+            model = parser._signature is { } signature ? new ScanModel(signature, null) : null;
         }
         return new ScanParseResult(model, parser._diagnostics.ToEquatableArray());
     }
@@ -69,7 +71,7 @@ internal sealed class ScanParser
 
     private ScanModel? ParseMethod()
     {
-        var signature = ParseSignature();
+        var signature = _signature = ParseSignature();
         if (signature is null)
             return null;
         int errorsBefore = ErrorCount;
@@ -85,7 +87,7 @@ internal sealed class ScanParser
         string? problem =
             !_syntax.Modifiers.Any(SyntaxKind.PartialKeyword) ? "is not 'partial'"
             : !_method.IsStatic ? "is not 'static'"
-            : _syntax.Body is not null || _syntax.ExpressionBody is not null ? "already has a body"
+            : _syntax.Body is not null || _syntax.ExpressionBody is not null || _method.PartialImplementationPart is not null ? "already has a body"
             : NonPartialContainingType() is { } outer ? $"is declared in '{outer}', which is not 'partial'"
             : null;
         if (problem is not null)
@@ -115,9 +117,14 @@ internal sealed class ScanParser
             p.IsParams ? "params " : "",
             p.Type.ToDisplayString(TypeMapping.FullyQualified),
             EscapeIdentifier(p.Name)));
+        // Overloaded scans need distinct file names: the parameter count tells them apart, else their position.
+        var overloads = _method.ContainingType.GetMembers(_method.Name).OfType<IMethodSymbol>().ToList();
+        string fileSuffix = overloads.Count == 1 ? ""
+            : overloads.Count(m => m.Parameters.Length == _method.Parameters.Length) == 1 ? "`" + _method.Parameters.Length
+            : "`" + _method.Parameters.Length + "_" + overloads.IndexOf(_method);
         return new MethodSignature(ns, types.ToEquatableArray(), _syntax.Modifiers.ToString(),
             _method.ReturnType.ToDisplayString(TypeMapping.FullyQualified), EscapeIdentifier(_method.Name),
-            parameters.ToEquatableArray());
+            parameters.ToEquatableArray(), fileSuffix);
     }
 
     private string? NonPartialContainingType()
@@ -211,12 +218,13 @@ internal sealed class ScanParser
         if (!stepCountDeclared)
             Report(DiagnosticDescriptors.NoStepCount, _syntax.Identifier.GetLocation(), ScanName);
 
-        if (outputs is null)
+        // Initial states are bound, and the step checked, only for a scan without errors so far: a rejected
+        // [Initial] would shift the others to the wrong outputs, and a bad tap list would make every step
+        // parameter look wrong too.
+        if (outputs is null || _diagnostics.Any(d => d.Id != DiagnosticDescriptors.NoStepCount.Id))
             return null;
         var boundOutputs = BindInitialStates(outputs.Value.Outputs, initials);
-        // The step is checked against a scan without errors only: a bad tap list would make every step parameter
-        // look wrong too.
-        if (boundOutputs is null || _diagnostics.Any(d => d.Id != DiagnosticDescriptors.NoStepCount.Id))
+        if (boundOutputs is null)
             return null;
 
         var arguments = StepArguments(sequences, boundOutputs, nonSequences);
@@ -288,7 +296,7 @@ internal sealed class ScanParser
         return null;
     }
 
-    private sealed record DeclaredOutput(string Name, TypeRef Element, bool Named);
+    private sealed record DeclaredOutput(string Name, TypeRef Element);
 
     /// <summary>The outputs, from the return type: <c>T[]</c> or a tuple of arrays.</summary>
     private (List<DeclaredOutput> Outputs, bool IsTuple)? ParseOutputs()
@@ -296,7 +304,7 @@ internal sealed class ScanParser
         var returnType = _method.ReturnType;
         if (TypeMapping.TryGetRows(returnType, out var container, out var element) && container == ContainerKind.Array
             && TypeMapping.Scalar(element) is { } single)
-            return (new List<DeclaredOutput> { new(_method.Name, single, false) }, false);
+            return (new List<DeclaredOutput> { new(_method.Name, single) }, false);
 
         if (returnType is INamedTypeSymbol { IsTupleType: true } tuple)
         {
@@ -308,8 +316,7 @@ internal sealed class ScanParser
                     outputs = null;
                     break;
                 }
-                bool named = !field.Name.Equals(field.CorrespondingTupleField?.Name, StringComparison.Ordinal) || field.IsExplicitlyNamedTupleElement;
-                outputs.Add(new DeclaredOutput(field.Name, type, named));
+                outputs.Add(new DeclaredOutput(field.Name, type));
             }
             if (outputs is not null)
                 return (outputs, true);

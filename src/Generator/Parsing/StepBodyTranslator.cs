@@ -52,8 +52,9 @@ internal sealed class StepBodyTranslator
         for (int i = 0; i < arguments.Count; i++)
             translator._values[step.Parameters[i]] = translator.Add(Op.Input, arguments[i].Type, [], null, i, arguments[i].Name);
 
+        // The returned expression is translated even after a bad statement, so all errors show at once.
         var returned = translator.TranslateBody(declaration);
-        if (returned is null || translator._failed)
+        if (returned is null)
             return null;
         var results = translator.TranslateResults(returned, outputs);
         if (results is null || translator._failed)
@@ -104,7 +105,7 @@ internal sealed class StepBodyTranslator
     private void TranslateAssignment(AssignmentExpressionSyntax assignment)
     {
         var target = _model.GetSymbolInfo(assignment.Left, _cancellation).Symbol;
-        if (target is not (ILocalSymbol or IParameterSymbol) || !_values.TryGetValue(target, out var current))
+        if (target is not (ILocalSymbol or IParameterSymbol))
         {
             Unsupported(assignment.Left, "the assignment target", "only locals and step parameters can be assigned");
             return;
@@ -114,6 +115,8 @@ internal sealed class StepBodyTranslator
             _values[target] = Translate(assignment.Right);
             return;
         }
+        if (!_values.TryGetValue(target, out var current))
+            return; // a compound assignment to an unassigned local: the C# compiler reports it (CS0165)
         // x op= y computes x = (T)(x op y) with the operator C# picked.
         string token = assignment.OperatorToken.Text.TrimEnd('=');
         var targetType = TypeOf(assignment.Left, _model.GetTypeInfo(assignment.Left, _cancellation).Type);

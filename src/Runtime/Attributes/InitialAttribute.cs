@@ -21,7 +21,7 @@ public sealed class InitialAttribute : Attribute
 
     /// <summary>
     /// The tuple element name of the output this state feeds. Without it, the n-th <c>[Initial]</c> parameter feeds
-    /// the n-th output.
+    /// the n-th output. A scan with a single (non-tuple) output names it after the scan method.
     /// </summary>
     public string? Output { get; set; }
 }

@@ -1,0 +1,76 @@
+using System;
+using System.Linq;
+using Xunit;
+
+namespace SymGen.Generator.Tests;
+
+/// <summary>Generated code compiled in memory, loaded in a collectible context and run.</summary>
+public class GeneratedCodeTests
+{
+    private static object? Call(System.Reflection.Assembly assembly, string method, Type[] types, params object?[] arguments) =>
+        assembly.GetType("S")!.GetMethod(method, types)!.Invoke(null, arguments);
+
+    [Fact]
+    public void OverloadedScansGetFilesOfTheirOwn()
+    {
+        const string source = """
+            using SymGen;
+            public static partial class S
+            {
+                static double Add(double x, double h) => h + x;
+                static double Scale(double x) => 2 * x;
+                [Symbolic(nameof(Add))]
+                public static partial double[] Run([Sequence] double[] x, [Initial] double h0);
+                [Symbolic(nameof(Scale))]
+                public static partial double[] Run([Sequence] double[] x);
+            }
+            """;
+        var run = GeneratorHarness.Run(source);
+        Assert.Equal(2, run.GeneratedSources.Count);
+        var assembly = GeneratorHarness.Load(source);
+        Assert.Equal([1.0, 3.0], (double[])Call(assembly, "Run", [typeof(double[]), typeof(double)], new double[] { 1, 2 }, 0.0)!);
+        Assert.Equal([2.0, 4.0], (double[])Call(assembly, "Run", [typeof(double[])], new double[] { 1, 2 })!);
+    }
+
+    [Fact]
+    public void LocalsDeclaredWithoutAValueAndKeywordNames()
+    {
+        var assembly = GeneratorHarness.Load("""
+            using SymGen;
+            public static partial class S
+            {
+                static double Step(double @in, double @out)
+                {
+                    double y;
+                    y = @in * 3;
+                    return y + @out;
+                }
+                [Symbolic(nameof(Step))]
+                public static partial double[] Run([Sequence] double[] @in, [Initial] double @out);
+            }
+            """);
+        Assert.Equal([3.0, 9.0], (double[])Call(assembly, "Run", [typeof(double[]), typeof(double)], new double[] { 1, 2 }, 0.0)!);
+    }
+
+    [Fact]
+    public void NestedAndGenericContainingTypesInANamespace()
+    {
+        var assembly = GeneratorHarness.Load("""
+            using SymGen;
+            namespace A.B
+            {
+                public static partial class Outer<T>
+                {
+                    public partial struct Inner
+                    {
+                        static int Step(int x, int h) => h * 2 + x;
+                        [Symbolic(nameof(Step))]
+                        public static partial int[] Run([Sequence] int[] x, [Initial] int h0);
+                    }
+                }
+            }
+            """);
+        var inner = assembly.GetType("A.B.Outer`1+Inner")!.MakeGenericType(typeof(string));
+        Assert.Equal([1, 3, 7], (int[])inner.GetMethod("Run")!.Invoke(null, [new[] { 1, 1, 1 }, 0])!);
+    }
+}
