@@ -331,8 +331,7 @@ internal static class ScanEmitter
         return live;
     }
 
-    private static string EscapeIfKeyword(string name) =>
-        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
+    private static string EscapeIfKeyword(string name) => ScanParser.EscapeIdentifier(name);
 }
 
 /// <summary>Hands out identifiers that clash neither with the user's parameters nor with each other.</summary>

@@ -148,7 +148,8 @@ internal sealed class ScanParser
         _ => "class",
     };
 
-    private static string EscapeIdentifier(string name) =>
+    /// <summary>A parameter or method name as C# source: keywords get an '@'.</summary>
+    internal static string EscapeIdentifier(string name) =>
         SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
     // ---- The scan: parameters, outputs, step method ---------------------------------------------------------
