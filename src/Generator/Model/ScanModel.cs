@@ -1,3 +1,4 @@
+using System.Linq;
 using SymGen.Graph;
 
 namespace SymGen.Generator.Model;
@@ -48,16 +49,13 @@ internal sealed record ScanSpec(
 internal sealed record SequenceInput(string Parameter, ContainerKind Container, TypeRef ElementType, EquatableArray<int> Taps)
 {
     /// <summary>Theano's <c>mintap_proxy</c>: tap 0 is always an anchor.</summary>
-    public int LowestTap => System.Math.Min(0, Min(Taps));
+    public int LowestTap => System.Math.Min(0, Taps.Min());
 
     /// <summary>Theano's <c>maxtap_proxy</c>.</summary>
-    public int HighestTap => System.Math.Max(0, Max(Taps));
+    public int HighestTap => System.Math.Max(0, Taps.Max());
 
     /// <summary>Elements a sequence has beyond the steps it provides.</summary>
     public int TapSpan => HighestTap - LowestTap;
-
-    private static int Min(EquatableArray<int> xs) { int m = int.MaxValue; foreach (var x in xs) m = System.Math.Min(m, x); return m; }
-    private static int Max(EquatableArray<int> xs) { int m = int.MinValue; foreach (var x in xs) m = System.Math.Max(m, x); return m; }
 }
 
 /// <summary>
@@ -74,7 +72,7 @@ internal sealed record ScanOutput(
     public bool IsRecurrent => InitialParameter is not null;
 
     /// <summary>How many past values the state keeps: <c>m = -min(taps)</c>.</summary>
-    public int Depth { get { int m = 0; foreach (var k in Taps) m = System.Math.Max(m, -k); return m; } }
+    public int Depth => Taps.Count == 0 ? 0 : -Taps.Min();
 }
 
 /// <summary>A parameter passed unchanged to every step.</summary>

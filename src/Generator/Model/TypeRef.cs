@@ -25,5 +25,6 @@ internal sealed record TypeRef(ElementType Element, int Rank = 0)
     /// <summary>The C# spelling of a value of this type.</summary>
     public string CSharpName => Rank == 0 ? ElementKeyword : throw new NotSupportedException("Tensor types are not emitted yet.");
 
-    public override string ToString() => CSharpName;
+    /// <summary>For messages and comments; never throws, whatever the rank.</summary>
+    public override string ToString() => Rank == 0 ? ElementKeyword : $"{ElementKeyword} (rank {Rank})";
 }
