@@ -101,6 +101,10 @@ internal static class DiagnosticDescriptors
         "Initial state type does not match its output",
         "Initial state '{0}' holds '{1}', but output '{2}' holds '{3}'; a recurrent output keeps one element type (convert the initial state)");
 
+    public static readonly DiagnosticDescriptor RankMismatch = Error("SYMG0023",
+        "Initial state rank does not match its output",
+        "Initial state '{0}' is a '{1}' (a {2}), but output '{3}' holds '{4}' values (a {5} each step); pass one step's value, or rows of them for taps deeper than -1");
+
     public static readonly DiagnosticDescriptor InternalError = Error("SYMG0022",
         "SymGen failed unexpectedly",
         "SymGen failed on '{0}': {1}; please report this with the code that causes it");

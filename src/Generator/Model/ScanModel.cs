@@ -30,8 +30,11 @@ internal sealed record ContainingType(string Keyword, string NameWithTypeParamet
 /// <summary>A parameter as declared: modifiers (<c>params</c>, <c>scoped</c>), fully qualified type and name.</summary>
 internal sealed record SignatureParameter(string Modifiers, string Type, string Name);
 
-/// <summary>How rows of a sequence or multi-row initial state are passed.</summary>
-internal enum ContainerKind { Scalar, Array, Span, ReadOnlySpan, Memory, ReadOnlyMemory }
+/// <summary>
+/// How a sequence or initial state is passed: one value (<see cref="Single"/>, an initial state of one step), or
+/// rows: an array, span or memory of scalars, a <c>Vec</c> (rows are scalars) or a <c>Mat</c> (rows are vectors).
+/// </summary>
+internal enum ContainerKind { Single, Array, Span, ReadOnlySpan, Memory, ReadOnlyMemory, Vec, Mat }
 
 /// <summary>A scan, fully checked.</summary>
 internal sealed record ScanSpec(
@@ -43,7 +46,20 @@ internal sealed record ScanSpec(
     EquatableArray<NonSequenceInput> NonSequences,
     StepsInput? Steps,
     StepGraph Step,
-    bool ReturnsTuple);
+    bool ReturnsTuple,
+    EquatableArray<SizeCheck> SizeChecks);
+
+/// <summary>
+/// A dimension known only when the scan is called: a C# expression over the scan's parameters (e.g. <c>W.Rows</c>),
+/// evaluated once per call, and the parameter it is read from (named by the error when sizes disagree).
+/// </summary>
+internal sealed record Dim(string Expression, string Parameter)
+{
+    public override string ToString() => Expression;
+}
+
+/// <summary>Two dimensions that must be equal, checked before the first step; <see cref="What"/> says why.</summary>
+internal sealed record SizeCheck(Dim First, Dim Second, string What);
 
 /// <summary>A <c>[Sequence]</c> parameter and its taps (listed order).</summary>
 internal sealed record SequenceInput(string Parameter, ContainerKind Container, TypeRef ElementType, EquatableArray<int> Taps)
@@ -62,12 +78,14 @@ internal sealed record SequenceInput(string Parameter, ContainerKind Container, 
 /// One output of the scan. A map output (Theano's nit_sot) has no taps and no initial state; a recurrent output
 /// (sit_sot / mit_sot) reads its own past values at <see cref="Taps"/>, seeded from <see cref="InitialParameter"/>.
 /// </summary>
+/// <param name="Shape">The dimensions of one step's value (empty for scalars).</param>
 internal sealed record ScanOutput(
     string Name,
     TypeRef ElementType,
     EquatableArray<int> Taps,
     string? InitialParameter,
-    ContainerKind InitialContainer)
+    ContainerKind InitialContainer,
+    EquatableArray<Dim> Shape)
 {
     public bool IsRecurrent => InitialParameter is not null;
 
@@ -86,7 +104,7 @@ internal enum StepArgumentSource { SequenceTap, OutputTap, NonSequence }
 
 /// <summary>One parameter of the step method and what the scan passes to it.</summary>
 /// <param name="Index">Index into the scan's sequences, outputs or non-sequences.</param>
-internal sealed record StepArgument(string Name, TypeRef Type, StepArgumentSource Source, int Index, int Tap);
+internal sealed record StepArgument(string Name, TypeRef Type, StepArgumentSource Source, int Index, int Tap, EquatableArray<Dim> Shape);
 
 /// <summary>
 /// The step method's body as a graph (SSA form): each node computes one op of the op table from earlier nodes.
@@ -102,4 +120,7 @@ internal sealed record StepGraph(
 /// <param name="Literal">For <see cref="Op.Constant"/>: the value as a C# literal.</param>
 /// <param name="Argument">For <see cref="Op.Input"/>: the index of the step argument.</param>
 /// <param name="Label">The C# source it was translated from, for comments and printed graphs.</param>
-internal sealed record StepNode(int Id, Op Op, TypeRef Type, EquatableArray<int> Inputs, string? Literal, int Argument, string Label);
+/// <param name="Axis">For reductions: -1 for all elements, else the axis reduced.</param>
+/// <param name="Shape">The node's dimensions, one per rank.</param>
+internal sealed record StepNode(int Id, Op Op, TypeRef Type, EquatableArray<int> Inputs, string? Literal, int Argument, string Label,
+    int Axis, EquatableArray<Dim> Shape);

@@ -23,8 +23,26 @@ internal sealed record TypeRef(ElementType Element, int Rank = 0)
     };
 
     /// <summary>The C# spelling of a value of this type.</summary>
-    public string CSharpName => Rank == 0 ? ElementKeyword : throw new NotSupportedException("Tensor types are not emitted yet.");
+    public string CSharpName => Rank switch
+    {
+        0 => ElementKeyword,
+        1 => $"global::SymGen.Vec<{ElementKeyword}>",
+        2 => $"global::SymGen.Mat<{ElementKeyword}>",
+        _ => throw new NotSupportedException($"No C# type has rank {Rank}."),
+    };
 
-    /// <summary>For messages and comments; never throws, whatever the rank.</summary>
-    public override string ToString() => Rank == 0 ? ElementKeyword : $"{ElementKeyword} (rank {Rank})";
+    /// <summary>The type of one row: a matrix's rows are vectors, a vector's are scalars.</summary>
+    public TypeRef Row => this with { Rank = Rank - 1 };
+
+    /// <summary>For messages and comments, as the user writes it.</summary>
+    public override string ToString() => Rank switch
+    {
+        0 => ElementKeyword,
+        1 => $"Vec<{ElementKeyword}>",
+        2 => $"Mat<{ElementKeyword}>",
+        _ => $"{ElementKeyword} (rank {Rank})",
+    };
+
+    /// <summary>"scalar", "vector" or "matrix".</summary>
+    public string RankName => Rank switch { 0 => "scalar", 1 => "vector", 2 => "matrix", _ => $"rank-{Rank} tensor" };
 }

@@ -203,12 +203,12 @@ internal sealed class ScanParser
                     }
                     break;
                 default:
-                    if (TypeMapping.Scalar(parameter.Type) is { } scalar)
-                        nonSequences.Add(new NonSequenceInput(parameter.Name, scalar));
+                    if (TypeMapping.Value(parameter.Type) is { } value)
+                        nonSequences.Add(new NonSequenceInput(parameter.Name, value));
                     else
                         Report(DiagnosticDescriptors.UnsupportedParameterType, TypeLocation(parameter), parameter.Name, ScanName,
                             "non-sequence", TypeMapping.Display(parameter.Type),
-                            "a scalar ('double', 'float', 'int', 'long' or 'bool'), or marked [Sequence], [Initial] or [Steps]");
+                            "a scalar ('double', 'float', 'int', 'long' or 'bool'), a 'Vec<T>' or 'Mat<T>' of float or double, or marked [Sequence], [Initial] or [Steps]");
                     break;
             }
         }
@@ -229,12 +229,25 @@ internal sealed class ScanParser
             return null;
 
         var arguments = StepArguments(sequences, boundOutputs, nonSequences);
-        var step = ParseStep(stepName, arguments, boundOutputs);
-        if (step is null)
+        var translated = ParseStep(stepName, arguments, boundOutputs);
+        if (translated is not var (step, sizeChecks))
             return null;
 
+        // A recurrent output's step value must have its initial state's shape; a map output's shape is its value's.
+        for (int o = 0; o < boundOutputs.Count; o++)
+        {
+            var resultShape = step.Nodes[step.Results[o]].Shape;
+            if (!boundOutputs[o].IsRecurrent)
+                boundOutputs[o] = boundOutputs[o] with { Shape = resultShape };
+            else
+                for (int d = 0; d < resultShape.Count; d++)
+                    if (resultShape[d] != boundOutputs[o].Shape[d])
+                        sizeChecks.Add(new SizeCheck(boundOutputs[o].Shape[d], resultShape[d],
+                            $"output '{boundOutputs[o].Name}' of step {step.MethodName} must keep the shape of its initial state '{boundOutputs[o].InitialParameter}'"));
+        }
+
         return new ScanSpec(name, goBackwards, truncateGradient, sequences.ToEquatableArray(), boundOutputs.ToEquatableArray(),
-            nonSequences.ToEquatableArray(), steps, step, outputs.Value.IsTuple);
+            nonSequences.ToEquatableArray(), steps, step, outputs.Value.IsTuple, sizeChecks.Distinct().ToEquatableArray());
     }
 
     private object? NamedArgument(string name) =>
@@ -286,15 +299,29 @@ internal sealed class ScanParser
         return ok;
     }
 
-    /// <summary>A parameter holding rows of scalars (a sequence, a multi-row initial state).</summary>
+    /// <summary>A parameter holding rows (a sequence, a multi-row initial state).</summary>
     private (ContainerKind, TypeRef)? ParseRows(IParameterSymbol parameter, string role)
     {
-        if (TypeMapping.TryGetRows(parameter.Type, out var container, out var element) && TypeMapping.Scalar(element) is { } scalar)
-            return (container, scalar);
+        if (TypeMapping.TryGetRows(parameter.Type, out var container, out var row) && row is not null)
+            return (container, row);
         Report(DiagnosticDescriptors.UnsupportedParameterType, TypeLocation(parameter), parameter.Name, ScanName, role,
             TypeMapping.Display(parameter.Type),
-            "an array, span or memory of a scalar type, e.g. 'double[]' or 'ReadOnlySpan<double>'");
+            "rows: an array, span or memory of a scalar type (e.g. 'double[]', 'ReadOnlySpan<double>'), a 'Vec<T>', or a 'Mat<T>' whose rows are vectors");
         return null;
+    }
+
+    /// <summary>The dimensions of one row of a rows parameter, or of a single value.</summary>
+    private static EquatableArray<Dim> RowShape(string parameter, ContainerKind container, TypeRef value)
+    {
+        var p = EscapeIdentifier(parameter);
+        Dim D(string member) => new($"{p}.{member}", parameter);
+        return (container, value.Rank) switch
+        {
+            (ContainerKind.Mat, _) => new[] { D("Columns") }.ToEquatableArray(),
+            (ContainerKind.Single, 1) => new[] { D("Length") }.ToEquatableArray(),
+            (ContainerKind.Single, 2) => new[] { D("Rows"), D("Columns") }.ToEquatableArray(),
+            _ => EquatableArray<Dim>.Empty,
+        };
     }
 
     private sealed record DeclaredOutput(string Name, TypeRef Element);
@@ -303,8 +330,7 @@ internal sealed class ScanParser
     private (List<DeclaredOutput> Outputs, bool IsTuple)? ParseOutputs()
     {
         var returnType = _method.ReturnType;
-        if (TypeMapping.TryGetRows(returnType, out var container, out var element) && container == ContainerKind.Array
-            && TypeMapping.Scalar(element) is { } single)
+        if (Trace(returnType) is { } single)
             return (new List<DeclaredOutput> { new(_method.Name, single) }, false);
 
         if (returnType is INamedTypeSymbol { IsTupleType: true } tuple)
@@ -312,7 +338,7 @@ internal sealed class ScanParser
             var outputs = new List<DeclaredOutput>();
             foreach (var field in tuple.TupleElements)
             {
-                if (!(TypeMapping.TryGetRows(field.Type, out var c, out var e) && c == ContainerKind.Array && TypeMapping.Scalar(e) is { } type))
+                if (Trace(field.Type) is not { } type)
                 {
                     outputs = null;
                     break;
@@ -325,6 +351,10 @@ internal sealed class ScanParser
         Report(DiagnosticDescriptors.UnsupportedReturnType, _syntax.ReturnType.GetLocation(), ScanName, TypeMapping.Display(returnType));
         return null;
     }
+
+    /// <summary>The type of one step of a trace: <c>T[]</c> holds scalars, <c>Mat&lt;T&gt;</c> vectors.</summary>
+    private static TypeRef? Trace(ITypeSymbol type) =>
+        TypeMapping.TryGetRows(type, out var container, out var row) && container is ContainerKind.Array or ContainerKind.Mat ? row : null;
 
     /// <summary>
     /// Pairs each [Initial] with its output: by <c>Output = "name"</c>, else the n-th initial feeds the n-th output.
@@ -378,16 +408,18 @@ internal sealed class ScanParser
             var output = outputs[i];
             if (bound[i] is not { } initial)
             {
-                result.Add(new ScanOutput(output.Name, output.Element, EquatableArray<int>.Empty, null, ContainerKind.Scalar));
+                result.Add(new ScanOutput(output.Name, output.Element, EquatableArray<int>.Empty, null, ContainerKind.Single, EquatableArray<Dim>.Empty));
                 continue;
             }
             var (parameter, attribute, taps) = initial;
             int depth = -taps.Min();
+            // One step's value (of the output's rank), or rows of them (one rank more).
             ContainerKind container;
             TypeRef? element;
-            if (TypeMapping.Scalar(parameter.Type) is { } scalar)
+            var value = TypeMapping.Value(parameter.Type);
+            if (value is not null && value.Rank == output.Element.Rank)
             {
-                (container, element) = (ContainerKind.Scalar, scalar);
+                (container, element) = (ContainerKind.Single, value);
                 if (depth > 1)
                 {
                     Report(DiagnosticDescriptors.InitialTooShallow, AttributeLocation(attribute, parameter), parameter.Name,
@@ -395,37 +427,51 @@ internal sealed class ScanParser
                     ok = false;
                 }
             }
-            else if (ParseRows(parameter, "initial state") is var (c, e))
-                (container, element) = (c, e);
-            else
+            else if (TypeMapping.TryGetRows(parameter.Type, out var c, out var row) && row is not null && row.Rank == output.Element.Rank)
+                (container, element) = (c, row);
+            else if ((value ?? row) is { } other && other.Element == output.Element.Element)
+            {
+                Report(DiagnosticDescriptors.RankMismatch, TypeLocation(parameter), parameter.Name, other, other.RankName,
+                    output.Name, output.Element, output.Element.RankName);
+                ok = false;
+                continue;
+            }
+            else if (ParseRows(parameter, "initial state") is null)
             {
                 ok = false;
                 continue;
             }
+            else
+                (container, element) = (c, row!);
             if (element != output.Element)
             {
                 Report(DiagnosticDescriptors.InitialTypeMismatch, TypeLocation(parameter), parameter.Name,
                     element.ElementKeyword, output.Name, output.Element.ElementKeyword);
                 ok = false;
             }
-            result.Add(new ScanOutput(output.Name, output.Element, taps.ToEquatableArray(), parameter.Name, container));
+            result.Add(new ScanOutput(output.Name, output.Element, taps.ToEquatableArray(), parameter.Name, container,
+                RowShape(parameter.Name, container, element)));
         }
         return ok ? result : null;
     }
 
     /// <summary>Theano's argument order: sequence taps, then output taps (output order), then non-sequences.</summary>
-    private static List<(string Description, TypeRef Type, StepArgumentSource Source, int Index, int Tap)> StepArguments(
+    private static List<(string Description, TypeRef Type, StepArgumentSource Source, int Index, int Tap, EquatableArray<Dim> Shape)> StepArguments(
         List<SequenceInput> sequences, List<ScanOutput> outputs, List<NonSequenceInput> nonSequences)
     {
-        var arguments = new List<(string, TypeRef, StepArgumentSource, int, int)>();
+        var arguments = new List<(string, TypeRef, StepArgumentSource, int, int, EquatableArray<Dim>)>();
         for (int s = 0; s < sequences.Count; s++)
+        {
+            var shape = RowShape(sequences[s].Parameter, sequences[s].Container, sequences[s].ElementType);
             foreach (var tap in sequences[s].Taps)
-                arguments.Add(($"{sequences[s].Parameter}[{TapText("t", tap)}]", sequences[s].ElementType, StepArgumentSource.SequenceTap, s, tap));
+                arguments.Add(($"{sequences[s].Parameter}[{TapText("t", tap)}]", sequences[s].ElementType, StepArgumentSource.SequenceTap, s, tap, shape));
+        }
         for (int o = 0; o < outputs.Count; o++)
             foreach (var tap in outputs[o].Taps)
-                arguments.Add(($"{outputs[o].Name}[{TapText("t", tap)}]", outputs[o].ElementType, StepArgumentSource.OutputTap, o, tap));
+                arguments.Add(($"{outputs[o].Name}[{TapText("t", tap)}]", outputs[o].ElementType, StepArgumentSource.OutputTap, o, tap, outputs[o].Shape));
         for (int n = 0; n < nonSequences.Count; n++)
-            arguments.Add((nonSequences[n].Parameter, nonSequences[n].Type, StepArgumentSource.NonSequence, n, 0));
+            arguments.Add((nonSequences[n].Parameter, nonSequences[n].Type, StepArgumentSource.NonSequence, n, 0,
+                RowShape(nonSequences[n].Parameter, ContainerKind.Single, nonSequences[n].Type)));
         return arguments;
     }
 
@@ -438,9 +484,9 @@ internal sealed class ScanParser
 
     // ---- The step method -------------------------------------------------------------------------------------
 
-    private StepGraph? ParseStep(
+    private (StepGraph, List<SizeCheck>)? ParseStep(
         string stepName,
-        List<(string Description, TypeRef Type, StepArgumentSource Source, int Index, int Tap)> expected,
+        List<(string Description, TypeRef Type, StepArgumentSource Source, int Index, int Tap, EquatableArray<Dim> Shape)> expected,
         List<ScanOutput> outputs)
     {
         var attributeLocation = _attribute.ApplicationSyntaxReference?.GetSyntax(_cancellation) is AttributeSyntax { ArgumentList.Arguments.Count: > 0 } a
@@ -485,7 +531,7 @@ internal sealed class ScanParser
             for (int i = 0; i < expected.Count; i++)
             {
                 var parameter = step.Parameters[i];
-                if (TypeMapping.Scalar(parameter.Type) != expected[i].Type)
+                if (TypeMapping.Value(parameter.Type) != expected[i].Type)
                 {
                     Report(DiagnosticDescriptors.StepParameterType, TypeLocation(parameter), parameter.Name, step.Name,
                         expected[i].Description, expected[i].Type, TypeMapping.Display(parameter.Type));
@@ -494,8 +540,8 @@ internal sealed class ScanParser
             }
         }
 
-        var expectedReturn = outputs.Count == 1 ? outputs[0].ElementType.ElementKeyword
-            : "(" + string.Join(", ", outputs.Select(o => o.ElementType.ElementKeyword)) + ")";
+        var expectedReturn = outputs.Count == 1 ? outputs[0].ElementType.ToString()
+            : "(" + string.Join(", ", outputs.Select(o => o.ElementType)) + ")";
         if (!ReturnMatches(step.ReturnType, outputs))
         {
             Report(DiagnosticDescriptors.StepReturnType, declaration!.ReturnType.GetLocation(), step.Name,
@@ -505,7 +551,7 @@ internal sealed class ScanParser
         if (!ok)
             return null;
 
-        var arguments = expected.Select((e, i) => new StepArgument(step.Parameters[i].Name, e.Type, e.Source, e.Index, e.Tap)).ToList();
+        var arguments = expected.Select((e, i) => new StepArgument(step.Parameters[i].Name, e.Type, e.Source, e.Index, e.Tap, e.Shape)).ToList();
         var semanticModel = _compilation.GetSemanticModel(declaration!.SyntaxTree);
         return StepBodyTranslator.Translate(step, declaration!, semanticModel, arguments, outputs, _diagnostics, _cancellation);
     }
@@ -513,9 +559,9 @@ internal sealed class ScanParser
     private static bool ReturnMatches(ITypeSymbol returnType, List<ScanOutput> outputs)
     {
         if (outputs.Count == 1)
-            return TypeMapping.Scalar(returnType) == outputs[0].ElementType;
+            return TypeMapping.Value(returnType) == outputs[0].ElementType;
         return returnType is INamedTypeSymbol { IsTupleType: true } tuple
             && tuple.TupleElements.Length == outputs.Count
-            && tuple.TupleElements.Select((f, i) => TypeMapping.Scalar(f.Type) == outputs[i].ElementType).All(x => x);
+            && tuple.TupleElements.Select((f, i) => TypeMapping.Value(f.Type) == outputs[i].ElementType).All(x => x);
     }
 }

@@ -28,6 +28,7 @@ internal sealed class StepBodyTranslator
     private readonly List<DiagnosticInfo> _diagnostics;
     private readonly CancellationToken _cancellation;
     private readonly List<StepNode> _nodes = new();
+    private readonly List<SizeCheck> _sizeChecks = new();
     private readonly Dictionary<ISymbol, int> _values = new(SymbolEqualityComparer.Default);
     private bool _failed;
 
@@ -39,7 +40,8 @@ internal sealed class StepBodyTranslator
         _cancellation = cancellation;
     }
 
-    public static StepGraph? Translate(
+    /// <summary>The step graph and the size checks its shapes need, or null after errors.</summary>
+    public static (StepGraph, List<SizeCheck>)? Translate(
         IMethodSymbol step,
         MethodDeclarationSyntax declaration,
         SemanticModel model,
@@ -48,9 +50,13 @@ internal sealed class StepBodyTranslator
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellation)
     {
+        // A body the C# compiler rejects (e.g. a Mat where a Vec is needed) is the compiler's to report, at the
+        // offending expression; translating it would only add noise.
+        if (model.GetDiagnostics(declaration.Span, cancellation).Any(d => d.Severity == DiagnosticSeverity.Error))
+            return null;
         var translator = new StepBodyTranslator(step, model, diagnostics, cancellation);
         for (int i = 0; i < arguments.Count; i++)
-            translator._values[step.Parameters[i]] = translator.Add(Op.Input, arguments[i].Type, [], null, i, arguments[i].Name);
+            translator._values[step.Parameters[i]] = translator.Add(Op.Input, arguments[i].Type, [], null, i, arguments[i].Name, shape: arguments[i].Shape);
 
         // The returned expression is translated even after a bad statement, so all errors show at once.
         var returned = translator.TranslateBody(declaration);
@@ -59,7 +65,8 @@ internal sealed class StepBodyTranslator
         var results = translator.TranslateResults(returned, outputs);
         if (results is null || translator._failed)
             return null;
-        return new StepGraph(step.Name, arguments.ToEquatableArray(), translator._nodes.ToEquatableArray(), results.ToEquatableArray());
+        return (new StepGraph(step.Name, arguments.ToEquatableArray(), translator._nodes.ToEquatableArray(), results.ToEquatableArray()),
+            translator._sizeChecks);
     }
 
     // ---- Statements -------------------------------------------------------------------------------------------
@@ -199,31 +206,51 @@ internal sealed class StepBodyTranslator
                 return operand < 0 || castType is null ? -1 : ConvertTo(operand, castType, expression);
 
             case InvocationExpressionSyntax invocation:
-                if (_model.GetSymbolInfo(invocation, _cancellation).Symbol is IMethodSymbol method
-                    && method.ContainingType?.ToDisplayString() is "System.Math" or "System.MathF"
-                    && OpTable.TryGetMathFunction(method.Name, invocation.ArgumentList.Arguments.Count, out var mathOp))
-                    return Node(mathOp, expression, typeInfo.Type, invocation.ArgumentList.Arguments.Select(a => a.Expression).ToArray());
-                return Unsupported(invocation, "the call", "a step method can call the System.Math and System.MathF functions listed in docs/step-methods.md");
+                var method = _model.GetSymbolInfo(invocation, _cancellation).Symbol as IMethodSymbol;
+                var args = invocation.ArgumentList.Arguments.Select(a => a.Expression).ToArray();
+                if (method?.ContainingType?.ToDisplayString() is "System.Math" or "System.MathF"
+                    && OpTable.TryGetMathFunction(method.Name, args.Length, out var mathOp))
+                    return Node(mathOp, expression, typeInfo.Type, args);
+                if (method?.ContainingType?.ToDisplayString() == "SymGen.Sym" && OpTable.TryGetSymFunction(method.Name, out var symOp))
+                {
+                    // Reductions take an optional constant axis after the tensor.
+                    if (OpTable.Get(symOp).Category == OpCategory.Reduction && args.Length == 2)
+                        return _model.GetConstantValue(args[1], _cancellation).Value is int axis
+                            ? Node(symOp, expression, typeInfo.Type, axis, args[0])
+                            : Unsupported(args[1], "the axis", "the axis of a reduction must be the constant 0 or 1");
+                    return Node(symOp, expression, typeInfo.Type, args);
+                }
+                return Unsupported(invocation, "the call", "a step method can call the System.Math, System.MathF and SymGen.Sym functions listed in docs/step-methods.md");
 
             default:
                 return Unsupported(expression, "the expression", "see docs/step-methods.md for what a step method can contain");
         }
     }
 
-    private int Node(Op op, ExpressionSyntax expression, ITypeSymbol? resultType, params ExpressionSyntax[] operands)
+    private int Node(Op op, ExpressionSyntax expression, ITypeSymbol? resultType, params ExpressionSyntax[] operands) =>
+        Node(op, expression, resultType, -1, operands);
+
+    private int Node(Op op, ExpressionSyntax expression, ITypeSymbol? resultType, int axis, params ExpressionSyntax[] operands)
     {
         var inputs = operands.Select(Translate).ToList();
         var type = TypeOf(expression, resultType);
         if (type is null || inputs.Any(i => i < 0))
             return -1;
-        return Add(op, type, inputs, null, -1, Label(expression));
+        var label = Label(expression);
+        // The op table's shape rule gives the node's dimensions; every pair it requires equal is checked per call.
+        var shape = ShapeRules.Infer(op, inputs.Select(i => _nodes[i].Shape.ToArray()).ToList(), axis,
+            (a, b, what) => { if (a != b) _sizeChecks.Add(new SizeCheck(a, b, $"{label} in step {_step.Name}: {what}")); },
+            out var rankError);
+        if (shape is null || shape.Length != type.Rank)
+            return Unsupported(expression, "the expression", rankError ?? $"its shape rule gives rank {shape?.Length}, but its C# type {type} has rank {type.Rank}");
+        return Add(op, type, inputs, null, -1, label, axis, shape.ToEquatableArray());
     }
 
     private TypeRef? TypeOf(SyntaxNode at, ITypeSymbol? type)
     {
-        if (TypeMapping.Scalar(type) is { } scalar)
-            return scalar;
-        Unsupported(at, "a value of type", "step values are 'double', 'float', 'int', 'long' or 'bool'", TypeMapping.Display(type));
+        if (TypeMapping.Value(type) is { } value)
+            return value;
+        Unsupported(at, "a value of type", "step values are 'double', 'float', 'int', 'long', 'bool', or a 'Vec<T>' or 'Mat<T>' of float or double", TypeMapping.Display(type));
         return null;
     }
 
@@ -232,6 +259,8 @@ internal sealed class StepBodyTranslator
         if (node < 0 || type is null || _nodes[node].Type == type)
             return node;
         var source = _nodes[node];
+        if (source.Type.Rank != 0 || type.Rank != 0)
+            return Unsupported(at, "the conversion", $"SymGen converts scalars only, not '{source.Type}' to '{type}'");
         if (source.Op == Op.Constant)
             return Constant(CastConstant(source.Literal!, source.Type, type), type, at, source.Label);
         return Add(Op.Convert, type, [node], null, -1, $"({type}){source.Label}");
@@ -302,10 +331,13 @@ internal sealed class StepBodyTranslator
 
     // ---- Bookkeeping ------------------------------------------------------------------------------------------
 
-    private int Add(Op op, TypeRef type, List<int> inputs, string? literal, int argument, string label)
+    private int Add(Op op, TypeRef type, List<int> inputs, string? literal, int argument, string label,
+        int axis = -1, EquatableArray<Dim> shape = default)
     {
         int id = _nodes.Count;
-        _nodes.Add(new StepNode(id, op, type, inputs.ToEquatableArray(), literal, argument, label));
+        // Scalar nodes (conversions, constants and scalar ops included) have no dimensions.
+        if (type.Rank == 0) shape = EquatableArray<Dim>.Empty;
+        _nodes.Add(new StepNode(id, op, type, inputs.ToEquatableArray(), literal, argument, label, axis, shape));
         return id;
     }
 

@@ -21,18 +21,37 @@ internal static class TypeMapping
         _ => null,
     };
 
-    /// <summary>
-    /// Whether <paramref name="type"/> holds rows (<c>T[]</c>, <c>Span&lt;T&gt;</c>, <c>ReadOnlySpan&lt;T&gt;</c>,
-    /// <c>Memory&lt;T&gt;</c>, <c>ReadOnlyMemory&lt;T&gt;</c>), and of what element.
-    /// </summary>
-    public static bool TryGetRows(ITypeSymbol type, out ContainerKind container, out ITypeSymbol? element)
+    /// <summary>A value a step computes with: a scalar, or a <c>Vec&lt;T&gt;</c>/<c>Mat&lt;T&gt;</c> of float or double.</summary>
+    public static TypeRef? Value(ITypeSymbol? type)
     {
-        container = ContainerKind.Scalar;
-        element = null;
+        if (Scalar(type) is { } scalar)
+            return scalar;
+        if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1, Name: "Vec" or "Mat" } named
+            && named.ContainingNamespace?.ToDisplayString() == "SymGen"
+            && Scalar(named.TypeArguments[0]) is { Element: ElementType.Float32 or ElementType.Float64 } element)
+            return element with { Rank = named.Name == "Vec" ? 1 : 2 };
+        return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="type"/> holds rows, and of what: <c>T[]</c>, (ReadOnly)<c>Span&lt;T&gt;</c>,
+    /// (ReadOnly)<c>Memory&lt;T&gt;</c> and <c>Vec&lt;T&gt;</c> hold scalars; <c>Mat&lt;T&gt;</c> holds vectors.
+    /// <paramref name="row"/> is null when the container's element is not a type a scan computes with.
+    /// </summary>
+    public static bool TryGetRows(ITypeSymbol type, out ContainerKind container, out TypeRef? row)
+    {
+        container = ContainerKind.Single;
+        row = null;
         if (type is IArrayTypeSymbol { Rank: 1 } array)
         {
             container = ContainerKind.Array;
-            element = array.ElementType;
+            row = Scalar(array.ElementType);
+            return true;
+        }
+        if (Value(type) is { Rank: > 0 } tensor)
+        {
+            container = tensor.Rank == 1 ? ContainerKind.Vec : ContainerKind.Mat;
+            row = tensor.Row;
             return true;
         }
         if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named
@@ -44,10 +63,10 @@ internal static class TypeMapping
                 "ReadOnlySpan" => ContainerKind.ReadOnlySpan,
                 "Memory" => ContainerKind.Memory,
                 "ReadOnlyMemory" => ContainerKind.ReadOnlyMemory,
-                _ => ContainerKind.Scalar,
+                _ => ContainerKind.Single,
             };
-            element = named.TypeArguments[0];
-            return container != ContainerKind.Scalar;
+            row = Scalar(named.TypeArguments[0]);
+            return container != ContainerKind.Single;
         }
         return false;
     }

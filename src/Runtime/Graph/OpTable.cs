@@ -31,6 +31,10 @@ enum Op
     Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh,
     Floor, Ceiling, Truncate, Round, Sign,
     Pow, Atan2, Maximum, Minimum, FusedMultiplyAdd,
+    Sigmoid, Relu,
+    Dot,
+    Sum, Prod, Mean, Max,
+    Softmax,
 #pragma warning restore CS1591
 }
 
@@ -43,7 +47,15 @@ public
 enum OpCategory
 {
 #pragma warning disable CS1591
-    Leaf, Conversion, Arithmetic, Comparison, Logical, Select, MathFunction,
+    Leaf,
+    /// <summary>An elementwise function of the runtime's <c>Sym</c> with no System.Math counterpart (Sigmoid, Relu).</summary>
+    Activation,
+    /// <summary>A product that contracts an axis (Dot).</summary>
+    Contraction,
+    /// <summary>A reduction over all elements or along an axis (Sum, Prod, Mean, Max).</summary>
+    Reduction,
+    /// <summary>A function of a whole vector (Softmax).</summary>
+    Normalization, Conversion, Arithmetic, Comparison, Logical, Select, MathFunction,
 #pragma warning restore CS1591
 }
 
@@ -55,9 +67,9 @@ public
 #endif
 sealed class OpInfo
 {
-    internal OpInfo(Op op, OpCategory category, int arity, string name, string? csharpToken = null, string? mathMethod = null)
+    internal OpInfo(Op op, OpCategory category, int arity, string name, string? csharpToken = null, string? mathMethod = null, string? symMethod = null)
     {
-        Op = op; Category = category; Arity = arity; Name = name; CSharpToken = csharpToken; MathMethod = mathMethod;
+        Op = op; Category = category; Arity = arity; Name = name; CSharpToken = csharpToken; MathMethod = mathMethod; SymMethod = symMethod;
     }
 
     /// <summary>The op.</summary>
@@ -72,6 +84,12 @@ sealed class OpInfo
     public string? CSharpToken { get; }
     /// <summary>The <c>System.Math</c>/<c>System.MathF</c> method for math functions, else null.</summary>
     public string? MathMethod { get; }
+    /// <summary>The function of the runtime's <c>Sym</c> class that computes it on tensors, else null.</summary>
+    public string? SymMethod { get; }
+
+    /// <summary>Computed element by element (with broadcasting), so chains of such ops fuse into one loop.</summary>
+    public bool IsElementwise => Category is OpCategory.Arithmetic or OpCategory.Comparison or OpCategory.Logical
+        or OpCategory.Select or OpCategory.MathFunction or OpCategory.Activation or OpCategory.Conversion;
 }
 
 /// <summary>Looks ops up and spells them in C#.</summary>
@@ -108,6 +126,15 @@ static class OpTable
         return false;
     }
 
+    /// <summary>The op a function of the runtime's <c>Sym</c> class stands for, if any.</summary>
+    public static bool TryGetSymFunction(string method, out Op op)
+    {
+        foreach (var row in Rows)
+            if (row.SymMethod == method) { op = row.Op; return true; }
+        op = default;
+        return false;
+    }
+
     /// <summary>
     /// The C# expression computing <paramref name="op"/> on operands that are simple names or literals.
     /// <paramref name="singlePrecision"/> picks <c>MathF</c> over <c>Math</c>, as C# overload resolution would.
@@ -125,6 +152,11 @@ static class OpTable
                 return $"{operands[0]} ? {operands[1]} : {operands[2]}";
             case OpCategory.MathFunction:
                 return $"global::System.{(singlePrecision ? "MathF" : "Math")}.{row.MathMethod}({string.Join(", ", operands)})";
+            case OpCategory.Activation:
+                string math = singlePrecision ? "global::System.MathF" : "global::System.Math", suffix = singlePrecision ? "f" : "d";
+                return op == Op.Sigmoid
+                    ? $"1{suffix} / (1{suffix} + {math}.Exp(-{operands[0]}))"
+                    : $"{math}.Max({operands[0]}, 0{suffix})";
             default:
                 throw new ArgumentException($"{row.Name} has no C# expression of its own.", nameof(op));
         }
@@ -154,7 +186,15 @@ static class OpTable
             new(Op.And, OpCategory.Logical, 2, "And", "&"),
             new(Op.Or, OpCategory.Logical, 2, "Or", "|"),
             new(Op.Xor, OpCategory.Logical, 2, "Xor", "^"),
-            new(Op.Select, OpCategory.Select, 3, "Select"),
+            new(Op.Select, OpCategory.Select, 3, "Select", symMethod: "Where"),
+            new(Op.Sigmoid, OpCategory.Activation, 1, "Sigmoid", symMethod: "Sigmoid"),
+            new(Op.Relu, OpCategory.Activation, 1, "Relu", symMethod: "Relu"),
+            new(Op.Dot, OpCategory.Contraction, 2, "Dot", symMethod: "Dot"),
+            new(Op.Sum, OpCategory.Reduction, 1, "Sum", symMethod: "Sum"),
+            new(Op.Prod, OpCategory.Reduction, 1, "Prod", symMethod: "Prod"),
+            new(Op.Mean, OpCategory.Reduction, 1, "Mean", symMethod: "Mean"),
+            new(Op.Max, OpCategory.Reduction, 1, "Max", symMethod: "Max"),
+            new(Op.Softmax, OpCategory.Normalization, 1, "Softmax", symMethod: "Softmax"),
         };
         foreach (var (op, arity) in new[]
         {
@@ -166,7 +206,9 @@ static class OpTable
         })
         {
             string method = op switch { Op.Maximum => "Max", Op.Minimum => "Min", _ => op.ToString() };
-            rows.Add(new OpInfo(op, OpCategory.MathFunction, arity, op.ToString(), mathMethod: method));
+            // The runtime's Sym computes these on tensors too, under the same names (Maximum/Minimum are elementwise).
+            string? sym = op is Op.Abs or Op.Sqrt or Op.Exp or Op.Log or Op.Tanh or Op.Pow or Op.Maximum or Op.Minimum ? op.ToString() : null;
+            rows.Add(new OpInfo(op, OpCategory.MathFunction, arity, op.ToString(), mathMethod: method, symMethod: sym));
         }
         rows.Sort((a, b) => a.Op.CompareTo(b.Op));
         for (int i = 0; i < rows.Count; i++)

@@ -43,6 +43,13 @@ public static class ScanArguments
                 $"row 0 is y[-{rowsRequired}] and row {rowsRequired - 1} is y[-1].", parameter);
     }
 
+    /// <summary>Throws unless two sizes the step's shapes tie together are equal.</summary>
+    public static void RequireSameSize(int first, int second, string firstText, string secondText, string what, string parameter)
+    {
+        if (first != second)
+            throw new ArgumentException($"{firstText} is {first} but {secondText} is {second}; they must be equal ({what}).", parameter);
+    }
+
     [DoesNotReturn]
     private static void ThrowSequenceTooShort(int length, string taps, int provided, int steps, string parameter, string stepsParameter) =>
         throw new ArgumentException(

@@ -1,0 +1,518 @@
+using System.CodeDom.Compiler;
+using System.Collections.Generic;
+using System.Linq;
+using SymGen.Generator.Model;
+using SymGen.Generator.Parsing;
+using SymGen.Graph;
+
+namespace SymGen.Generator.Emitting;
+
+/// <summary>
+/// Writes one scan's body: argument and size checks, one allocation per trace and per intermediate tensor, then a
+/// loop whose body is the step graph.
+/// Scalars: one local per node; recurrent state and past taps live in locals (registers), because scalar
+/// recurrences are bound by the latency of the step's dependency chain.
+/// Tensors: a span per node that must exist in memory; chains of elementwise ops are fused into one loop over the
+/// elements; Dot, reductions and Softmax call the runtime's vectorised kernels; a vector output is computed straight
+/// into its trace row, and its past values are read back from the trace (no copies).
+/// </summary>
+internal sealed class ScanWriter
+{
+    private const string Runtime = "global::SymGen.Scanning.ScanArguments";
+    private const string Kernels = "global::SymGen.Kernels";
+
+    private readonly IndentedTextWriter _w;
+    private readonly MethodSignature _signature;
+    private readonly ScanSpec _scan;
+    private readonly StepGraph _step;
+    private readonly NameScope _names;
+    private readonly HashSet<int> _live;
+    private readonly int[] _uses;
+    private readonly string _t, _steps;
+    private readonly List<string> _rows, _traces, _traceRows;
+    private readonly List<string?> _initialRows, _widths;
+    private readonly List<List<string>> _state;
+    private readonly List<string> _argumentNames, _nodeNames;
+    /// <summary>For a tensor node computed straight into a trace row: the output whose row it is.</summary>
+    private readonly Dictionary<int, int> _writtenToTrace = new();
+
+    public ScanWriter(IndentedTextWriter writer, MethodSignature signature, ScanSpec scan)
+    {
+        (_w, _signature, _scan, _step) = (writer, signature, scan, scan.Step);
+        _names = new NameScope(signature.Parameters.Select(p => p.Name.TrimStart('@')));
+        _live = LiveNodes(_step);
+        _uses = new int[_step.Nodes.Count];
+        foreach (var node in _step.Nodes.Where(n => _live.Contains(n.Id)))
+            foreach (var input in node.Inputs) _uses[input]++;
+        foreach (var result in _step.Results) _uses[result]++;
+
+        // Names of everything the loop touches, chosen once so that no user parameter is shadowed.
+        _t = _names.Fresh("t");
+        _steps = _names.Fresh("steps");
+        _rows = scan.Sequences.Select(s => _names.Fresh(s.Parameter + "Rows")).ToList();
+        _traces = scan.Outputs.Select(o => _names.Fresh(o.Name + "Trace")).ToList();
+        _traceRows = scan.Outputs.Select(o => o.ElementType.Rank > 0 ? _names.Fresh(o.Name + "Rows") : "").ToList();
+        _widths = scan.Outputs.Select(o => o.ElementType.Rank > 0 ? _names.Fresh(o.Name + "Width") : null).ToList();
+        _initialRows = scan.Outputs.Select(o => o.IsRecurrent && (o.InitialContainer != ContainerKind.Single || o.ElementType.Rank > 0)
+            ? _names.Fresh(o.InitialParameter + "Rows") : null).ToList();
+        // Scalar state: _state[o][j - 1] holds y[t - j] for j = 1..depth.
+        _state = scan.Outputs.Select(o => o.ElementType.Rank == 0
+            ? Enumerable.Range(1, o.Depth).Select(j => _names.Fresh($"{o.Name}_{j}")).ToList()
+            : new List<string>()).ToList();
+        _argumentNames = _step.Arguments.Select(a => a.Source switch
+        {
+            StepArgumentSource.OutputTap when a.Type.Rank == 0 => _state[a.Index][-a.Tap - 1],
+            StepArgumentSource.OutputTap => _names.Fresh($"{scan.Outputs[a.Index].Name}_{-a.Tap}"),
+            StepArgumentSource.NonSequence when a.Type.Rank == 0 => ScanParser.EscapeIdentifier(scan.NonSequences[a.Index].Parameter),
+            StepArgumentSource.NonSequence => _names.Fresh(scan.NonSequences[a.Index].Parameter + "Span"),
+            _ => _names.Fresh(a.Name),
+        }).ToList();
+        for (int o = 0; o < scan.Outputs.Count; o++)
+        {
+            var result = _step.Nodes[_step.Results[o]];
+            if (result.Type.Rank > 0 && result.Op is not (Op.Input or Op.Constant) && !_writtenToTrace.ContainsKey(result.Id))
+                _writtenToTrace[result.Id] = o;
+        }
+        _nodeNames = _step.Nodes.Select(n => n.Op switch
+        {
+            Op.Input => _argumentNames[n.Argument],
+            Op.Constant => n.Literal!.StartsWith("-", System.StringComparison.Ordinal) ? $"({n.Literal})" : n.Literal!,
+            _ => _live.Contains(n.Id) && (n.Type.Rank == 0 || IsMaterialized(n)) ? _names.Fresh("n" + n.Id) : "",
+        }).ToList();
+    }
+
+    public void Write()
+    {
+        WriteHeader();
+        ScanEmitter.WriteDeclaration(_w, _signature);
+        _w.WriteLine("{");
+        _w.Indent++;
+
+        // Rows of every sequence and multi-row initial state, as spans.
+        for (int s = 0; s < _scan.Sequences.Count; s++)
+            WriteRows(_scan.Sequences[s].Parameter, _scan.Sequences[s].Container, _scan.Sequences[s].ElementType, _rows[s]);
+        for (int o = 0; o < _scan.Outputs.Count; o++)
+            if (_initialRows[o] is { } rowsName)
+                WriteRows(_scan.Outputs[o].InitialParameter!, _scan.Outputs[o].InitialContainer, _scan.Outputs[o].ElementType, rowsName);
+
+        WriteStepCount();
+        WriteSizeChecks();
+
+        _w.WriteLineNoTabs("");
+        _w.WriteLine("// Traces: one row per step (initial states are not part of them).");
+        for (int o = 0; o < _scan.Outputs.Count; o++)
+        {
+            var output = _scan.Outputs[o];
+            if (output.ElementType.Rank == 0)
+            {
+                _w.WriteLine($"var {_traces[o]} = new {output.ElementType.CSharpName}[{_steps}];");
+                continue;
+            }
+            _w.WriteLine($"int {_widths[o]} = {output.Shape[0]};");
+            _w.WriteLine($"var {_traces[o]} = global::SymGen.Mat<{output.ElementType.ElementKeyword}>.Zeros({_steps}, {_widths[o]});");
+            _w.WriteLine($"global::System.Span<{output.ElementType.ElementKeyword}> {_traceRows[o]} = {_traces[o]}.Span;");
+        }
+
+        WriteScalarState();
+
+        var tensorInputs = _step.Arguments.Select((a, i) => (a, i)).Where(x => x.a.Source == StepArgumentSource.NonSequence && x.a.Type.Rank > 0).ToList();
+        var buffers = _step.Nodes.Where(n => _live.Contains(n.Id) && n.Type.Rank > 0 && IsMaterialized(n) && !_writtenToTrace.ContainsKey(n.Id)).ToList();
+        if (tensorInputs.Count + buffers.Count > 0)
+        {
+            _w.WriteLineNoTabs("");
+            _w.WriteLine("// Tensor non-sequences as spans, and one buffer per intermediate tensor, reused by every step.");
+            foreach (var (argument, index) in tensorInputs)
+                _w.WriteLine($"global::System.ReadOnlySpan<{argument.Type.ElementKeyword}> {_argumentNames[index]} = {ScanParser.EscapeIdentifier(_scan.NonSequences[argument.Index].Parameter)}.Span;");
+            foreach (var node in buffers)
+                _w.WriteLine($"global::System.Span<{node.Type.ElementKeyword}> {_nodeNames[node.Id]} = new {node.Type.ElementKeyword}[{Size(node.Shape)}];");
+        }
+
+        var invariant = InvariantNodes();
+        if (invariant.Count > 0)
+        {
+            _w.WriteLineNoTabs("");
+            _w.WriteLine("// Nodes that depend only on constants and non-sequences: computed once, before the loop.");
+            foreach (var node in invariant)
+                WriteNode(node);
+        }
+
+        _w.WriteLineNoTabs("");
+        _w.WriteLine($"for (int {_t} = 0; {_t} < {_steps}; {_t}++)");
+        _w.WriteLine("{");
+        _w.Indent++;
+        WriteStepInputs();
+        var hoisted = new HashSet<StepNode>(invariant);
+        foreach (var node in _step.Nodes)
+            if (node.Op is not (Op.Input or Op.Constant) && _live.Contains(node.Id) && !hoisted.Contains(node)
+                && (node.Type.Rank == 0 || IsMaterialized(node)))
+                WriteNode(node);
+        WriteStores();
+        _w.Indent--;
+        _w.WriteLine("}");
+        _w.WriteLineNoTabs("");
+        _w.WriteLine(_scan.ReturnsTuple ? $"return ({string.Join(", ", _traces)});" : $"return {_traces[0]};");
+        _w.Indent--;
+        _w.WriteLine("}");
+    }
+
+    // ---- Before the loop --------------------------------------------------------------------------------------
+
+    private void WriteHeader()
+    {
+        var w = _w;
+        w.WriteLine($"// Scan '{_scan.Name}'{(_scan.GoBackwards ? ", going backwards" : "")}, generated by SymGen.");
+        w.WriteLine($"// Steps: {(_scan.Steps is { } s ? $"'{s.Parameter}'" : "the shortest sequence, less the span of its taps")}.");
+        foreach (var sequence in _scan.Sequences)
+            w.WriteLine($"// Sequence '{sequence.Parameter}' ({sequence.ElementType} rows), taps [{Taps(sequence.Taps)}].");
+        foreach (var output in _scan.Outputs)
+            w.WriteLine(output.IsRecurrent
+                ? $"// Output '{output.Name}' ({output.ElementType}): recurrent, taps [{Taps(output.Taps)}], from initial state '{output.InitialParameter}'" +
+                  (output.InitialContainer == ContainerKind.Single ? "." : $" (row 0 = y[-{output.Depth}]).")
+                : $"// Output '{output.Name}' ({output.ElementType}): a map (nothing fed back).");
+        foreach (var nonSequence in _scan.NonSequences)
+            w.WriteLine($"// Non-sequence '{nonSequence.Parameter}' ({nonSequence.Type}).");
+        w.WriteLine($"// Each step calls {_step.MethodName}({string.Join(", ", _step.Arguments.Select(a => a.Name))}), as this graph:");
+        foreach (var node in _step.Nodes.Where(n => n.Op is not (Op.Input or Op.Constant) && _live.Contains(n.Id)))
+            w.WriteLine($"//   n{node.Id} = {OpTable.Get(node.Op).Name}({string.Join(", ", node.Inputs.Select(NodeText))}{(node.Axis >= 0 ? $", axis: {node.Axis}" : "")}) : {node.Type}{ShapeText(node.Shape)}");
+        w.WriteLine($"// and returns {(_step.Results.Count == 1 ? NodeText(_step.Results[0]) : "(" + string.Join(", ", _step.Results.Select(NodeText)) + ")")}.");
+    }
+
+    private string NodeText(int id)
+    {
+        var node = _step.Nodes[id];
+        return node.Op switch
+        {
+            Op.Input => _step.Arguments[node.Argument].Name,
+            Op.Constant => node.Literal!,
+            _ => "n" + id,
+        };
+    }
+
+    private static string ShapeText(EquatableArray<Dim> shape) => shape.Count == 0 ? "" : $"[{string.Join(", ", shape)}]";
+
+    private void WriteRows(string parameter, ContainerKind container, TypeRef row, string rows)
+    {
+        var name = ScanParser.EscapeIdentifier(parameter);
+        if (container == ContainerKind.Array)
+            _w.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({name});");
+        var source = container is ContainerKind.Memory or ContainerKind.ReadOnlyMemory or ContainerKind.Vec or ContainerKind.Mat or ContainerKind.Single
+            ? name + ".Span" : name;
+        _w.WriteLine($"global::System.ReadOnlySpan<{row.ElementKeyword}> {rows} = {source};");
+    }
+
+    /// <summary>The number of rows of a sequence or initial state.</summary>
+    private static string RowCount(string parameter, ContainerKind container, string rows) =>
+        container == ContainerKind.Mat ? $"{ScanParser.EscapeIdentifier(parameter)}.Rows" : container == ContainerKind.Single ? "1" : $"{rows}.Length";
+
+    private void WriteStepCount()
+    {
+        _w.WriteLineNoTabs("");
+        var sequences = _scan.Sequences;
+        if (_scan.Steps is { } given)
+        {
+            _w.WriteLine($"// Number of steps: '{given.Parameter}'{(sequences.Count > 0 ? "; every sequence must provide that many" : "")}.");
+            _w.WriteLine($"int {_steps} = {Runtime}.RequireSteps({ScanParser.EscapeIdentifier(given.Parameter)}, \"{given.Parameter}\");");
+            for (int s = 0; s < sequences.Count; s++)
+                _w.WriteLine($"{Runtime}.RequireSequenceSteps({RowCount(sequences[s].Parameter, sequences[s].Container, _rows[s])}, {sequences[s].TapSpan}, \"{Taps(sequences[s].Taps)}\", {_steps}, \"{sequences[s].Parameter}\", \"{given.Parameter}\");");
+        }
+        else
+        {
+            _w.WriteLine("// Number of steps: the shortest sequence decides (each loses the span of its taps).");
+            for (int s = 0; s < sequences.Count; s++)
+            {
+                var provided = $"{Runtime}.StepsProvided({RowCount(sequences[s].Parameter, sequences[s].Container, _rows[s])}, {sequences[s].TapSpan})";
+                _w.WriteLine(s == 0 ? $"int {_steps} = {provided};" : $"{_steps} = global::System.Math.Min({_steps}, {provided});");
+            }
+        }
+        for (int o = 0; o < _scan.Outputs.Count; o++)
+        {
+            var output = _scan.Outputs[o];
+            if (_initialRows[o] is { } rowsName && output.InitialContainer != ContainerKind.Single)
+                _w.WriteLine($"{Runtime}.RequireInitialRows({RowCount(output.InitialParameter!, output.InitialContainer, rowsName)}, {output.Depth}, \"{Taps(output.Taps)}\", \"{output.InitialParameter}\");");
+        }
+    }
+
+    private void WriteSizeChecks()
+    {
+        if (_scan.SizeChecks.Count == 0) return;
+        _w.WriteLine("// Sizes the step's shapes require, checked once for all steps.");
+        foreach (var check in _scan.SizeChecks)
+            _w.WriteLine($"{Runtime}.RequireSameSize({check.First.Expression}, {check.Second.Expression}, \"{check.First.Expression}\", \"{check.Second.Expression}\", " +
+                         $"\"{Escape(check.What)}\", \"{check.First.Parameter}\");");
+    }
+
+    private void WriteScalarState()
+    {
+        if (!_scan.Outputs.Any(o => o.IsRecurrent && o.ElementType.Rank == 0)) return;
+        _w.WriteLineNoTabs("");
+        _w.WriteLine("// Recurrent state in locals: <name>_j holds y[t-j].");
+        for (int o = 0; o < _scan.Outputs.Count; o++)
+        {
+            var output = _scan.Outputs[o];
+            if (!output.IsRecurrent || output.ElementType.Rank > 0) continue;
+            for (int j = 1; j <= output.Depth; j++)
+            {
+                // Row 0 of the initial state is y[-depth], its last needed row y[-1].
+                var source = _initialRows[o] is { } rowsName ? $"{rowsName}[{output.Depth - j}]" : ScanParser.EscapeIdentifier(output.InitialParameter!);
+                _w.WriteLine($"{output.ElementType.CSharpName} {_state[o][j - 1]} = {source};");
+            }
+        }
+    }
+
+    // ---- The loop ---------------------------------------------------------------------------------------------
+
+    private void WriteStepInputs()
+    {
+        var scalarTaps = _step.Arguments.Select((a, i) => (a, i)).Where(x => x.a.Source == StepArgumentSource.OutputTap && x.a.Type.Rank == 0)
+            .Select(x => $"{x.a.Name} = {_scan.Outputs[x.a.Index].Name}[{ScanParser.TapText("t", x.a.Tap)}] is {_argumentNames[x.i]}").ToList();
+        if (scalarTaps.Count > 0)
+            _w.WriteLine($"// {string.Join("; ", scalarTaps)}");
+
+        for (int index = 0; index < _step.Arguments.Count; index++)
+        {
+            var argument = _step.Arguments[index];
+            var name = _argumentNames[index];
+            if (argument.Source == StepArgumentSource.SequenceTap)
+            {
+                var sequence = _scan.Sequences[argument.Index];
+                var rows = _rows[argument.Index];
+                var row = SequenceIndex(sequence, argument.Tap, RowCount(sequence.Parameter, sequence.Container, rows));
+                _w.WriteLine($"// {argument.Name} = {sequence.Parameter}[{ScanParser.TapText("t", argument.Tap)}]");
+                if (argument.Type.Rank == 0)
+                    _w.WriteLine($"{argument.Type.CSharpName} {name} = {rows}[{row}];");
+                else
+                {
+                    var width = argument.Shape[0].Expression;
+                    _w.WriteLine($"global::System.ReadOnlySpan<{argument.Type.ElementKeyword}> {name} = {rows}.Slice(({row}) * {width}, {width});");
+                }
+            }
+            else if (argument.Source == StepArgumentSource.OutputTap && argument.Type.Rank > 0)
+            {
+                // y[t-j] is row t-j of the trace once computed, else row depth+t-j of the initial state.
+                var output = _scan.Outputs[argument.Index];
+                int j = -argument.Tap;
+                var width = _widths[argument.Index];
+                var initial = output.InitialContainer == ContainerKind.Single
+                    ? _initialRows[argument.Index]!
+                    : $"{_initialRows[argument.Index]}.Slice(({output.Depth} + {_t} - {j}) * {width}, {width})";
+                _w.WriteLine($"// {argument.Name} = {output.Name}[{ScanParser.TapText("t", argument.Tap)}]");
+                _w.WriteLine($"global::System.ReadOnlySpan<{argument.Type.ElementKeyword}> {name} = {_t} >= {j} " +
+                             $"? {_traceRows[argument.Index]}.Slice(({_t} - {j}) * {width}, {width}) : {initial};");
+            }
+        }
+    }
+
+    private void WriteNode(StepNode node)
+    {
+        var name = _nodeNames[node.Id];
+        var info = OpTable.Get(node.Op);
+        _w.WriteLine($"// {name} = {node.Label}  ({info.Name}{(node.Type.Rank > 0 && info.IsElementwise ? FusedText(node) : "")})");
+        if (_writtenToTrace.TryGetValue(node.Id, out var o))
+            _w.WriteLine($"global::System.Span<{node.Type.ElementKeyword}> {name} = {_traceRows[o]}.Slice({_t} * {_widths[o]}, {_widths[o]});");
+
+        if (node.Type.Rank == 0)
+        {
+            _w.WriteLine($"{node.Type.CSharpName} {name} = {ScalarExpression(node)};");
+            return;
+        }
+        if (info.IsElementwise)
+        {
+            WriteFusedLoop(node);
+            return;
+        }
+        var x = node.Inputs.Select(i => _nodeNames[i]).ToList();
+        var shapes = node.Inputs.Select(i => _step.Nodes[i].Shape).ToList();
+        string t = node.Type.ElementKeyword;
+        _w.WriteLine(node.Op switch
+        {
+            Op.Dot when shapes[0].Count == 2 && shapes[1].Count == 1 => $"{Kernels}.MatVec<{t}>({x[0]}, {shapes[0][0]}, {shapes[0][1]}, {x[1]}, {name});",
+            Op.Dot when shapes[0].Count == 1 && shapes[1].Count == 2 => $"{Kernels}.VecMat<{t}>({x[0]}, {x[1]}, {shapes[1][0]}, {shapes[1][1]}, {name});",
+            Op.Dot => $"{Kernels}.MatMul<{t}>({x[0]}, {shapes[0][0]}, {shapes[0][1]}, {x[1]}, {shapes[1][1]}, {name});",
+            Op.Softmax when shapes[0].Count == 1 => $"{Kernels}.Softmax<{t}>({x[0]}, {name});",
+            Op.Softmax => $"{Kernels}.Softmax<{t}>({x[0]}, {shapes[0][0]}, {shapes[0][1]}, {name});",
+            _ => $"{Kernels}.Reduce<{t}>(global::SymGen.Graph.Op.{node.Op}, {x[0]}, {shapes[0][0]}, {shapes[0][1]}, {node.Axis}, {name});",
+        });
+    }
+
+    /// <summary>The C# expression of a scalar node: an operator, a Math call, or a kernel on tensor inputs.</summary>
+    private string ScalarExpression(StepNode node)
+    {
+        var operands = node.Inputs.Select(i => _nodeNames[i]).ToList();
+        return node.Op switch
+        {
+            Op.Convert => $"({node.Type.CSharpName}){operands[0]}",
+            Op.Dot => $"{Kernels}.Dot<{node.Type.ElementKeyword}>({operands[0]}, {operands[1]})",
+            Op.Sum or Op.Prod or Op.Mean or Op.Max => $"{Kernels}.Reduce<{node.Type.ElementKeyword}>(global::SymGen.Graph.Op.{node.Op}, {operands[0]})",
+            _ => OpTable.FormatCSharp(node.Op, ComputesInSinglePrecision(node), operands),
+        };
+    }
+
+    /// <summary>
+    /// One loop over the elements computing the node and every elementwise node fused into it. A vector operand of
+    /// a matrix-shaped loop is broadcast over its rows (index c); scalars are broadcast as they are.
+    /// </summary>
+    private void WriteFusedLoop(StepNode node)
+    {
+        var name = _nodeNames[node.Id];
+        string i = _names.Fresh("i");
+        bool rowBroadcast = node.Type.Rank == 2 && Leaves(node).Any(l => _step.Nodes[l].Type.Rank == 1);
+        if (!rowBroadcast)
+        {
+            _w.WriteLine($"for (int {i} = 0; {i} < {name}.Length; {i}++)");
+            _w.Indent++;
+            _w.WriteLine($"{name}[{i}] = {ElementExpression(node, i, i, top: true)};");
+            _w.Indent--;
+            return;
+        }
+        string r = _names.Fresh("r"), c = _names.Fresh("c");
+        _w.WriteLine($"for (int {r} = 0, {i} = 0; {r} < {node.Shape[0]}; {r}++)");
+        _w.Indent++;
+        _w.WriteLine($"for (int {c} = 0; {c} < {node.Shape[1]}; {c}++, {i}++)");
+        _w.Indent++;
+        _w.WriteLine($"{name}[{i}] = {ElementExpression(node, i, c, top: true)};");
+        _w.Indent -= 2;
+    }
+
+    private string ElementExpression(StepNode node, string index, string column, bool top = false)
+    {
+        if (node.Type.Rank == 0)
+            return _nodeNames[node.Id];
+        if (!top && (node.Op == Op.Input || IsMaterialized(node)))
+            return $"{_nodeNames[node.Id]}[{(node.Type.Rank == 1 ? column : index)}]";
+        var operands = node.Inputs.Select(input => ElementExpression(_step.Nodes[input], index, column)).ToList();
+        if (node.Op == Op.Select)
+            operands[0] = $"{operands[0]} != {Zero(node.Type)}";
+        var expression = OpTable.FormatCSharp(node.Op, node.Type.Element == ElementType.Float32, operands);
+        return top ? expression : $"({expression})";
+    }
+
+    private void WriteStores()
+    {
+        bool anyScalarState = _scan.Outputs.Any(o => o.IsRecurrent && o.ElementType.Rank == 0);
+        _w.WriteLine(anyScalarState
+            ? "// Store step t, then shift each recurrent state by one step (every output read start-of-step values)."
+            : "// Store step t.");
+        for (int o = 0; o < _scan.Outputs.Count; o++)
+        {
+            var resultId = _step.Results[o];
+            var value = _nodeNames[resultId];
+            if (_scan.Outputs[o].ElementType.Rank > 0)
+            {
+                if (!(_writtenToTrace.TryGetValue(resultId, out var owner) && owner == o))
+                    _w.WriteLine($"{value}.CopyTo({_traceRows[o]}.Slice({_t} * {_widths[o]}, {_widths[o]}));");
+                continue;
+            }
+            _w.WriteLine($"{_traces[o]}[{_t}] = {value};");
+            var s = _state[o];
+            for (int j = s.Count; j >= 2; j--)
+                _w.WriteLine($"{s[j - 1]} = {s[j - 2]};");
+            if (s.Count > 0)
+                _w.WriteLine($"{s[0]} = {value};");
+        }
+    }
+
+    // ---- Analysis ---------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// A tensor node that must exist in memory: an output, an input of a kernel (Dot, reductions, Softmax), used
+    /// more than once, broadcast into a larger loop, or computed by a kernel itself. Other elementwise tensor nodes
+    /// are fused into the loop of the node that uses them.
+    /// </summary>
+    private bool IsMaterialized(StepNode node)
+    {
+        if (node.Type.Rank == 0 || node.Op is Op.Input or Op.Constant) return node.Op != Op.Constant;
+        if (!OpTable.Get(node.Op).IsElementwise || _uses[node.Id] != 1 || _step.Results.Contains(node.Id)) return true;
+        var user = _step.Nodes.First(n => _live.Contains(n.Id) && n.Inputs.Contains(node.Id));
+        return !OpTable.Get(user.Op).IsElementwise || user.Type.Rank != node.Type.Rank;
+    }
+
+    /// <summary>The memory-backed operands of a fused loop.</summary>
+    private IEnumerable<int> Leaves(StepNode node) =>
+        node.Inputs.SelectMany(i => _step.Nodes[i] is var input && input.Type.Rank > 0 && input.Op != Op.Input && !IsMaterialized(input)
+            ? Leaves(input) : new[] { i });
+
+    private string FusedText(StepNode node)
+    {
+        var fused = new List<string>();
+        void Collect(StepNode n)
+        {
+            foreach (var input in n.Inputs.Select(i => _step.Nodes[i]))
+                if (input.Type.Rank > 0 && input.Op != Op.Input && !IsMaterialized(input)) Collect(input);
+            fused.Add(OpTable.Get(n.Op).Name);
+        }
+        Collect(node);
+        return fused.Count > 1 ? ", fused: " + string.Join(", ", fused) : "";
+    }
+
+    /// <summary>
+    /// Scalar nodes whose inputs are constants, non-sequences or other such nodes, and that cannot throw: they are
+    /// computed once before the loop.
+    /// </summary>
+    private List<StepNode> InvariantNodes()
+    {
+        var invariant = new bool[_step.Nodes.Count];
+        var result = new List<StepNode>();
+        foreach (var node in _step.Nodes)
+        {
+            invariant[node.Id] = node.Op switch
+            {
+                Op.Constant => true,
+                Op.Input => _step.Arguments[node.Argument].Source == StepArgumentSource.NonSequence,
+                // A node that can throw stays in the loop: with zero steps the step method never runs it.
+                _ => node.Type.Rank == 0 && !CanThrow(node) && node.Inputs.All(i => invariant[i]),
+            };
+            if (invariant[node.Id] && node.Op is not (Op.Input or Op.Constant) && _live.Contains(node.Id))
+                result.Add(node);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Integer operations (division by zero, Abs(MinValue), overflow in a checked build), Sign (of NaN) and the
+    /// kernels (Max of an empty vector): floating-point arithmetic never throws.
+    /// </summary>
+    private bool CanThrow(StepNode node) =>
+        node.Op == Op.Sign || !OpTable.Get(node.Op).IsElementwise
+        || node.Type.Element is ElementType.Int32 or ElementType.Int64
+        || node.Inputs.Any(i => _step.Nodes[i].Type.Element is ElementType.Int32 or ElementType.Int64);
+
+    /// <summary>The nodes the outputs depend on: the rest would be computed for nothing.</summary>
+    private static HashSet<int> LiveNodes(StepGraph step)
+    {
+        var live = new HashSet<int>();
+        var pending = new Stack<int>(step.Results);
+        while (pending.Count > 0)
+            if (live.Add(pending.Peek()))
+                foreach (var input in step.Nodes[pending.Pop()].Inputs) pending.Push(input);
+            else
+                pending.Pop();
+        return live;
+    }
+
+    /// <summary>
+    /// Theano's tap slicing: tap k of a sequence with anchors lo = min(taps, 0), hi = max(taps, 0) reads
+    /// s[t + k - lo] going forwards, and, going backwards, the same slice reversed: s[len - 1 - hi + k - t].
+    /// </summary>
+    private string SequenceIndex(SequenceInput sequence, int tap, string rowCount)
+    {
+        if (!_scan.GoBackwards)
+        {
+            int offset = tap - sequence.LowestTap;
+            return offset == 0 ? _t : $"{_t} + {offset}";
+        }
+        int fromEnd = 1 + sequence.HighestTap - tap;
+        return $"{rowCount} - {fromEnd} - {_t}";
+    }
+
+    /// <summary>Math functions on float compute with MathF, as C# overload resolution picks for float operands.</summary>
+    private bool ComputesInSinglePrecision(StepNode node) =>
+        node.Inputs.Count > 0 && _step.Nodes[node.Inputs[0]].Type.Element == ElementType.Float32;
+
+    private static string Size(EquatableArray<Dim> shape) => string.Join(" * ", shape.Select(d => d.Expression));
+
+    private static string Zero(TypeRef type) => type.Element == ElementType.Float32 ? "0f" : "0d";
+
+    private static string Taps(EquatableArray<int> taps) => string.Join(", ", taps);
+
+    private static string Escape(string text) => text.Replace("\\", "\\\\").Replace("\"", "\\\"");
+}

@@ -1,0 +1,148 @@
+using System;
+using System.Numerics;
+using SymGen.Graph;
+
+namespace SymGen;
+
+/// <summary>
+/// The tensor operations a step method can use (the op table's <c>Sym</c> functions). Called directly they compute
+/// eagerly, allocating their result; inside a <c>[Symbolic]</c> scan the generator turns them into graph nodes and
+/// writes a loop that allocates nothing per step.
+/// </summary>
+public static class Sym
+{
+    // ---- Dot ------------------------------------------------------------------------------------------------------
+
+    /// <summary>The inner product x · y.</summary>
+    public static T Dot<T>(Vec<T> x, Vec<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length != y.Length)
+            throw new ArgumentException($"Dot(vector, vector) needs equal lengths; they are {x.Length} and {y.Length}.");
+        return Kernels.Dot<T>(x.Span, y.Span);
+    }
+
+    /// <summary>The matrix-vector product W x.</summary>
+    public static Vec<T> Dot<T>(Mat<T> w, Vec<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (w.Columns != x.Length)
+            throw new ArgumentException($"Dot(matrix, vector) needs the matrix's columns ({w.Columns}) to equal the vector's length ({x.Length}).");
+        var result = Vec<T>.Zeros(w.Rows);
+        Kernels.MatVec<T>(w.Span, w.Rows, w.Columns, x.Span, result.Span);
+        return result;
+    }
+
+    /// <summary>The vector-matrix product xᵀ W.</summary>
+    public static Vec<T> Dot<T>(Vec<T> x, Mat<T> w) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (w.Rows != x.Length)
+            throw new ArgumentException($"Dot(vector, matrix) needs the vector's length ({x.Length}) to equal the matrix's rows ({w.Rows}).");
+        var result = Vec<T>.Zeros(w.Columns);
+        Kernels.VecMat<T>(x.Span, w.Span, w.Rows, w.Columns, result.Span);
+        return result;
+    }
+
+    /// <summary>The matrix product A B.</summary>
+    public static Mat<T> Dot<T>(Mat<T> a, Mat<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (a.Columns != b.Rows)
+            throw new ArgumentException($"Dot(matrix, matrix) needs the first's columns ({a.Columns}) to equal the second's rows ({b.Rows}).");
+        var result = Mat<T>.Zeros(a.Rows, b.Columns);
+        Kernels.MatMul<T>(a.Span, a.Rows, a.Columns, b.Span, b.Columns, result.Span);
+        return result;
+    }
+
+    // ---- Elementwise functions ------------------------------------------------------------------------------------
+
+#pragma warning disable CS1591 // each is the function it names, element by element
+    public static Vec<T> Tanh<T>(Vec<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Unary(Op.Tanh, x);
+    public static Mat<T> Tanh<T>(Mat<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Unary(Op.Tanh, x);
+    public static T Tanh<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x);
+    public static Vec<T> Sigmoid<T>(Vec<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Unary(Op.Sigmoid, x);
+    public static Mat<T> Sigmoid<T>(Mat<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Unary(Op.Sigmoid, x);
+    public static T Sigmoid<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
+    public static Vec<T> Relu<T>(Vec<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Unary(Op.Relu, x);
+    public static Mat<T> Relu<T>(Mat<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Unary(Op.Relu, x);
+    public static T Relu<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Max(x, T.Zero);
+    public static Vec<T> Exp<T>(Vec<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Unary(Op.Exp, x);
+    public static Mat<T> Exp<T>(Mat<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Unary(Op.Exp, x);
+    public static Vec<T> Log<T>(Vec<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Unary(Op.Log, x);
+    public static Mat<T> Log<T>(Mat<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Unary(Op.Log, x);
+    public static Vec<T> Sqrt<T>(Vec<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Unary(Op.Sqrt, x);
+    public static Mat<T> Sqrt<T>(Mat<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Unary(Op.Sqrt, x);
+    public static Vec<T> Abs<T>(Vec<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Unary(Op.Abs, x);
+    public static Mat<T> Abs<T>(Mat<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Unary(Op.Abs, x);
+
+    public static Vec<T> Pow<T>(Vec<T> x, Vec<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Map(x, y, Op.Pow);
+    public static Vec<T> Pow<T>(Vec<T> x, T y) where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Map(x, y, Op.Pow);
+    public static Vec<T> Maximum<T>(Vec<T> x, Vec<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Map(x, y, Op.Maximum);
+    public static Vec<T> Maximum<T>(Vec<T> x, T y) where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Map(x, y, Op.Maximum);
+    public static Mat<T> Maximum<T>(Mat<T> x, Mat<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Map(x, y, Op.Maximum);
+    public static Vec<T> Minimum<T>(Vec<T> x, Vec<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Map(x, y, Op.Minimum);
+    public static Vec<T> Minimum<T>(Vec<T> x, T y) where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Map(x, y, Op.Minimum);
+    public static Mat<T> Minimum<T>(Mat<T> x, Mat<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Map(x, y, Op.Minimum);
+#pragma warning restore CS1591
+
+    /// <summary>Element i is <paramref name="a"/>[i] where <paramref name="condition"/>[i] is non-zero, else <paramref name="b"/>[i] (Theano's switch).</summary>
+    public static Vec<T> Where<T>(Vec<T> condition, Vec<T> a, Vec<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = Vec<T>.Zeros(condition.Length);
+        Kernels.Where<T>(condition.Span, a.Span, b.Span, result.Span);
+        return result;
+    }
+
+    // ---- Reductions and Softmax -----------------------------------------------------------------------------------
+
+#pragma warning disable CS1591 // Sum, Prod, Mean, Max of all elements, or along an axis (0: each column, 1: each row)
+    public static T Sum<T>(Vec<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Reduce<T>(Op.Sum, x.Span);
+    public static T Sum<T>(Mat<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Reduce<T>(Op.Sum, x.Span);
+    public static Vec<T> Sum<T>(Mat<T> x, int axis) where T : unmanaged, IFloatingPointIeee754<T> => Reduce(Op.Sum, x, axis);
+    public static T Prod<T>(Vec<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Reduce<T>(Op.Prod, x.Span);
+    public static T Prod<T>(Mat<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Reduce<T>(Op.Prod, x.Span);
+    public static Vec<T> Prod<T>(Mat<T> x, int axis) where T : unmanaged, IFloatingPointIeee754<T> => Reduce(Op.Prod, x, axis);
+    public static T Mean<T>(Vec<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Reduce<T>(Op.Mean, x.Span);
+    public static T Mean<T>(Mat<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Reduce<T>(Op.Mean, x.Span);
+    public static Vec<T> Mean<T>(Mat<T> x, int axis) where T : unmanaged, IFloatingPointIeee754<T> => Reduce(Op.Mean, x, axis);
+    public static T Max<T>(Vec<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Reduce<T>(Op.Max, x.Span);
+    public static T Max<T>(Mat<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Reduce<T>(Op.Max, x.Span);
+    public static Vec<T> Max<T>(Mat<T> x, int axis) where T : unmanaged, IFloatingPointIeee754<T> => Reduce(Op.Max, x, axis);
+#pragma warning restore CS1591
+
+    /// <summary>exp(x) / sum(exp(x)), computed stably.</summary>
+    public static Vec<T> Softmax<T>(Vec<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = Vec<T>.Zeros(x.Length);
+        Kernels.Softmax<T>(x.Span, result.Span);
+        return result;
+    }
+
+    /// <summary>The softmax of each row.</summary>
+    public static Mat<T> Softmax<T>(Mat<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = Mat<T>.Zeros(x.Rows, x.Columns);
+        Kernels.Softmax<T>(x.Span, x.Rows, x.Columns, result.Span);
+        return result;
+    }
+
+    private static Vec<T> Unary<T>(Op op, Vec<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = Vec<T>.Zeros(x.Length);
+        Kernels.Unary<T>(op, x.Span, result.Span);
+        return result;
+    }
+
+    private static Mat<T> Unary<T>(Op op, Mat<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = Mat<T>.Zeros(x.Rows, x.Columns);
+        Kernels.Unary<T>(op, x.Span, result.Span);
+        return result;
+    }
+
+    private static Vec<T> Reduce<T>(Op op, Mat<T> x, int axis) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (axis is not (0 or 1))
+            throw new ArgumentOutOfRangeException(nameof(axis), axis, "A matrix has axes 0 (reduce each column) and 1 (reduce each row).");
+        var result = Vec<T>.Zeros(axis == 0 ? x.Columns : x.Rows);
+        Kernels.Reduce<T>(op, x.Span, x.Rows, x.Columns, axis, result.Span);
+        return result;
+    }
+}
