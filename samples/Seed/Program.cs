@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 using Seed;
+using SymGen;
 
 static string Show<T>(ReadOnlySpan<T> values) where T : IFormattable =>
     "[" + string.Join(", ", values.ToArray().Select(v => v.ToString(null, CultureInfo.InvariantCulture))) + "]";
@@ -32,3 +33,14 @@ Console.WriteLine($"  = {Show<long>(Scans.Fibonacci(first, 10))}");
 var (smoothed, peak) = Scans.Ema([4, 8, 2, 6], start: 0, alpha: 0.5);
 Console.WriteLine("Ema(signal: [4, 8, 2, 6], start: 0, alpha: 0.5)");
 Console.WriteLine($"  = Smoothed {Show<double>(smoothed)}, Peak {Show<double>(peak)}");
+
+var rows = Mat<double>.FromRows([1, 2, 3], [4, 5, 6]);
+Console.WriteLine($"RowSums(rows: {rows}, start: [0, 0, 0])");
+Console.WriteLine($"  = {Scans.RowSums(rows, new double[3])}");
+
+var W = Mat<double>.FromRows([0.5, -0.2], [0.1, 0.3]);
+var U = Mat<double>.FromRows([1.0, 0.0, 0.5], [-0.5, 1.0, 0.0]);
+Vec<double> b = new double[] { 0.1, -0.1 };
+var xs = Mat<double>.FromRows([1, 0, 0], [0, 1, 0], [0, 0, 1]);
+Console.WriteLine($"Rnn(xs: {xs}, h0: [0, 0], W: {W}, U: {U}, b: {b})   h_t = tanh(W h_t-1 + U x_t + b)");
+Console.WriteLine($"  = {Scans.Rnn(xs, new double[2], W, U, b)}");

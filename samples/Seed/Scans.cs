@@ -54,4 +54,19 @@ public static partial class Scans
     /// <summary>Smooths a signal; the second output shows each step's larger of the smoothed and raw value.</summary>
     [Symbolic(nameof(Smooth))]
     public static partial (double[] Smoothed, double[] Peak) Ema([Sequence] double[] signal, [Initial(Output = "Smoothed")] double start, double alpha);
+
+    // The tutorial's running sum of matrix rows: a vector state.
+    static Vec<double> AddRow(Vec<double> row, Vec<double> total) => total + row;
+
+    /// <summary>Running sums of the rows: RowSums([[1, 2, 3], [4, 5, 6]], [0, 0, 0]) == [[1, 2, 3], [5, 7, 9]].</summary>
+    [Symbolic(nameof(AddRow))]
+    public static partial Mat<double> RowSums([Sequence] Mat<double> rows, [Initial] Vec<double> start);
+
+    // An Elman RNN cell: h_t = tanh(W h_{t-1} + U x_t + b).
+    static Vec<double> Elman(Vec<double> x, Vec<double> h, Mat<double> W, Mat<double> U, Vec<double> b) =>
+        Sym.Tanh(Sym.Dot(W, h) + Sym.Dot(U, x) + b);
+
+    /// <summary>The hidden states of an Elman RNN over the rows of <paramref name="xs"/>, one row per step.</summary>
+    [Symbolic(nameof(Elman))]
+    public static partial Mat<double> Rnn([Sequence] Mat<double> xs, [Initial] Vec<double> h0, Mat<double> W, Mat<double> U, Vec<double> b);
 }

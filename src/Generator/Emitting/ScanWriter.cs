@@ -116,7 +116,8 @@ internal sealed class ScanWriter
         WriteScalarState();
 
         var tensorInputs = _step.Arguments.Select((a, i) => (a, i)).Where(x => x.a.Source == StepArgumentSource.NonSequence && x.a.Type.Rank > 0).ToList();
-        var buffers = _step.Nodes.Where(n => _live.Contains(n.Id) && n.Type.Rank > 0 && IsMaterialized(n) && !_writtenToTrace.ContainsKey(n.Id)).ToList();
+        var buffers = _step.Nodes.Where(n => _live.Contains(n.Id) && n.Type.Rank > 0 && n.Op != Op.Input
+            && IsMaterialized(n) && !_writtenToTrace.ContainsKey(n.Id)).ToList();
         if (tensorInputs.Count + buffers.Count > 0)
         {
             _w.WriteLineNoTabs("");
@@ -283,7 +284,7 @@ internal sealed class ScanWriter
                 else
                 {
                     var width = argument.Shape[0].Expression;
-                    _w.WriteLine($"global::System.ReadOnlySpan<{argument.Type.ElementKeyword}> {name} = {rows}.Slice(({row}) * {width}, {width});");
+                    _w.WriteLine($"global::System.ReadOnlySpan<{argument.Type.ElementKeyword}> {name} = {rows}.Slice({(row.Contains(' ') ? $"({row})" : row)} * {width}, {width});");
                 }
             }
             else if (argument.Source == StepArgumentSource.OutputTap && argument.Type.Rank > 0)
