@@ -67,6 +67,7 @@ public static class Kernels
     /// <summary><paramref name="destination"/>[i] = op(x[i]).</summary>
     public static void Unary<T>(Op op, ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (x.IsEmpty && destination.IsEmpty) return; // TensorPrimitives.Sigmoid rejects empty spans
         switch (op)
         {
             case Op.Negate: TensorPrimitives.Negate(x, destination); break;

@@ -48,4 +48,23 @@ public class AllocationTests
             () => { _sink = ConformanceScans.MixedOutputs(x, 0, z0).z; return _sink; },
             () => { _ = new double[steps]; _ = new double[steps]; return new double[steps]; }));
     }
+
+    [Fact]
+    public void AnElmanRnnAllocatesTheSameForTenAndAThousandSteps()
+    {
+        // Per call: the trace and one buffer per intermediate tensor (the two Dot products); nothing per step.
+        const int hidden = 16, inputs = 8;
+        var W = Mat<double>.Zeros(hidden, hidden);
+        var U = Mat<double>.Zeros(hidden, inputs);
+        var b = Vec<double>.Zeros(hidden);
+        var h0 = Vec<double>.Zeros(hidden);
+        long Overhead(int steps)
+        {
+            var xs = Mat<double>.Zeros(steps, inputs);
+            return AllocationTests.Overhead(() => Tensors.OpScans.Rnn(xs, h0, W, U, b), () => Mat<double>.Zeros(steps, hidden));
+        }
+        long tenSteps = Overhead(10), thousandSteps = Overhead(1000);
+        Assert.Equal(tenSteps, thousandSteps);
+        Assert.True(tenSteps <= 2 * (24 + 8 * hidden), $"{tenSteps} bytes beyond the trace: more than the two Dot buffers");
+    }
 }
