@@ -269,11 +269,61 @@ public class DiagnosticTests
         """, "holds 'float', but output 'CumSum' holds 'double'");
 
     [Fact]
+    public void SYMG0023_ScalarInitialStateForAVectorOutput() => AssertDiagnostic("SYMG0023", Usings + """
+        public static partial class S
+        {
+            static Vec<double> Step(Vec<double> x, Vec<double> h) => h + x;
+            [Symbolic(nameof(Step))]
+            public static partial Mat<double> Acc([Sequence] Mat<double> x, [Initial] [|double|] h0);
+        }
+        """, "is a 'double' (a scalar), but output 'Acc' holds 'Vec<double>' values (a vector each step)");
+
+    [Fact]
+    public void SYMG0007_VectorStepOutputForAScalarTrace() => AssertDiagnostic("SYMG0007", Usings + """
+        public static partial class S
+        {
+            static [|Vec<double>|] Step(Vec<double> x, double h) => x * h;
+            [Symbolic(nameof(Step))]
+            public static partial double[] Acc([Sequence] Mat<double> x, [Initial] double h0);
+        }
+        """, "returns 'Vec<double>', but scan 'Acc' has 1 output(s) and needs 'double'");
+
+    [Fact]
+    public void SYMG0006_MatrixWhereTheStepTakesAVector() => AssertDiagnostic("SYMG0006", Usings + """
+        public static partial class S
+        {
+            static Vec<double> Step(Vec<double> x, [|Vec<double>|] W) => x;
+            [Symbolic(nameof(Step))]
+            public static partial Mat<double> Map([Sequence] Mat<double> x, Mat<double> W);
+        }
+        """, "receives W of type 'Mat<double>', but is declared 'Vec<double>'");
+
+    [Fact]
+    public void DotOfTwoMatricesWhereAVectorIsNeededIsTheCompilersErrorAtTheExpression()
+    {
+        // Ranks are C# types, so the compiler itself reports the rank error where it is; SymGen adds nothing.
+        const string markup = Usings + """
+            public static partial class S
+            {
+                static Vec<double> Step(Vec<double> x, Mat<double> W) => [|Sym.Dot(W, W)|];
+                [Symbolic(nameof(Step))]
+                public static partial Mat<double> Map([Sequence] Mat<double> x, Mat<double> W);
+            }
+            """;
+        int start = markup.IndexOf("[|", System.StringComparison.Ordinal);
+        var run = GeneratorHarness.Run(markup.Replace("[|", "").Replace("|]", ""));
+        Assert.Empty(run.GeneratorDiagnostics);
+        var error = Assert.Single(run.Output.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal("CS0029", error.Id);
+        Assert.Equal(start, error.Location.SourceSpan.Start);
+    }
+
+    [Fact]
     public void EveryDescriptorHasAHelpPageAndAReleaseEntry()
     {
         var root = GeneratorHarness.RepositoryRoot;
         var releases = System.IO.File.ReadAllText(System.IO.Path.Combine(root, "src/Generator/AnalyzerReleases.Unshipped.md"));
-        foreach (var id in Enumerable.Range(1, 22).Select(i => $"SYMG{i:D4}"))
+        foreach (var id in Enumerable.Range(1, 23).Select(i => $"SYMG{i:D4}"))
         {
             Assert.True(System.IO.File.Exists(System.IO.Path.Combine(root, "docs/diagnostics", id + ".md")), $"docs/diagnostics/{id}.md is missing");
             Assert.Contains(id + " |", releases);
