@@ -108,8 +108,11 @@ internal sealed class ScanWriter
                 _w.WriteLine($"var {_traces[o]} = new {output.ElementType.CSharpName}[{_steps}];");
                 continue;
             }
-            _w.WriteLine($"int {_widths[o]} = {output.Shape[0]};");
-            _w.WriteLine($"var {_traces[o]} = global::SymGen.Mat<{output.ElementType.ElementKeyword}>.Zeros({_steps}, {_widths[o]});");
+            // A trace holds one row per step: a vector's elements, or a matrix's (then it is a Tensor3).
+            _w.WriteLine($"int {_widths[o]} = {Size(output.Shape)};");
+            _w.WriteLine(output.ElementType.Rank == 1
+                ? $"var {_traces[o]} = global::SymGen.Mat<{output.ElementType.ElementKeyword}>.Zeros({_steps}, {_widths[o]});"
+                : $"var {_traces[o]} = global::SymGen.Tensor3<{output.ElementType.ElementKeyword}>.Zeros({_steps}, {output.Shape[0]}, {output.Shape[1]});");
             _w.WriteLine($"global::System.Span<{output.ElementType.ElementKeyword}> {_traceRows[o]} = {_traces[o]}.Span;");
         }
 
@@ -196,14 +199,21 @@ internal sealed class ScanWriter
         var name = ScanParser.EscapeIdentifier(parameter);
         if (container == ContainerKind.Array)
             _w.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({name});");
-        var source = container is ContainerKind.Memory or ContainerKind.ReadOnlyMemory or ContainerKind.Vec or ContainerKind.Mat or ContainerKind.Single
+        var source = container is ContainerKind.Memory or ContainerKind.ReadOnlyMemory or ContainerKind.Vec or ContainerKind.Mat
+            or ContainerKind.Tensor3 or ContainerKind.Single
             ? name + ".Span" : name;
         _w.WriteLine($"global::System.ReadOnlySpan<{row.ElementKeyword}> {rows} = {source};");
     }
 
     /// <summary>The number of rows of a sequence or initial state.</summary>
     private static string RowCount(string parameter, ContainerKind container, string rows) =>
-        container == ContainerKind.Mat ? $"{ScanParser.EscapeIdentifier(parameter)}.Rows" : container == ContainerKind.Single ? "1" : $"{rows}.Length";
+        container switch
+        {
+            ContainerKind.Mat => $"{ScanParser.EscapeIdentifier(parameter)}.Rows",
+            ContainerKind.Tensor3 => $"{ScanParser.EscapeIdentifier(parameter)}.Length",
+            ContainerKind.Single => "1",
+            _ => $"{rows}.Length",
+        };
 
     private void WriteStepCount()
     {
@@ -283,7 +293,7 @@ internal sealed class ScanWriter
                     _w.WriteLine($"{argument.Type.CSharpName} {name} = {rows}[{row}];");
                 else
                 {
-                    var width = argument.Shape[0].Expression;
+                    var width = Size(argument.Shape);
                     _w.WriteLine($"global::System.ReadOnlySpan<{argument.Type.ElementKeyword}> {name} = {rows}.Slice({(row.Contains(' ') ? $"({row})" : row)} * {width}, {width});");
                 }
             }

@@ -32,9 +32,10 @@ internal sealed record SignatureParameter(string Modifiers, string Type, string 
 
 /// <summary>
 /// How a sequence or initial state is passed: one value (<see cref="Single"/>, an initial state of one step), or
-/// rows: an array, span or memory of scalars, a <c>Vec</c> (rows are scalars) or a <c>Mat</c> (rows are vectors).
+/// rows: an array, span or memory of scalars, a <c>Vec</c> (rows are scalars), a <c>Mat</c> (rows are vectors) or a
+/// <c>Tensor3</c> (rows are matrices).
 /// </summary>
-internal enum ContainerKind { Single, Array, Span, ReadOnlySpan, Memory, ReadOnlyMemory, Vec, Mat }
+internal enum ContainerKind { Single, Array, Span, ReadOnlySpan, Memory, ReadOnlyMemory, Vec, Mat, Tensor3 }
 
 /// <summary>A scan, fully checked.</summary>
 internal sealed record ScanSpec(

@@ -28,6 +28,7 @@ internal sealed record TypeRef(ElementType Element, int Rank = 0)
         0 => ElementKeyword,
         1 => $"global::SymGen.Vec<{ElementKeyword}>",
         2 => $"global::SymGen.Mat<{ElementKeyword}>",
+        3 => $"global::SymGen.Tensor3<{ElementKeyword}>",
         _ => throw new NotSupportedException($"No C# type has rank {Rank}."),
     };
 
@@ -40,6 +41,7 @@ internal sealed record TypeRef(ElementType Element, int Rank = 0)
         0 => ElementKeyword,
         1 => $"Vec<{ElementKeyword}>",
         2 => $"Mat<{ElementKeyword}>",
+        3 => $"Tensor3<{ElementKeyword}>",
         _ => $"{ElementKeyword} (rank {Rank})",
     };
 

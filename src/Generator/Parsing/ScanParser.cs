@@ -318,6 +318,7 @@ internal sealed class ScanParser
         return (container, value.Rank) switch
         {
             (ContainerKind.Mat, _) => new[] { D("Columns") }.ToEquatableArray(),
+            (ContainerKind.Tensor3, _) => new[] { D("Rows"), D("Columns") }.ToEquatableArray(),
             (ContainerKind.Single, 1) => new[] { D("Length") }.ToEquatableArray(),
             (ContainerKind.Single, 2) => new[] { D("Rows"), D("Columns") }.ToEquatableArray(),
             _ => EquatableArray<Dim>.Empty,
@@ -352,9 +353,9 @@ internal sealed class ScanParser
         return null;
     }
 
-    /// <summary>The type of one step of a trace: <c>T[]</c> holds scalars, <c>Mat&lt;T&gt;</c> vectors.</summary>
+    /// <summary>The type of one step of a trace: <c>T[]</c> holds scalars, <c>Mat&lt;T&gt;</c> vectors, <c>Tensor3&lt;T&gt;</c> matrices.</summary>
     private static TypeRef? Trace(ITypeSymbol type) =>
-        TypeMapping.TryGetRows(type, out var container, out var row) && container is ContainerKind.Array or ContainerKind.Mat ? row : null;
+        TypeMapping.TryGetRows(type, out var container, out var row) && container is ContainerKind.Array or ContainerKind.Mat or ContainerKind.Tensor3 ? row : null;
 
     /// <summary>
     /// Pairs each [Initial] with its output: by <c>Output = "name"</c>, else the n-th initial feeds the n-th output.

@@ -26,16 +26,17 @@ internal static class TypeMapping
     {
         if (Scalar(type) is { } scalar)
             return scalar;
-        if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1, Name: "Vec" or "Mat" } named
+        if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1, Name: "Vec" or "Mat" or "Tensor3" } named
             && named.ContainingNamespace?.ToDisplayString() == "SymGen"
             && Scalar(named.TypeArguments[0]) is { Element: ElementType.Float32 or ElementType.Float64 } element)
-            return element with { Rank = named.Name == "Vec" ? 1 : 2 };
+            return element with { Rank = named.Name switch { "Vec" => 1, "Mat" => 2, _ => 3 } };
         return null;
     }
 
     /// <summary>
     /// Whether <paramref name="type"/> holds rows, and of what: <c>T[]</c>, (ReadOnly)<c>Span&lt;T&gt;</c>,
-    /// (ReadOnly)<c>Memory&lt;T&gt;</c> and <c>Vec&lt;T&gt;</c> hold scalars; <c>Mat&lt;T&gt;</c> holds vectors.
+    /// (ReadOnly)<c>Memory&lt;T&gt;</c> and <c>Vec&lt;T&gt;</c> hold scalars; <c>Mat&lt;T&gt;</c> holds vectors;
+    /// <c>Tensor3&lt;T&gt;</c> holds matrices.
     /// <paramref name="row"/> is null when the container's element is not a type a scan computes with.
     /// </summary>
     public static bool TryGetRows(ITypeSymbol type, out ContainerKind container, out TypeRef? row)
@@ -50,7 +51,7 @@ internal static class TypeMapping
         }
         if (Value(type) is { Rank: > 0 } tensor)
         {
-            container = tensor.Rank == 1 ? ContainerKind.Vec : ContainerKind.Mat;
+            container = tensor.Rank switch { 1 => ContainerKind.Vec, 2 => ContainerKind.Mat, _ => ContainerKind.Tensor3 };
             row = tensor.Row;
             return true;
         }

@@ -104,6 +104,25 @@ public class EmittedKernelTests
             });
 
     [Fact]
+    public void MatrixStatesWithRowBroadcast() =>
+        Gen.Select(Gen.Int[0, 5], Gen.Int[1, 4], Gen.Int[1, 4]).SelectMany((steps, r, c) =>
+            Gen.Select(Values(steps * r * c), Matrix(r, c), Vector(c)).Select((a, s0, v) => (new Tensor3<double>(a, steps, r, c), s0, v)))
+            .Sample(data =>
+            {
+                var (a, s0, v) = data;
+                var (state, probabilities) = OpScans.MatrixStates(a, s0, v);
+                Assert.Equal((a.Length, s0.Rows, s0.Columns), (state.Length, state.Rows, state.Columns));
+                var s = s0;
+                for (int t = 0; t < a.Length; t++)
+                {
+                    var (next, p) = OpScans.MatrixState(a[t], s, v);
+                    Close(next.Span, state[t].Span, $"state[{t}]");
+                    Close(p.Span, probabilities[t].Span, $"probabilities[{t}]");
+                    s = next;
+                }
+            });
+
+    [Fact]
     public void MismatchedSizesNameTheParameterBeforeTheFirstStep()
     {
         var error = Assert.Throws<ArgumentException>(() =>

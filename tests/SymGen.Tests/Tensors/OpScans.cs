@@ -56,4 +56,12 @@ public static partial class OpScans
 
     [Symbolic(nameof(Momentum))]
     public static partial (Mat<double> velocity, double[] total) MomentumTaps([Sequence] Mat<double> g, [Initial(-2, -1, Output = "velocity")] Mat<double> v0, double decay);
+
+    // A matrix state (trace: Tensor3), with a row vector broadcast over the matrix inside the fused loop.
+    internal static (Mat<double> state, Mat<double> probabilities) MatrixState(Mat<double> a, Mat<double> s, Vec<double> v) =>
+        (s * 0.5 + a + v, Sym.Softmax(a));
+
+    [Symbolic(nameof(MatrixState))]
+    public static partial (Tensor3<double> state, Tensor3<double> probabilities) MatrixStates(
+        [Sequence] Tensor3<double> a, [Initial(Output = "state")] Mat<double> s0, Vec<double> v);
 }
