@@ -9,7 +9,7 @@ namespace SymGen;
 /// A dense row-major matrix of <c>float</c> or <c>double</c>, a view of an array (no copy when made from one).
 /// A scan's sequence of vectors and its trace of vector states are matrices: row <c>t</c> is step <c>t</c>.
 /// </summary>
-public readonly struct Mat<T> : IEquatable<Mat<T>> where T : unmanaged, IFloatingPointIeee754<T>
+public readonly struct Mat<T> : IEquatable<Mat<T>>, ICopyable<Mat<T>> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[]? _data;
     private readonly int _offset;
@@ -102,6 +102,14 @@ public readonly struct Mat<T> : IEquatable<Mat<T>> where T : unmanaged, IFloatin
     public static Mat<T> operator *(T a, Mat<T> b) => Kernels.Map(b, a, Op.Multiply);
     public static Mat<T> operator -(Mat<T> a) => Kernels.Negate(a);
 #pragma warning restore CS1591
+
+    /// <summary>A new matrix holding a copy of the elements.</summary>
+    public Mat<T> Copy() => new(Span.ToArray(), Rows, Columns);
+
+    /// <summary>The first <paramref name="rows"/> rows, viewing the same memory.</summary>
+    public Mat<T> Take(int rows) =>
+        (uint)rows <= (uint)Rows ? new Mat<T>(_data ?? [], _offset, rows, Columns)
+            : throw new ArgumentOutOfRangeException(nameof(rows), rows, $"The matrix has {Rows} rows.");
 
     /// <summary>Same shape and elements.</summary>
     public bool Equals(Mat<T> other) => Rows == other.Rows && Columns == other.Columns && Span.SequenceEqual(other.Span);

@@ -9,7 +9,7 @@ namespace SymGen;
 /// <see cref="Columns"/>, stored one after another (row-major). It is the trace of a scan whose state is a matrix,
 /// and a sequence of matrices: matrix <c>t</c> is step <c>t</c>.
 /// </summary>
-public readonly struct Tensor3<T> : IEquatable<Tensor3<T>> where T : unmanaged, IFloatingPointIeee754<T>
+public readonly struct Tensor3<T> : IEquatable<Tensor3<T>>, ICopyable<Tensor3<T>> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[]? _data;
 
@@ -41,6 +41,14 @@ public readonly struct Tensor3<T> : IEquatable<Tensor3<T>> where T : unmanaged, 
     public Mat<T> this[int index] =>
         (uint)index < (uint)Length ? new Mat<T>(_data!, index * Rows * Columns, Rows, Columns)
             : throw new ArgumentOutOfRangeException(nameof(index), index, $"The tensor holds {Length} matrices.");
+
+    /// <summary>A new tensor holding a copy of the elements.</summary>
+    public Tensor3<T> Copy() => new(Span.ToArray(), Length, Rows, Columns);
+
+    /// <summary>The first <paramref name="length"/> matrices, viewing the same memory.</summary>
+    public Tensor3<T> Take(int length) =>
+        (uint)length <= (uint)Length ? new Tensor3<T>(_data ?? [], length, Rows, Columns)
+            : throw new ArgumentOutOfRangeException(nameof(length), length, $"The tensor holds {Length} matrices.");
 
     /// <summary>Same shape and elements.</summary>
     public bool Equals(Tensor3<T> other) =>

@@ -11,7 +11,7 @@ namespace SymGen;
 /// taken as a row of a <see cref="Mat{T}"/>). Operators and <see cref="Sym"/> functions compute eagerly, so a step
 /// method runs as plain C#; inside a scan the generator replaces them with a fused, allocation-free loop.
 /// </summary>
-public readonly struct Vec<T> : IEquatable<Vec<T>> where T : unmanaged, IFloatingPointIeee754<T>
+public readonly struct Vec<T> : IEquatable<Vec<T>>, ICopyable<Vec<T>> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[]? _data;
     private readonly int _offset;
@@ -64,6 +64,9 @@ public readonly struct Vec<T> : IEquatable<Vec<T>> where T : unmanaged, IFloatin
     public static Vec<T> operator /(T a, Vec<T> b) => Kernels.Map(a, b, Op.Divide);
     public static Vec<T> operator -(Vec<T> a) => Kernels.Negate(a);
 #pragma warning restore CS1591
+
+    /// <summary>A new vector holding a copy of the elements.</summary>
+    public Vec<T> Copy() => new(ToArray());
 
     /// <summary>Same length and the same elements (NaN equals NaN, as <see cref="double.Equals(double)"/>).</summary>
     public bool Equals(Vec<T> other) => Length == other.Length && Span.SequenceEqual(other.Span);
