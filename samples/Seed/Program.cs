@@ -44,3 +44,12 @@ Vec<double> b = new double[] { 0.1, -0.1 };
 var xs = Mat<double>.FromRows([1, 0, 0], [0, 1, 0], [0, 0, 1]);
 Console.WriteLine($"Rnn(xs: {xs}, h0: [0, 0], W: {W}, U: {U}, b: {b})   h_t = tanh(W h_t-1 + U x_t + b)");
 Console.WriteLine($"  = {Scans.Rnn(xs, new double[2], W, U, b)}");
+
+var total = new Shared<double>("total", 0);
+var count = new Shared<long>("count", 0);
+foreach (double[] batch in new[] { new double[] { 1, 2, 3 }, [10, 20], [100] })
+{
+    var running = Scans.AddToTotal(batch, total, count);
+    Console.WriteLine($"AddToTotal({Show<double>(batch)}) = {Show<double>(running)}; shared total = {total.Value}, count = {count.Value}");
+}
+Console.WriteLine($"DoubleUntil(start: 1, limit: 50, maxSteps: 20) = {Show<double>(Scans.DoubleUntil(1, 50, 20))}");

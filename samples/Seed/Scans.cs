@@ -69,4 +69,21 @@ public static partial class Scans
     /// <summary>The hidden states of an Elman RNN over the rows of <paramref name="xs"/>, one row per step.</summary>
     [Symbolic(nameof(Elman))]
     public static partial Mat<double> Rnn([Sequence] Mat<double> xs, [Initial] Vec<double> h0, Mat<double> W, Mat<double> U, Vec<double> b);
+
+    // A running total with a shared step counter and a shared accumulator: state that survives calls.
+    static (double, double, long) Tally(double x, double total, long count) => (total + x, total + x, count + 1);
+
+    /// <summary>
+    /// Adds <paramref name="values"/> to the shared <paramref name="total"/> and counts them in <paramref name="count"/>;
+    /// returns the running totals. The shared variables change only when the call succeeds, both together.
+    /// </summary>
+    [Symbolic(nameof(Tally))]
+    public static partial double[] AddToTotal([Sequence] double[] values, [Update] Shared<double> total, [Update] Shared<long> count);
+
+    // A while loop: double until past a limit (Theano's until); the maximum number of steps is given.
+    static (double, Until) Double(double h, double limit) => (2 * h, Until.When(2 * h > limit));
+
+    /// <summary>Doubles <paramref name="start"/> until it passes <paramref name="limit"/>, at most <paramref name="maxSteps"/> times.</summary>
+    [Symbolic(nameof(Double))]
+    public static partial double[] DoubleUntil([Initial] double start, double limit, [Steps] int maxSteps);
 }

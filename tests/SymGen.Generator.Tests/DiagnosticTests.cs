@@ -319,11 +319,41 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void SYMG0024_ConditionNotLast() => AssertDiagnostic("SYMG0024", Usings + """
+        public static partial class S
+        {
+            static [|(Until, double)|] Step(double h) => (Until.When(h > 50), 2 * h);
+            [Symbolic(nameof(Step))]
+            public static partial double[] Doubling([Initial] double h0, [Steps] int n);
+        }
+        """, "returns an Until as element 1 of 2; the stop condition goes last");
+
+    [Fact]
+    public void SYMG0025_UpdateOfNonShared() => AssertDiagnostic("SYMG0025", Usings + """
+        public static partial class S
+        {
+            static (double, double) Step(double c) => (c, c + 1);
+            [Symbolic(nameof(Step))]
+            public static partial double[] Count([Steps] int n, [Update] [|double|] c);
+        }
+        """, "is marked [Update] but is a 'double'; only a 'Shared<T>' can be updated");
+
+    [Fact]
+    public void SYMG0007_UntilAloneForAScanWithAnOutput() => AssertDiagnostic("SYMG0007", Usings + """
+        public static partial class S
+        {
+            static [|Until|] Step(double h) => Until.When(h > 50);
+            [Symbolic(nameof(Step))]
+            public static partial double[] Doubling([Initial] double h0, [Steps] int n);
+        }
+        """, "needs '(double, Until)'");
+
+    [Fact]
     public void EveryDescriptorHasAHelpPageAndAReleaseEntry()
     {
         var root = GeneratorHarness.RepositoryRoot;
         var releases = System.IO.File.ReadAllText(System.IO.Path.Combine(root, "src/Generator/AnalyzerReleases.Unshipped.md"));
-        foreach (var id in Enumerable.Range(1, 23).Select(i => $"SYMG{i:D4}"))
+        foreach (var id in Enumerable.Range(1, 25).Select(i => $"SYMG{i:D4}"))
         {
             Assert.True(System.IO.File.Exists(System.IO.Path.Combine(root, "docs/diagnostics", id + ".md")), $"docs/diagnostics/{id}.md is missing");
             Assert.Contains(id + " |", releases);

@@ -47,7 +47,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InitialTooShallow = Error("SYMG0008",
         "Initial state cannot satisfy its taps",
-        "Initial state '{0}' is a single value, but its taps [{1}] read {2} past values; pass a span or array of {2} rows (row 0 is y[-{2}])");
+        "Initial state '{0}' is a single value, but its taps [{1}] read {2} past values; pass {2} rows (row 0 is y[-{2}]): a span or array of scalars, a Mat<T> of vectors or a Tensor3<T> of matrices");
 
     public static readonly DiagnosticDescriptor OutputTapNotNegative = Error("SYMG0009",
         "Output taps must be negative",
@@ -71,11 +71,11 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnsupportedParameterType = Error("SYMG0014",
         "Unsupported scan parameter type",
-        "Parameter '{0}' of scan '{1}' is a {2} of type '{3}'; it must be {4}");
+        "Parameter '{0}' of scan '{1}' is {2} of type '{3}'; it must be {4}");
 
     public static readonly DiagnosticDescriptor UnsupportedReturnType = Error("SYMG0015",
         "Unsupported scan return type",
-        "Scan '{0}' returns '{1}'; a scan returns one trace array (e.g. 'double[]') or a tuple of trace arrays (e.g. '(double[] h, double[] y)')");
+        "Scan '{0}' returns '{1}'; a scan returns one trace ('double[]' for scalar steps, 'Mat<double>' for vectors, 'Tensor3<double>' for matrices), a tuple of traces (e.g. '(double[] h, double[] y)'), or void when it only updates shared variables");
 
     public static readonly DiagnosticDescriptor StepsParameterNotInteger = Error("SYMG0016",
         "The number of steps must be an integer",
@@ -91,7 +91,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ConflictingParameterRoles = Error("SYMG0019",
         "A parameter has more than one role",
-        "Parameter '{0}' is marked both [{1}] and [{2}]; a scan parameter is a sequence, an initial state, the number of steps or a non-sequence");
+        "Parameter '{0}' is marked both [{1}] and [{2}]; a scan parameter is a sequence, an initial state, the number of steps, an updated shared variable or a non-sequence");
 
     public static readonly DiagnosticDescriptor UnsupportedScanMethodShape = Error("SYMG0020",
         "Unsupported scan method",
@@ -103,7 +103,15 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor RankMismatch = Error("SYMG0023",
         "Initial state rank does not match its output",
-        "Initial state '{0}' is a '{1}' (a {2}), but output '{3}' holds '{4}' values (a {5} each step); pass one step's value, or rows of them for taps deeper than -1");
+        "Initial state '{0}' is a '{1}' ({2}), but output '{3}' holds '{4}' values (a {5} each step); pass one step's value, or rows of them for taps deeper than -1");
+
+    public static readonly DiagnosticDescriptor ConditionNotLast = Error("SYMG0024",
+        "The stop condition must come last",
+        "Step method '{0}' returns an Until as element {1} of {2}; the stop condition goes last, after the outputs and the updates (Theano's order)");
+
+    public static readonly DiagnosticDescriptor UpdateOfNonShared = Error("SYMG0025",
+        "Only a shared variable can be updated",
+        "Parameter '{0}' of scan '{1}' is marked [Update] but is a '{2}'; only a 'Shared<T>' can be updated (pass state that changes from step to step as an [Initial])");
 
     public static readonly DiagnosticDescriptor InternalError = Error("SYMG0022",
         "SymGen failed unexpectedly",

@@ -28,7 +28,7 @@ internal sealed class ScanWriter
     private readonly NameScope _names;
     private readonly HashSet<int> _live;
     private readonly int[] _uses;
-    private readonly string _t, _steps;
+    private readonly string _t, _steps, _executed;
     private readonly List<string> _rows, _traces, _traceRows;
     private readonly List<string?> _initialRows, _widths;
     private readonly List<List<string>> _state;
@@ -39,7 +39,10 @@ internal sealed class ScanWriter
     public ScanWriter(IndentedTextWriter writer, MethodSignature signature, ScanSpec scan)
     {
         (_w, _signature, _scan, _step) = (writer, signature, scan, scan.Step);
-        _names = new NameScope(signature.Parameters.Select(p => p.Name.TrimStart('@')));
+        // The parser named the locals holding shared variables' values; they are taken too.
+        _names = new NameScope(signature.Parameters.Select(p => p.Name.TrimStart('@'))
+            .Concat(scan.NonSequences.Where(n => n.SharedParameter is not null).Select(n => n.Parameter))
+            .Concat(scan.Outputs.Where(o => o.SharedParameter is not null).Select(o => o.InitialParameter!)));
         _live = LiveNodes(_step);
         _uses = new int[_step.Nodes.Count];
         foreach (var node in _step.Nodes.Where(n => _live.Contains(n.Id)))
@@ -49,9 +52,10 @@ internal sealed class ScanWriter
         // Names of everything the loop touches, chosen once so that no user parameter is shadowed.
         _t = _names.Fresh("t");
         _steps = _names.Fresh("steps");
+        _executed = _step.Condition >= 0 ? _names.Fresh("executed") : _steps;
         _rows = scan.Sequences.Select(s => _names.Fresh(s.Parameter + "Rows")).ToList();
         _traces = scan.Outputs.Select(o => _names.Fresh(o.Name + "Trace")).ToList();
-        _traceRows = scan.Outputs.Select(o => o.ElementType.Rank > 0 ? _names.Fresh(o.Name + "Rows") : "").ToList();
+        _traceRows = scan.Outputs.Select(o => o.ElementType.Rank > 0 ? _names.Fresh(o.Name + (o.SharedParameter is null ? "Rows" : "Ring")) : "").ToList();
         _widths = scan.Outputs.Select(o => o.ElementType.Rank > 0 ? _names.Fresh(o.Name + "Width") : null).ToList();
         _initialRows = scan.Outputs.Select(o => o.IsRecurrent && (o.InitialContainer != ContainerKind.Single || o.ElementType.Rank > 0)
             ? _names.Fresh(o.InitialParameter + "Rows") : null).ToList();
@@ -88,6 +92,8 @@ internal sealed class ScanWriter
         _w.WriteLine("{");
         _w.Indent++;
 
+        WriteSharedReads();
+
         // Rows of every sequence and multi-row initial state, as spans.
         for (int s = 0; s < _scan.Sequences.Count; s++)
             WriteRows(_scan.Sequences[s].Parameter, _scan.Sequences[s].Container, _scan.Sequences[s].ElementType, _rows[s]);
@@ -103,6 +109,16 @@ internal sealed class ScanWriter
         for (int o = 0; o < _scan.Outputs.Count; o++)
         {
             var output = _scan.Outputs[o];
+            if (output.SharedParameter is not null)
+            {
+                // A shared variable keeps no trace: a scalar lives in a local, a tensor in two rows used in turn.
+                if (output.ElementType.Rank > 0)
+                {
+                    _w.WriteLine($"int {_widths[o]} = {Size(output.Shape)};");
+                    _w.WriteLine($"global::System.Span<{output.ElementType.ElementKeyword}> {_traceRows[o]} = new {output.ElementType.ElementKeyword}[2 * {_widths[o]}];");
+                }
+                continue;
+            }
             if (output.ElementType.Rank == 0)
             {
                 _w.WriteLine($"var {_traces[o]} = new {output.ElementType.CSharpName}[{_steps}];");
@@ -141,9 +157,13 @@ internal sealed class ScanWriter
         }
 
         _w.WriteLineNoTabs("");
+        if (_step.Condition >= 0)
+            _w.WriteLine($"int {_executed} = {_steps};");
         _w.WriteLine($"for (int {_t} = 0; {_t} < {_steps}; {_t}++)");
         _w.WriteLine("{");
         _w.Indent++;
+        if (_scan.Cancellation is { } token)
+            _w.WriteLine($"if (({_t} & 1023) == 0) {ScanParser.EscapeIdentifier(token)}.ThrowIfCancellationRequested();");
         WriteStepInputs();
         var hoisted = new HashSet<StepNode>(invariant);
         foreach (var node in _step.Nodes)
@@ -151,12 +171,86 @@ internal sealed class ScanWriter
                 && (node.Type.Rank == 0 || IsMaterialized(node)))
                 WriteNode(node);
         WriteStores();
+        if (_step.Condition >= 0)
+        {
+            _w.WriteLine($"// Stop after this step if its condition holds (the step is kept).");
+            _w.WriteLine($"if ({_nodeNames[_step.Condition]})");
+            _w.WriteLine("{");
+            _w.Indent++;
+            _w.WriteLine($"{_executed} = {_t} + 1;");
+            _w.WriteLine("break;");
+            _w.Indent--;
+            _w.WriteLine("}");
+        }
         _w.Indent--;
         _w.WriteLine("}");
+        WriteEnd();
+        _w.Indent--;
+        _w.WriteLine("}");
+    }
+
+    /// <summary>Shared variables are read once, when the scan is called (a copy: later changes do not show).</summary>
+    private void WriteSharedReads()
+    {
+        var reads = _scan.NonSequences.Where(n => n.SharedParameter is not null).Select(n => (n.SharedParameter!, n.Parameter))
+            .Concat(_scan.Outputs.Where(o => o.SharedParameter is not null).Select(o => (o.SharedParameter!, o.InitialParameter!)))
+            .ToList();
+        if (reads.Count == 0) return;
+        _w.WriteLine("// Shared variables' values when the scan is called.");
+        foreach (var (shared, local) in reads)
+        {
+            _w.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({ScanParser.EscapeIdentifier(shared)});");
+            _w.WriteLine($"var {local} = {ScanParser.EscapeIdentifier(shared)}.Value;");
+        }
+        // Two [Update] parameters of one value type could be one variable, updated twice per step.
+        var updated = _scan.Outputs.Where(o => o.SharedParameter is not null).ToList();
+        for (int a = 0; a < updated.Count; a++)
+            for (int b = a + 1; b < updated.Count; b++)
+                if (updated[a].ElementType == updated[b].ElementType)
+                    _w.WriteLine($"{Runtime}.RequireDistinct({ScanParser.EscapeIdentifier(updated[a].SharedParameter!)}, {ScanParser.EscapeIdentifier(updated[b].SharedParameter!)}, \"{updated[a].SharedParameter}\", \"{updated[b].SharedParameter}\");");
         _w.WriteLineNoTabs("");
-        _w.WriteLine(_scan.ReturnsTuple ? $"return ({string.Join(", ", _traces)});" : $"return {_traces[0]};");
-        _w.Indent--;
-        _w.WriteLine("}");
+    }
+
+    /// <summary>Cuts the traces of a loop that stopped early, writes shared variables back, returns the traces.</summary>
+    private void WriteEnd()
+    {
+        _w.WriteLineNoTabs("");
+        var returned = Enumerable.Range(0, _scan.Outputs.Count).Where(o => _scan.Outputs[o].SharedParameter is null).ToList();
+        if (_step.Condition >= 0 && returned.Count > 0)
+        {
+            _w.WriteLine("// A loop that stopped early keeps the rows it computed.");
+            _w.WriteLine($"if ({_executed} < {_steps})");
+            _w.WriteLine("{");
+            _w.Indent++;
+            foreach (var o in returned)
+                _w.WriteLine(_scan.Outputs[o].ElementType.Rank == 0
+                    ? $"{_traces[o]} = global::System.MemoryExtensions.AsSpan({_traces[o]}, 0, {_executed}).ToArray();"
+                    : $"{_traces[o]} = {_traces[o]}.Take({_executed});");
+            _w.Indent--;
+            _w.WriteLine("}");
+        }
+        var updates = Enumerable.Range(0, _scan.Outputs.Count).Where(o => _scan.Outputs[o].SharedParameter is not null).ToList();
+        if (updates.Count > 0)
+        {
+            _w.WriteLine("// The scan succeeded: every shared variable takes its final value, all together.");
+            _w.WriteLine($"global::SymGen.SharedUpdates.Apply({string.Join(", ", updates.Select(o => $"{ScanParser.EscapeIdentifier(_scan.Outputs[o].SharedParameter!)}.Update({FinalValue(o)})"))});");
+        }
+        if (returned.Count > 0)
+            _w.WriteLine(_scan.ReturnsTuple ? $"return ({string.Join(", ", returned.Select(o => _traces[o]))});" : $"return {_traces[returned[0]]};");
+    }
+
+    /// <summary>A shared variable's value after the last executed step (its value at the call with zero steps).</summary>
+    private string FinalValue(int o)
+    {
+        var output = _scan.Outputs[o];
+        if (output.ElementType.Rank == 0)
+            return _state[o][0];
+        var t = output.ElementType;
+        var row = $"(({_executed} - 1) & 1) * {_widths[o]}";
+        var view = t.Rank == 1
+            ? $"new global::SymGen.Vec<{t.ElementKeyword}>({_traceRows[o]}.Slice({row}, {_widths[o]}).ToArray())"
+            : $"new global::SymGen.Mat<{t.ElementKeyword}>({_traceRows[o]}.Slice({row}, {_widths[o]}).ToArray(), {output.Shape[0]}, {output.Shape[1]})";
+        return $"{_executed} == 0 ? {output.InitialParameter} : {view}";
     }
 
     // ---- Before the loop --------------------------------------------------------------------------------------
@@ -168,17 +262,22 @@ internal sealed class ScanWriter
         w.WriteLine($"// Steps: {(_scan.Steps is { } s ? $"'{s.Parameter}'" : "the shortest sequence, less the span of its taps")}.");
         foreach (var sequence in _scan.Sequences)
             w.WriteLine($"// Sequence '{sequence.Parameter}' ({sequence.ElementType} rows), taps [{Taps(sequence.Taps)}].");
-        foreach (var output in _scan.Outputs)
+        foreach (var output in _scan.ReturnedOutputs)
             w.WriteLine(output.IsRecurrent
                 ? $"// Output '{output.Name}' ({output.ElementType}): recurrent, taps [{Taps(output.Taps)}], from initial state '{output.InitialParameter}'" +
                   (output.InitialContainer == ContainerKind.Single ? "." : $" (row 0 = y[-{output.Depth}]).")
                 : $"// Output '{output.Name}' ({output.ElementType}): a map (nothing fed back).");
         foreach (var nonSequence in _scan.NonSequences)
             w.WriteLine($"// Non-sequence '{nonSequence.Parameter}' ({nonSequence.Type}).");
+        foreach (var update in _scan.Outputs.Where(o => o.SharedParameter is not null))
+            w.WriteLine($"// Shared variable '{update.SharedParameter}' ({update.ElementType}): updated by every step, written back when the scan returns.");
+        if (_scan.Cancellation is { } token)
+            w.WriteLine($"// Cancellation: '{token}', checked every 1024 steps; a cancelled scan changes no shared variable.");
         w.WriteLine($"// Each step calls {_step.MethodName}({string.Join(", ", _step.Arguments.Select(a => a.Name))}), as this graph:");
         foreach (var node in _step.Nodes.Where(n => n.Op is not (Op.Input or Op.Constant) && _live.Contains(n.Id)))
             w.WriteLine($"//   n{node.Id} = {OpTable.Get(node.Op).Name}({string.Join(", ", node.Inputs.Select(NodeText))}{(node.Axis >= 0 ? $", axis: {node.Axis}" : "")}) : {node.Type}{ShapeText(node.Shape)}");
-        w.WriteLine($"// and returns {(_step.Results.Count == 1 ? NodeText(_step.Results[0]) : "(" + string.Join(", ", _step.Results.Select(NodeText)) + ")")}.");
+        var results = _step.Results.Select(NodeText).Concat(_step.Condition >= 0 ? new[] { $"Until({NodeText(_step.Condition)})" } : new string[0]).ToList();
+        w.WriteLine($"// and returns {(results.Count == 1 ? results[0] : "(" + string.Join(", ", results) + ")")}.");
     }
 
     private string NodeText(int id)
@@ -217,7 +316,8 @@ internal sealed class ScanWriter
 
     private void WriteStepCount()
     {
-        _w.WriteLineNoTabs("");
+        if (_scan.Sequences.Count > 0 || _initialRows.Any(r => r is not null))
+            _w.WriteLineNoTabs("");
         var sequences = _scan.Sequences;
         if (_scan.Steps is { } given)
         {
@@ -308,7 +408,7 @@ internal sealed class ScanWriter
                     : $"{_initialRows[argument.Index]}.Slice(({output.Depth} + {_t} - {j}) * {width}, {width})";
                 _w.WriteLine($"// {argument.Name} = {output.Name}[{ScanParser.TapText("t", argument.Tap)}]");
                 _w.WriteLine($"global::System.ReadOnlySpan<{argument.Type.ElementKeyword}> {name} = {_t} >= {j} " +
-                             $"? {_traceRows[argument.Index]}.Slice(({_t} - {j}) * {width}, {width}) : {initial};");
+                             $"? {_traceRows[argument.Index]}.Slice({RowOffset(argument.Index, $"{_t} - {j}")}, {width}) : {initial};");
             }
         }
     }
@@ -319,7 +419,7 @@ internal sealed class ScanWriter
         var info = OpTable.Get(node.Op);
         _w.WriteLine($"// {name} = {node.Label}  ({info.Name}{(node.Type.Rank > 0 && info.IsElementwise ? FusedText(node) : "")})");
         if (_writtenToTrace.TryGetValue(node.Id, out var o))
-            _w.WriteLine($"global::System.Span<{node.Type.ElementKeyword}> {name} = {_traceRows[o]}.Slice({_t} * {_widths[o]}, {_widths[o]});");
+            _w.WriteLine($"global::System.Span<{node.Type.ElementKeyword}> {name} = {_traceRows[o]}.Slice({RowOffset(o, _t)}, {_widths[o]});");
 
         if (node.Type.Rank == 0)
         {
@@ -403,17 +503,33 @@ internal sealed class ScanWriter
         _w.WriteLine(anyScalarState
             ? "// Store step t, then shift each recurrent state by one step (every output read start-of-step values)."
             : "// Store step t.");
+        // A result that is a past value held in a state local is read before any state shifts (simultaneous rule).
+        var resultNames = new List<string>();
+        for (int o = 0; o < _scan.Outputs.Count; o++)
+        {
+            var result = _step.Nodes[_step.Results[o]];
+            bool heldInState = result.Op == Op.Input && result.Type.Rank == 0 && _step.Arguments[result.Argument].Source == StepArgumentSource.OutputTap;
+            if (heldInState)
+            {
+                var copy = _names.Fresh(_scan.Outputs[o].Name + "Next");
+                _w.WriteLine($"{result.Type.CSharpName} {copy} = {_nodeNames[result.Id]};");
+                resultNames.Add(copy);
+            }
+            else
+                resultNames.Add(_nodeNames[result.Id]);
+        }
         for (int o = 0; o < _scan.Outputs.Count; o++)
         {
             var resultId = _step.Results[o];
-            var value = _nodeNames[resultId];
+            var value = resultNames[o];
             if (_scan.Outputs[o].ElementType.Rank > 0)
             {
                 if (!(_writtenToTrace.TryGetValue(resultId, out var owner) && owner == o))
-                    _w.WriteLine($"{value}.CopyTo({_traceRows[o]}.Slice({_t} * {_widths[o]}, {_widths[o]}));");
+                    _w.WriteLine($"{value}.CopyTo({_traceRows[o]}.Slice({RowOffset(o, _t)}, {_widths[o]}));");
                 continue;
             }
-            _w.WriteLine($"{_traces[o]}[{_t}] = {value};");
+            if (_scan.Outputs[o].SharedParameter is null)
+                _w.WriteLine($"{_traces[o]}[{_t}] = {value};");
             var s = _state[o];
             for (int j = s.Count; j >= 2; j--)
                 _w.WriteLine($"{s[j - 1]} = {s[j - 2]};");
@@ -491,7 +607,7 @@ internal sealed class ScanWriter
     private static HashSet<int> LiveNodes(StepGraph step)
     {
         var live = new HashSet<int>();
-        var pending = new Stack<int>(step.Results);
+        var pending = new Stack<int>(step.Condition >= 0 ? step.Results.Append(step.Condition) : step.Results);
         while (pending.Count > 0)
             if (live.Add(pending.Peek()))
                 foreach (var input in step.Nodes[pending.Pop()].Inputs) pending.Push(input);
@@ -518,6 +634,12 @@ internal sealed class ScanWriter
     /// <summary>Math functions on float compute with MathF, as C# overload resolution picks for float operands.</summary>
     private bool ComputesInSinglePrecision(StepNode node) =>
         node.Inputs.Count > 0 && _step.Nodes[node.Inputs[0]].Type.Element == ElementType.Float32;
+
+    /// <summary>Where step <paramref name="step"/>'s row of output <paramref name="o"/> starts: in its trace, or in a shared variable's two rows.</summary>
+    private string RowOffset(int o, string step) =>
+        _scan.Outputs[o].SharedParameter is null
+            ? $"{(step.Contains(' ') ? $"({step})" : step)} * {_widths[o]}"
+            : $"(({step}) & 1) * {_widths[o]}";
 
     private static string Size(EquatableArray<Dim> shape) => string.Join(" * ", shape.Select(d => d.Expression));
 

@@ -48,7 +48,12 @@ internal sealed record ScanSpec(
     StepsInput? Steps,
     StepGraph Step,
     bool ReturnsTuple,
-    EquatableArray<SizeCheck> SizeChecks);
+    EquatableArray<SizeCheck> SizeChecks,
+    string? Cancellation)
+{
+    /// <summary>The outputs the scan returns (the others are shared-variable updates).</summary>
+    public System.Collections.Generic.IEnumerable<ScanOutput> ReturnedOutputs => System.Linq.Enumerable.Where(Outputs, o => o.SharedParameter is null);
+}
 
 /// <summary>
 /// A dimension known only when the scan is called: a C# expression over the scan's parameters (e.g. <c>W.Rows</c>),
@@ -80,13 +85,17 @@ internal sealed record SequenceInput(string Parameter, ContainerKind Container, 
 /// (sit_sot / mit_sot) reads its own past values at <see cref="Taps"/>, seeded from <see cref="InitialParameter"/>.
 /// </summary>
 /// <param name="Shape">The dimensions of one step's value (empty for scalars).</param>
+/// <param name="SharedParameter">For the update of a shared variable (Theano turns those into recurrent states too):
+/// the <c>Shared&lt;T&gt;</c> parameter; its value, read when the scan is called, is the local named by
+/// <paramref name="InitialParameter"/>. Such an output is not returned: its final value is written back.</param>
 internal sealed record ScanOutput(
     string Name,
     TypeRef ElementType,
     EquatableArray<int> Taps,
     string? InitialParameter,
     ContainerKind InitialContainer,
-    EquatableArray<Dim> Shape)
+    EquatableArray<Dim> Shape,
+    string? SharedParameter = null)
 {
     public bool IsRecurrent => InitialParameter is not null;
 
@@ -95,7 +104,10 @@ internal sealed record ScanOutput(
 }
 
 /// <summary>A parameter passed unchanged to every step.</summary>
-internal sealed record NonSequenceInput(string Parameter, TypeRef Type);
+/// <param name="Parameter">The value's name in generated code: the parameter, or for a shared variable the local
+/// holding the value read when the scan is called.</param>
+/// <param name="SharedParameter">The <c>Shared&lt;T&gt;</c> parameter read into <paramref name="Parameter"/>, if any.</param>
+internal sealed record NonSequenceInput(string Parameter, TypeRef Type, string? SharedParameter = null);
 
 /// <summary>The <c>[Steps]</c> parameter (Theano's <c>n_steps</c>).</summary>
 internal sealed record StepsInput(string Parameter, TypeRef Type);
@@ -111,11 +123,13 @@ internal sealed record StepArgument(string Name, TypeRef Type, StepArgumentSourc
 /// The step method's body as a graph (SSA form): each node computes one op of the op table from earlier nodes.
 /// <see cref="Results"/> holds the node of each output, in output order.
 /// </summary>
+/// <param name="Condition">The node of the stop condition (Theano's <c>until</c>), or -1.</param>
 internal sealed record StepGraph(
     string MethodName,
     EquatableArray<StepArgument> Arguments,
     EquatableArray<StepNode> Nodes,
-    EquatableArray<int> Results);
+    EquatableArray<int> Results,
+    int Condition);
 
 /// <summary>A node of the step graph.</summary>
 /// <param name="Literal">For <see cref="Op.Constant"/>: the value as a C# literal.</param>

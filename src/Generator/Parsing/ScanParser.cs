@@ -21,6 +21,7 @@ internal sealed class ScanParser
     private const string SequenceAttributeName = "SymGen.SequenceAttribute";
     private const string InitialAttributeName = "SymGen.InitialAttribute";
     private const string StepsAttributeName = "SymGen.StepsAttribute";
+    private const string UpdateAttributeName = "SymGen.UpdateAttribute";
 
     private readonly IMethodSymbol _method;
     private readonly MethodDeclarationSyntax _syntax;
@@ -164,6 +165,11 @@ internal sealed class ScanParser
         var outputs = ParseOutputs();
         var sequences = new List<SequenceInput>();
         var nonSequences = new List<NonSequenceInput>();
+        // Shared variables the step updates: they become recurrent states of their own (not returned).
+        var updates = new List<ScanOutput>();
+        // After the output taps the step receives, in declaration order, non-sequences and updated shared values.
+        var trailing = new List<(bool IsUpdate, int Index)>();
+        string? cancellation = null;
         var initials = new List<(IParameterSymbol Parameter, AttributeData Attribute, ImmutableArray<int> Taps)>();
         StepsInput? steps = null;
         IParameterSymbol? stepsParameter = null;
@@ -172,7 +178,7 @@ internal sealed class ScanParser
         {
             _cancellation.ThrowIfCancellationRequested();
             var roles = parameter.GetAttributes()
-                .Where(a => a.AttributeClass?.ToDisplayString() is SequenceAttributeName or InitialAttributeName or StepsAttributeName)
+                .Where(a => a.AttributeClass?.ToDisplayString() is SequenceAttributeName or InitialAttributeName or StepsAttributeName or UpdateAttributeName)
                 .ToList();
             if (roles.Count > 1)
             {
@@ -184,7 +190,7 @@ internal sealed class ScanParser
             switch (role?.AttributeClass?.ToDisplayString())
             {
                 case SequenceAttributeName:
-                    if (ParseTaps(parameter, role!, defaultTap: 0) is { } seqTaps && ParseRows(parameter, "sequence") is var (container, element))
+                    if (ParseTaps(parameter, role!, defaultTap: 0) is { } seqTaps && ParseRows(parameter, "a sequence") is var (container, element))
                         sequences.Add(new SequenceInput(parameter.Name, container, element, seqTaps.ToEquatableArray()));
                     break;
                 case InitialAttributeName:
@@ -202,13 +208,34 @@ internal sealed class ScanParser
                         stepsParameter = parameter;
                     }
                     break;
+                case UpdateAttributeName:
+                    if (TypeMapping.SharedValue(parameter.Type) is { } updated)
+                    {
+                        var local = ValueLocal(parameter.Name);
+                        trailing.Add((true, updates.Count));
+                        updates.Add(new ScanOutput(parameter.Name, updated, new[] { -1 }.ToEquatableArray(), local, ContainerKind.Single,
+                            RowShape(local, ContainerKind.Single, updated), parameter.Name));
+                    }
+                    else
+                        Report(DiagnosticDescriptors.UpdateOfNonShared, TypeLocation(parameter), parameter.Name, ScanName, TypeMapping.Display(parameter.Type));
+                    break;
                 default:
-                    if (TypeMapping.Value(parameter.Type) is { } value)
+                    if (TypeMapping.IsCancellationToken(parameter.Type))
+                        cancellation = parameter.Name;
+                    else if (TypeMapping.SharedValue(parameter.Type) is { } shared)
+                    {
+                        trailing.Add((false, nonSequences.Count));
+                        nonSequences.Add(new NonSequenceInput(ValueLocal(parameter.Name), shared, parameter.Name));
+                    }
+                    else if (TypeMapping.Value(parameter.Type) is { Rank: <= 2 } value)
+                    {
+                        trailing.Add((false, nonSequences.Count));
                         nonSequences.Add(new NonSequenceInput(parameter.Name, value));
+                    }
                     else
                         Report(DiagnosticDescriptors.UnsupportedParameterType, TypeLocation(parameter), parameter.Name, ScanName,
-                            "non-sequence", TypeMapping.Display(parameter.Type),
-                            "a scalar ('double', 'float', 'int', 'long' or 'bool'), a 'Vec<T>' or 'Mat<T>' of float or double, or marked [Sequence], [Initial] or [Steps]");
+                            "a non-sequence", TypeMapping.Display(parameter.Type),
+                            "a scalar ('double', 'float', 'int', 'long' or 'bool'), a 'Vec<T>' or 'Mat<T>' of float or double, a 'Shared<T>' of one of those, a CancellationToken, or marked [Sequence], [Initial] or [Steps]");
                     break;
             }
         }
@@ -227,8 +254,11 @@ internal sealed class ScanParser
         var boundOutputs = BindInitialStates(outputs.Value.Outputs, initials);
         if (boundOutputs is null)
             return null;
+        int firstUpdate = boundOutputs.Count;
+        boundOutputs.AddRange(updates);
+        var trailingArguments = trailing.Select(x => (x.IsUpdate, x.IsUpdate ? firstUpdate + x.Index : x.Index)).ToList();
 
-        var arguments = StepArguments(sequences, boundOutputs, nonSequences);
+        var arguments = StepArguments(sequences, boundOutputs, nonSequences, trailingArguments);
         var translated = ParseStep(stepName, arguments, boundOutputs);
         if (translated is not var (step, sizeChecks))
             return null;
@@ -247,7 +277,7 @@ internal sealed class ScanParser
         }
 
         return new ScanSpec(name, goBackwards, truncateGradient, sequences.ToEquatableArray(), boundOutputs.ToEquatableArray(),
-            nonSequences.ToEquatableArray(), steps, step, outputs.Value.IsTuple, sizeChecks.Distinct().ToEquatableArray());
+            nonSequences.ToEquatableArray(), steps, step, outputs.Value.IsTuple, sizeChecks.Distinct().ToEquatableArray(), cancellation);
     }
 
     private object? NamedArgument(string name) =>
@@ -306,8 +336,16 @@ internal sealed class ScanParser
             return (container, row);
         Report(DiagnosticDescriptors.UnsupportedParameterType, TypeLocation(parameter), parameter.Name, ScanName, role,
             TypeMapping.Display(parameter.Type),
-            "rows: an array, span or memory of a scalar type (e.g. 'double[]', 'ReadOnlySpan<double>'), a 'Vec<T>', or a 'Mat<T>' whose rows are vectors");
+            "rows: an array, span or memory of a scalar type (e.g. 'double[]', 'ReadOnlySpan<double>'), a 'Vec<T>', a 'Mat<T>' whose rows are vectors, or a 'Tensor3<T>' whose rows are matrices");
         return null;
+    }
+
+    /// <summary>The local generated code reads a shared variable's value into, clashing with no parameter.</summary>
+    private string ValueLocal(string parameter)
+    {
+        var name = parameter + "Value";
+        while (_method.Parameters.Any(p => p.Name == name)) name += "_";
+        return name;
     }
 
     /// <summary>The dimensions of one row of a rows parameter, or of a single value.</summary>
@@ -331,6 +369,8 @@ internal sealed class ScanParser
     private (List<DeclaredOutput> Outputs, bool IsTuple)? ParseOutputs()
     {
         var returnType = _method.ReturnType;
+        if (returnType.SpecialType == SpecialType.System_Void)
+            return (new List<DeclaredOutput>(), false); // a scan that only updates shared variables
         if (Trace(returnType) is { } single)
             return (new List<DeclaredOutput> { new(_method.Name, single) }, false);
 
@@ -432,12 +472,12 @@ internal sealed class ScanParser
                 (container, element) = (c, row);
             else if ((value ?? row) is { } other && other.Element == output.Element.Element)
             {
-                Report(DiagnosticDescriptors.RankMismatch, TypeLocation(parameter), parameter.Name, other, other.RankName,
-                    output.Name, output.Element, output.Element.RankName);
+                Report(DiagnosticDescriptors.RankMismatch, TypeLocation(parameter), parameter.Name, TypeMapping.Display(parameter.Type),
+                    value is not null ? $"a {value.RankName}" : $"rows of {row!.RankName}s", output.Name, output.Element, output.Element.RankName);
                 ok = false;
                 continue;
             }
-            else if (ParseRows(parameter, "initial state") is null)
+            else if (ParseRows(parameter, "an initial state") is null)
             {
                 ok = false;
                 continue;
@@ -458,7 +498,7 @@ internal sealed class ScanParser
 
     /// <summary>Theano's argument order: sequence taps, then output taps (output order), then non-sequences.</summary>
     private static List<(string Description, TypeRef Type, StepArgumentSource Source, int Index, int Tap, EquatableArray<Dim> Shape)> StepArguments(
-        List<SequenceInput> sequences, List<ScanOutput> outputs, List<NonSequenceInput> nonSequences)
+        List<SequenceInput> sequences, List<ScanOutput> outputs, List<NonSequenceInput> nonSequences, List<(bool IsUpdate, int Index)> trailing)
     {
         var arguments = new List<(string, TypeRef, StepArgumentSource, int, int, EquatableArray<Dim>)>();
         for (int s = 0; s < sequences.Count; s++)
@@ -468,11 +508,21 @@ internal sealed class ScanParser
                 arguments.Add(($"{sequences[s].Parameter}[{TapText("t", tap)}]", sequences[s].ElementType, StepArgumentSource.SequenceTap, s, tap, shape));
         }
         for (int o = 0; o < outputs.Count; o++)
-            foreach (var tap in outputs[o].Taps)
-                arguments.Add(($"{outputs[o].Name}[{TapText("t", tap)}]", outputs[o].ElementType, StepArgumentSource.OutputTap, o, tap, outputs[o].Shape));
-        for (int n = 0; n < nonSequences.Count; n++)
-            arguments.Add((nonSequences[n].Parameter, nonSequences[n].Type, StepArgumentSource.NonSequence, n, 0,
-                RowShape(nonSequences[n].Parameter, ContainerKind.Single, nonSequences[n].Type)));
+            if (outputs[o].SharedParameter is null)
+                foreach (var tap in outputs[o].Taps)
+                    arguments.Add(($"{outputs[o].Name}[{TapText("t", tap)}]", outputs[o].ElementType, StepArgumentSource.OutputTap, o, tap, outputs[o].Shape));
+        foreach (var (isUpdate, index) in trailing)
+        {
+            if (isUpdate)
+            {
+                var update = outputs[index];
+                arguments.Add(($"shared {update.SharedParameter} after t updates", update.ElementType, StepArgumentSource.OutputTap, index, -1, update.Shape));
+                continue;
+            }
+            var n = nonSequences[index];
+            arguments.Add((n.SharedParameter is null ? n.Parameter : $"shared {n.SharedParameter}", n.Type, StepArgumentSource.NonSequence, index, 0,
+                RowShape(n.Parameter, ContainerKind.Single, n.Type)));
+        }
         return arguments;
     }
 
@@ -541,12 +591,26 @@ internal sealed class ScanParser
             }
         }
 
-        var expectedReturn = outputs.Count == 1 ? outputs[0].ElementType.ToString()
-            : "(" + string.Join(", ", outputs.Select(o => o.ElementType)) + ")";
-        if (!ReturnMatches(step.ReturnType, outputs))
+        // Theano's order: the outputs, then the shared variables' next values, then the stop condition.
+        var returned = step.ReturnType is INamedTypeSymbol { IsTupleType: true } stepTuple
+            ? stepTuple.TupleElements.Select(f => f.Type).ToList()
+            : new List<ITypeSymbol> { step.ReturnType };
+        int untilAt = returned.FindIndex(TypeMapping.IsUntil);
+        bool hasCondition = untilAt >= 0 && untilAt == returned.Count - 1;
+        if (untilAt >= 0 && !hasCondition)
         {
+            Report(DiagnosticDescriptors.ConditionNotLast, declaration!.ReturnType.GetLocation(), step.Name, untilAt + 1, returned.Count);
+            return null;
+        }
+        var values = hasCondition ? returned.Take(returned.Count - 1).ToList() : returned;
+        if (values.Count != outputs.Count || values.Where((type, i) => TypeMapping.Value(type) != outputs[i].ElementType).Any())
+        {
+            var needed = outputs.Select(o => o.ElementType.ToString()).Concat(hasCondition ? new[] { "Until" } : new string[0]).ToList();
+            int returnedCount = outputs.Count(o => o.SharedParameter is null), updateCount = outputs.Count - returnedCount;
             Report(DiagnosticDescriptors.StepReturnType, declaration!.ReturnType.GetLocation(), step.Name,
-                TypeMapping.Display(step.ReturnType), ScanName, outputs.Count, expectedReturn);
+                TypeMapping.Display(step.ReturnType), ScanName,
+                updateCount == 0 ? returnedCount.ToString() : $"{returnedCount} output(s) and {updateCount} shared update",
+                needed.Count == 1 ? needed[0] : "(" + string.Join(", ", needed) + ")");
             ok = false;
         }
         if (!ok)
@@ -554,15 +618,6 @@ internal sealed class ScanParser
 
         var arguments = expected.Select((e, i) => new StepArgument(step.Parameters[i].Name, e.Type, e.Source, e.Index, e.Tap, e.Shape)).ToList();
         var semanticModel = _compilation.GetSemanticModel(declaration!.SyntaxTree);
-        return StepBodyTranslator.Translate(step, declaration!, semanticModel, arguments, outputs, _diagnostics, _cancellation);
-    }
-
-    private static bool ReturnMatches(ITypeSymbol returnType, List<ScanOutput> outputs)
-    {
-        if (outputs.Count == 1)
-            return TypeMapping.Value(returnType) == outputs[0].ElementType;
-        return returnType is INamedTypeSymbol { IsTupleType: true } tuple
-            && tuple.TupleElements.Length == outputs.Count
-            && tuple.TupleElements.Select((f, i) => TypeMapping.Value(f.Type) == outputs[i].ElementType).All(x => x);
+        return StepBodyTranslator.Translate(step, declaration!, semanticModel, arguments, outputs, hasCondition, _diagnostics, _cancellation);
     }
 }

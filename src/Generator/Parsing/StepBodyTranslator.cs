@@ -29,6 +29,8 @@ internal sealed class StepBodyTranslator
     private readonly CancellationToken _cancellation;
     private readonly List<StepNode> _nodes = new();
     private readonly List<SizeCheck> _sizeChecks = new();
+    // Every op is pure, so an expression computed twice (e.g. '2 * h' in an output and in a condition) is one node.
+    private readonly Dictionary<(Op, TypeRef, string, string?, int), int> _computed = new();
     private readonly Dictionary<ISymbol, int> _values = new(SymbolEqualityComparer.Default);
     private bool _failed;
 
@@ -47,6 +49,7 @@ internal sealed class StepBodyTranslator
         SemanticModel model,
         IReadOnlyList<StepArgument> arguments,
         IReadOnlyList<ScanOutput> outputs,
+        bool hasCondition,
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellation)
     {
@@ -62,10 +65,12 @@ internal sealed class StepBodyTranslator
         var returned = translator.TranslateBody(declaration);
         if (returned is null)
             return null;
-        var results = translator.TranslateResults(returned, outputs);
+        var results = translator.TranslateResults(returned, outputs, hasCondition);
         if (results is null || translator._failed)
             return null;
-        return (new StepGraph(step.Name, arguments.ToEquatableArray(), translator._nodes.ToEquatableArray(), results.ToEquatableArray()),
+        int condition = hasCondition ? results[results.Count - 1] : -1;
+        if (hasCondition) results.RemoveAt(results.Count - 1);
+        return (new StepGraph(step.Name, arguments.ToEquatableArray(), translator._nodes.ToEquatableArray(), results.ToEquatableArray(), condition),
             translator._sizeChecks);
     }
 
@@ -141,14 +146,42 @@ internal sealed class StepBodyTranslator
         _values[target] = ConvertTo(result, targetType, assignment);
     }
 
-    private List<int>? TranslateResults(ExpressionSyntax returned, IReadOnlyList<ScanOutput> outputs)
+    /// <summary>The nodes of the outputs (and shared updates), then of the stop condition if there is one.</summary>
+    private List<int>? TranslateResults(ExpressionSyntax returned, IReadOnlyList<ScanOutput> outputs, bool hasCondition)
     {
-        if (outputs.Count == 1)
-            return [ConvertTo(Translate(returned), outputs[0].ElementType, returned)];
-        if (Unparenthesize(returned) is TupleExpressionSyntax tuple && tuple.Arguments.Count == outputs.Count)
-            return tuple.Arguments.Select((a, i) => ConvertTo(Translate(a.Expression), outputs[i].ElementType, a.Expression)).ToList();
-        Unsupported(returned, "the returned expression", $"return a tuple literal of {outputs.Count} values, e.g. '(a, b)'");
-        return null;
+        int count = outputs.Count + (hasCondition ? 1 : 0);
+        var elements = count == 1 ? new[] { returned }
+            : Unparenthesize(returned) is TupleExpressionSyntax tuple && tuple.Arguments.Count == count ? tuple.Arguments.Select(a => a.Expression).ToArray()
+            : null;
+        if (elements is null)
+        {
+            Unsupported(returned, "the returned expression", $"return a tuple literal of {count} values, e.g. '(a, b)'");
+            return null;
+        }
+        var results = new List<int>();
+        for (int i = 0; i < outputs.Count; i++)
+            results.Add(ConvertTo(Translate(elements[i]), outputs[i].ElementType, elements[i]));
+        if (hasCondition)
+            results.Add(TranslateCondition(elements[count - 1]));
+        return results;
+    }
+
+    /// <summary>The stop condition, written <c>Until.When(condition)</c> or <c>new Until(condition)</c>.</summary>
+    private int TranslateCondition(ExpressionSyntax expression)
+    {
+        var argument = Unparenthesize(expression) switch
+        {
+            InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } call
+                when _model.GetSymbolInfo(call, _cancellation).Symbol is IMethodSymbol { Name: "When" } m && TypeMapping.IsUntil(m.ContainingType) => call.ArgumentList.Arguments[0].Expression,
+            BaseObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 1 } creation => creation.ArgumentList.Arguments[0].Expression,
+            _ => null,
+        };
+        if (argument is null)
+            return Unsupported(expression, "the stop condition", "write it 'Until.When(condition)' with a bool condition");
+        int node = Translate(argument);
+        if (node >= 0 && _nodes[node].Type != new TypeRef(ElementType.Bool))
+            return Unsupported(argument, "the stop condition", "the condition must be a bool scalar");
+        return node;
     }
 
     private static ExpressionSyntax Unparenthesize(ExpressionSyntax e) =>
@@ -248,7 +281,7 @@ internal sealed class StepBodyTranslator
 
     private TypeRef? TypeOf(SyntaxNode at, ITypeSymbol? type)
     {
-        if (TypeMapping.Value(type) is { } value)
+        if (TypeMapping.Value(type) is { Rank: <= 2 } value)
             return value;
         Unsupported(at, "a value of type", "step values are 'double', 'float', 'int', 'long', 'bool', or a 'Vec<T>' or 'Mat<T>' of float or double", TypeMapping.Display(type));
         return null;
@@ -334,10 +367,14 @@ internal sealed class StepBodyTranslator
     private int Add(Op op, TypeRef type, List<int> inputs, string? literal, int argument, string label,
         int axis = -1, EquatableArray<Dim> shape = default)
     {
+        var key = (op, type, string.Join(",", inputs), literal, axis);
+        if (op != Op.Input && _computed.TryGetValue(key, out var existing))
+            return existing;
         int id = _nodes.Count;
         // Scalar nodes (conversions, constants and scalar ops included) have no dimensions.
         if (type.Rank == 0) shape = EquatableArray<Dim>.Empty;
         _nodes.Add(new StepNode(id, op, type, inputs.ToEquatableArray(), literal, argument, label, axis, shape));
+        if (op != Op.Input) _computed[key] = id;
         return id;
     }
 

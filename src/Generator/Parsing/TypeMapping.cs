@@ -33,6 +33,20 @@ internal static class TypeMapping
         return null;
     }
 
+    /// <summary>The value type of a <c>SymGen.Shared&lt;T&gt;</c>, if <paramref name="type"/> is one of a value type a step computes with.</summary>
+    public static TypeRef? SharedValue(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { IsGenericType: true, Name: "Shared", TypeArguments.Length: 1 } named
+        && named.ContainingNamespace?.ToDisplayString() == "SymGen"
+            ? Value(named.TypeArguments[0])
+            : null;
+
+    /// <summary>Whether <paramref name="type"/> is <c>System.Threading.CancellationToken</c>.</summary>
+    public static bool IsCancellationToken(ITypeSymbol type) =>
+        type.ToDisplayString() == "System.Threading.CancellationToken";
+
+    /// <summary>Whether <paramref name="type"/> is <c>SymGen.Until</c>, a step's stop condition.</summary>
+    public static bool IsUntil(ITypeSymbol? type) => type?.ToDisplayString() == "SymGen.Until";
+
     /// <summary>
     /// Whether <paramref name="type"/> holds rows, and of what: <c>T[]</c>, (ReadOnly)<c>Span&lt;T&gt;</c>,
     /// (ReadOnly)<c>Memory&lt;T&gt;</c> and <c>Vec&lt;T&gt;</c> hold scalars; <c>Mat&lt;T&gt;</c> holds vectors;

@@ -47,7 +47,9 @@ static class ShapeRules
                 var x = shapes[0];
                 if (axis == -1 && x.Length >= 1) return [];
                 if (x.Length == 2 && axis is 0 or 1) return [axis == 0 ? x[1] : x[0]];
-                rankError = axis == -1 ? $"{info.Name} reduces a vector or a matrix, not a scalar" : $"{info.Name} along axis {axis} needs a matrix";
+                rankError = axis == -1 ? $"{info.Name} reduces a vector or a matrix, not a scalar"
+                    : axis is not (0 or 1) ? $"{info.Name} of a matrix reduces axis 0 (each column) or 1 (each row), not axis {axis}"
+                    : $"{info.Name} along axis {axis} needs a matrix";
                 return null;
             case Op.Softmax:
                 if (shapes[0].Length is 1 or 2) return shapes[0];

@@ -50,6 +50,15 @@ public static class ScanArguments
             throw new ArgumentException($"{firstText} is {first} but {secondText} is {second}; they must be equal ({what}).", parameter);
     }
 
+    /// <summary>Throws if two [Update] parameters are one shared variable: a step updates each variable once.</summary>
+    public static void RequireDistinct(SharedVariable first, SharedVariable second, string firstParameter, string secondParameter)
+    {
+        if (ReferenceEquals(first, second))
+            throw new ArgumentException(
+                $"'{firstParameter}' and '{secondParameter}' are the same shared variable '{first.Name}'; each step would update it twice. Pass distinct shared variables.",
+                secondParameter);
+    }
+
     [DoesNotReturn]
     private static void ThrowSequenceTooShort(int length, string taps, int provided, int steps, string parameter, string stepsParameter) =>
         throw new ArgumentException(

@@ -38,6 +38,20 @@ public static class ReferenceCases
 
     public static ReferenceCase Get(string name) => Cases[name];
 
+    /// <summary>A shared variable's value before the case's call (scalar).</summary>
+    public static double SharedInitial(string caseName, string variable) => SharedValue(caseName, "shared_initial", variable);
+
+    /// <summary>A shared variable's value after the case's call, its updates applied (scalar).</summary>
+    public static double SharedAfterCall(string caseName, string variable) => SharedValue(caseName, "shared_after_call", variable);
+
+    private static double SharedValue(string caseName, string property, string variable)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "reference", "scan-cases.json");
+        using var document = JsonDocument.Parse(System.IO.File.ReadAllText(path));
+        var c = document.RootElement.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("name").GetString() == caseName);
+        return c.GetProperty(property).GetProperty(variable).GetProperty("value").GetDouble();
+    }
+
     private static (Dictionary<string, ReferenceCase>, List<ReferenceError>) Load()
     {
         var path = Path.Combine(AppContext.BaseDirectory, "reference", "scan-cases.json");

@@ -66,4 +66,15 @@ public static partial class SemanticsScans
 
     [Symbolic(nameof(Positive))]
     public static partial bool[] Signs([Sequence] ReadOnlySpan<double> x);
+
+    // Outputs that are past values themselves: a swap of two states, and a delay line returning y[t-2].
+    internal static (double, double) SwapStep(double a, double b) => (b, a);
+
+    [Symbolic(nameof(SwapStep))]
+    public static partial (double[] a, double[] b) Swap([Initial(Output = "a")] double a0, [Initial(Output = "b")] double b0, [Steps] int n);
+
+    internal static double Delay(double ym2, double ym1) => ym2;
+
+    [Symbolic(nameof(Delay))]
+    public static partial double[] DelayLine([Initial(-2, -1)] double[] y0, [Steps] int n);
 }

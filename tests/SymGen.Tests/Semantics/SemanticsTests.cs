@@ -77,6 +77,16 @@ public class SemanticsTests
         Assert.Equal([11.0, 13.0], SemanticsScans.NameClash([1, 2], 10));
 
     [Fact]
+    public void OutputsThatArePastValuesReadThemBeforeTheStateShifts()
+    {
+        var (a, b) = SemanticsScans.Swap(1, 2, 3);
+        Assert.Equal([2.0, 1.0, 2.0], a);
+        Assert.Equal([1.0, 2.0, 1.0], b);
+        // y[t] = y[t-2] from y[-2] = 1, y[-1] = 2.
+        Assert.Equal([1.0, 2.0, 1.0, 2.0], SemanticsScans.DelayLine([1, 2], 4));
+    }
+
+    [Fact]
     public void ConstantAndBoolOutputs()
     {
         Assert.Equal([1.0, 1.0, 1.0], SemanticsScans.Ones([5, 6, 7]));
