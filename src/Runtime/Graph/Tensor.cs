@@ -1,0 +1,166 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace SymGen.Graph;
+
+/// <summary>What a scan's step returns: one value per output, and optionally a stop condition (Theano's <c>until</c>).</summary>
+public sealed record ScanStep(IReadOnlyList<Variable> Outputs, Variable? Until = null)
+{
+    /// <summary>A step returning these outputs.</summary>
+    public static ScanStep Of(params Variable[] outputs) => new(outputs);
+
+    /// <summary>A step returning these outputs that stops the loop after the first step where <paramref name="condition"/> holds.</summary>
+    public static ScanStep Stop(Variable condition, params Variable[] outputs) => new(outputs, condition);
+}
+
+/// <summary>
+/// Builds graphs without the generator (Theano's <c>tensor</c> module): inputs, constants, the op table's ops, scans,
+/// and functions that evaluate graphs with the interpreter. Usable from F#: no ref structs, delegates for steps.
+/// </summary>
+public static class Tensor
+{
+    /// <summary>A named input of a function.</summary>
+    public static InputVariable Input(string name, TensorType type) => new(name, type);
+
+    /// <summary>A <c>double</c> scalar input.</summary>
+    public static InputVariable Scalar(string name) => Input(name, TensorType.Float64Scalar);
+
+    /// <summary>A vector-of-<c>double</c> input.</summary>
+    public static InputVariable Vector(string name) => Input(name, TensorType.Float64Vector);
+
+    /// <summary>A matrix-of-<c>double</c> input.</summary>
+    public static InputVariable Matrix(string name) => Input(name, TensorType.Float64Matrix);
+
+    /// <summary>A scalar constant of the given element kind.</summary>
+    public static ConstantVariable Constant(double value, ElementKind kind = ElementKind.Float64) =>
+        new(ScalarOps.Cast(value, kind), new TensorType(kind, 0));
+
+#pragma warning disable CS1591 // a constant of the argument's own type
+    public static ConstantVariable Constant(int value) => new(value, new TensorType(ElementKind.Int32, 0));
+    public static ConstantVariable Constant(long value) => new(value, new TensorType(ElementKind.Int64, 0));
+    public static ConstantVariable Constant(float value) => new(value, new TensorType(ElementKind.Float32, 0));
+    public static ConstantVariable Constant(bool value) => new(value, new TensorType(ElementKind.Bool, 0));
+#pragma warning restore CS1591
+
+    /// <summary><paramref name="op"/> applied to <paramref name="inputs"/>; its type follows the op table and C#'s promotions.</summary>
+    public static Variable Apply(Op op, params Variable[] inputs) => Apply(op, -1, inputs);
+
+    /// <summary><paramref name="op"/> along <paramref name="axis"/> (reductions), applied to <paramref name="inputs"/>.</summary>
+    public static Variable Apply(Op op, int axis, params Variable[] inputs)
+    {
+        var info = OpTable.Get(op);
+        if (info.Category is OpCategory.Leaf or OpCategory.Conversion)
+            throw new ArgumentException($"{info.Name} is not applied to operands; use Tensor.Input, Tensor.Constant or Tensor.Convert.", nameof(op));
+        if (inputs.Length != info.Arity)
+            throw new ArgumentException($"{info.Name} takes {info.Arity} operand(s); {inputs.Length} were given.", nameof(inputs));
+        var shape = ShapeRules.Infer<int>(op, inputs.Select(v => new int[v.Type.Rank]).ToList(), axis, static (_, _, _) => { }, out var rankError)
+            ?? throw new ArgumentException($"{info.Name}: {rankError}.", nameof(inputs));
+        return new ApplyVariable(op, inputs, axis, new TensorType(ResultKind(op, inputs), shape.Length));
+    }
+
+    /// <summary>A scalar converted to another element kind, with C#'s conversion rules.</summary>
+    public static Variable Convert(Variable x, ElementKind kind) =>
+        x.Type.Rank == 0 ? new ApplyVariable(Op.Convert, [x], -1, new TensorType(kind, 0))
+            : throw new ArgumentException("Only scalars are converted.", nameof(x));
+
+#pragma warning disable CS1591 // each builds the op it names (see the op table and Sym for their meaning)
+    public static Variable Tanh(Variable x) => Apply(Op.Tanh, x);
+    public static Variable Sigmoid(Variable x) => Apply(Op.Sigmoid, x);
+    public static Variable Relu(Variable x) => Apply(Op.Relu, x);
+    public static Variable Exp(Variable x) => Apply(Op.Exp, x);
+    public static Variable Log(Variable x) => Apply(Op.Log, x);
+    public static Variable Sqrt(Variable x) => Apply(Op.Sqrt, x);
+    public static Variable Abs(Variable x) => Apply(Op.Abs, x);
+    public static Variable Pow(Variable x, Variable y) => Apply(Op.Pow, x, y);
+    public static Variable Maximum(Variable x, Variable y) => Apply(Op.Maximum, x, y);
+    public static Variable Minimum(Variable x, Variable y) => Apply(Op.Minimum, x, y);
+    public static Variable Where(Variable condition, Variable a, Variable b) => Apply(Op.Select, condition, a, b);
+    public static Variable Dot(Variable x, Variable y) => Apply(Op.Dot, x, y);
+    public static Variable Sum(Variable x, int axis = -1) => Apply(Op.Sum, axis, x);
+    public static Variable Prod(Variable x, int axis = -1) => Apply(Op.Prod, axis, x);
+    public static Variable Mean(Variable x, int axis = -1) => Apply(Op.Mean, axis, x);
+    public static Variable Max(Variable x, int axis = -1) => Apply(Op.Max, axis, x);
+    public static Variable Softmax(Variable x) => Apply(Op.Softmax, x);
+    public static Variable Less(Variable x, Variable y) => Apply(Op.Less, x, y);
+    public static Variable Greater(Variable x, Variable y) => Apply(Op.Greater, x, y);
+#pragma warning restore CS1591
+
+    /// <summary>
+    /// A scan (Theano's <c>scan</c>). <paramref name="step"/> receives, in order, each sequence's taps, each recurrent
+    /// output's taps, then the non-sequences, and returns one value per output (and optionally a stop condition).
+    /// Returns the traces, one per output.
+    /// </summary>
+    public static IReadOnlyList<ScanOutputVariable> Scan(
+        Func<IReadOnlyList<Variable>, ScanStep> step,
+        IEnumerable<ScanSequence>? sequences = null,
+        IEnumerable<ScanOutputInfo>? outputs = null,
+        IEnumerable<Variable>? nonSequences = null,
+        Variable? steps = null,
+        bool goBackwards = false,
+        int truncateGradient = -1,
+        string name = "scan",
+        IEnumerable<string?>? outputNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        var seqs = (sequences ?? []).ToList();
+        var outs = (outputs ?? []).ToList();
+        var nons = (nonSequences ?? []).ToList();
+        if (seqs.Count == 0 && steps is null)
+            throw new ArgumentException("No information about the number of steps: give a sequence or the number of steps.", nameof(steps));
+        if (steps is not null && (steps.Type.Rank != 0 || steps.Type.Element is not (ElementKind.Int32 or ElementKind.Int64)))
+            throw new ArgumentException($"The number of steps must be an int or long scalar, not {steps.Type}.", nameof(steps));
+        foreach (var o in outs)
+        {
+            if (o.Initial is null ? o.Taps.Count > 0 : o.Taps.Count == 0)
+                throw new ArgumentException("An output with taps needs an initial state, and an initial state needs taps.", nameof(outputs));
+            if (o.Taps.Any(t => t >= 0) || o.Taps.Distinct().Count() != o.Taps.Count)
+                throw new ArgumentException($"Output taps must be negative and different: [{string.Join(", ", o.Taps)}].", nameof(outputs));
+        }
+        if (seqs.Any(s => s.Taps.Count == 0))
+            throw new ArgumentException("A sequence needs at least one tap.", nameof(sequences));
+
+        var inputs = new List<InputVariable>();
+        foreach (var s in seqs)
+            foreach (var tap in s.Taps)
+                inputs.Add(new InputVariable($"{s.Source}[t{Signed(tap)}]", s.Source.Type.Row));
+        for (int i = 0; i < outs.Count; i++)
+            foreach (var tap in outs[i].Taps)
+                inputs.Add(new InputVariable($"{name}.{i}[t{Signed(tap)}]", outs[i].IsRows ? outs[i].Initial!.Type.Row : outs[i].Initial!.Type));
+        inputs.AddRange(nons.Select(n => new InputVariable(n.ToString(), n.Type)));
+
+        var result = step(inputs) ?? throw new InvalidOperationException("The step returned null.");
+        if (outs.Count == 0)
+            outs = result.Outputs.Select(_ => ScanOutputInfo.Map).ToList();
+        if (result.Outputs.Count != outs.Count)
+            throw new ArgumentException($"The step returns {result.Outputs.Count} output(s), but {outs.Count} were described; describe a map output with ScanOutputInfo.Map.", nameof(outputs));
+        if (result.Until is { Type: var t } && t != new TensorType(ElementKind.Bool, 0))
+            throw new ArgumentException($"The stop condition must be a bool scalar, not {t}.", nameof(step));
+        var names = (outputNames ?? []).ToList();
+        var node = new ScanNode(name, inputs, result.Outputs, result.Until, seqs, outs, nons, steps, goBackwards, truncateGradient,
+            Enumerable.Range(0, outs.Count).Select(i => i < names.Count ? names[i] : null).ToList());
+        return node.Outputs;
+    }
+
+    /// <summary>A function of <paramref name="inputs"/> computing <paramref name="outputs"/> with the interpreter.</summary>
+    public static Function Function(IEnumerable<InputVariable> inputs, IEnumerable<Variable> outputs) => new(inputs.ToList(), outputs.ToList());
+
+    private static string Signed(int tap) => tap == 0 ? "" : tap > 0 ? "+" + tap.ToString(CultureInfo.InvariantCulture) : tap.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Comparisons and logic give bools; Select the branches' kind; the rest C#'s promotion of their operands.</summary>
+    private static ElementKind ResultKind(Op op, IReadOnlyList<Variable> inputs)
+    {
+        var info = OpTable.Get(op);
+        if (info.Category == OpCategory.Comparison) return ElementKind.Bool;
+        if (info.Category == OpCategory.Logical && inputs.All(i => i.Type.Element == ElementKind.Bool)) return ElementKind.Bool;
+        if (op == Op.Sign) return ElementKind.Int32;
+        var operands = op == Op.Select ? inputs.Skip(1) : inputs;
+        var kind = operands.Select(i => i.Type.Element).Max();
+        // Math functions of integers compute in double, as System.Math's overloads do (but for Abs, Max, Min).
+        bool integer = kind is ElementKind.Int32 or ElementKind.Int64;
+        if (integer && info.Category is OpCategory.MathFunction or OpCategory.Activation && op is not (Op.Abs or Op.Maximum or Op.Minimum))
+            return ElementKind.Float64;
+        return kind;
+    }
+}

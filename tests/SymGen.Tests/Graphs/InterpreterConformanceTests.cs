@@ -1,0 +1,149 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SymGen.Graph;
+using SymGen.Tests.Conformance;
+using Xunit;
+using static SymGen.Graph.Tensor;
+
+namespace SymGen.Tests.Graphs;
+
+/// <summary>
+/// The reference cases built with the runtime graph API (no generator) and evaluated by the interpreter: the
+/// interpreter has the scan's semantics on its own.
+/// </summary>
+public class InterpreterConformanceTests
+{
+    private static readonly ConstantVariable One = Constant(1.0);
+
+    private static ScanSequence Seq(Variable v, params int[] taps) => new(v, taps.Length == 0 ? [0] : taps);
+
+    /// <summary>Each case: the function's inputs (in the order of the reference inputs listed) and outputs.</summary>
+    private static (InputVariable[] Inputs, Variable[] Outputs, Func<ReferenceCase, object[]> Arguments) Build(string name)
+    {
+        static object[] Args(ReferenceCase c, params string[] names) => names.Select(n => Value(c.Inputs[n])).ToArray();
+        switch (name)
+        {
+            case "cumsum_seed":
+            case "go_backwards_cumsum":
+            {
+                var (x, h0) = (Vector("x"), Scalar("h0"));
+                var out_ = Scan(a => ScanStep.Of(a[1] + a[0]), [Seq(x)], [ScanOutputInfo.Recurrent(h0)], goBackwards: name == "go_backwards_cumsum")[0];
+                return ([x, h0], [out_], c => Args(c, "x", "h0"));
+            }
+            case "n_steps_shorter_than_sequence":
+            {
+                var (x, h0) = (Vector("x"), Scalar("h0"));
+                var n = Input("n", new TensorType(ElementKind.Int32, 0));
+                var out_ = Scan(a => ScanStep.Of(a[1] + a[0]), [Seq(x)], [ScanOutputInfo.Recurrent(h0)], steps: n)[0];
+                return ([x, h0, n], [out_], c => [.. Args(c, "x", "h0"), c.CodeInt("n_steps=")]);
+            }
+            case "polynomial_eval":
+            {
+                var (coef, x) = (Vector("coef"), Scalar("x"));
+                var powers = Input("powers", new TensorType(ElementKind.Int64, 1));
+                var components = Scan(a => ScanStep.Of(a[0] * Pow(a[2], Convert(a[1], ElementKind.Float64))),
+                    [Seq(coef), Seq(powers)], [ScanOutputInfo.Map], [x])[0];
+                return ([coef, powers, x], [components, Sum(components)],
+                    c => [Value(c.Inputs["coef"]), Enumerable.Range(0, c.CodeInt("arange(")).Select(i => (long)i).ToArray(), Value(c.Inputs["x"])]);
+            }
+            case "seq_taps_m3_p2_m1":
+            {
+                var s = Vector("s");
+                var out_ = Scan(a => ScanStep.Of(a[0] + 10.0 * a[1] + 100.0 * a[2]), [Seq(s, -3, 2, -1)])[0];
+                return ([s], [out_], c => Args(c, "s"));
+            }
+            case "output_taps_m3_m5":
+            {
+                var y0 = Vector("y0");
+                var out_ = Scan(a => ScanStep.Of(a[0] + 0.5 * a[1]), outputs: [new ScanOutputInfo(y0, [-3, -5])], steps: Constant(6))[0];
+                return ([y0], [out_], c => Args(c, "y0"));
+            }
+            case "fibonacci_taps_m2_m1":
+            {
+                var f0 = Vector("f0");
+                var out_ = Scan(a => ScanStep.Of(a[0] + a[1]), outputs: [new ScanOutputInfo(f0, [-2, -1])], steps: Constant(8))[0];
+                return ([f0], [out_], c => Args(c, "f0"));
+            }
+            case "multiple_outputs_mixed":
+            {
+                var (x, h0, z0) = (Vector("x"), Scalar("h0"), Vector("z0"));
+                var outs = Scan(a => ScanStep.Of(2.0 * a[0], a[1] + a[0], a[3] + a[2]), [Seq(x)],
+                    [ScanOutputInfo.Map, ScanOutputInfo.Recurrent(h0), new ScanOutputInfo(z0, [-2, -1])]);
+                return ([x, h0, z0], [.. outs], c => Args(c, "x", "h0", "z0"));
+            }
+            case "matrix_rows_accumulate":
+            case "empty_sequence_sit_sot":
+            {
+                var (X, h0) = (Matrix("X"), Vector("h0"));
+                var out_ = Scan(a => ScanStep.Of(a[1] + a[0]), [Seq(X)], [ScanOutputInfo.Recurrent(h0)])[0];
+                return ([X, h0], [out_], c => Args(c, "X", "h0"));
+            }
+            case "map_two_outputs_no_outputs_info":
+            {
+                var X = Matrix("X");
+                var outs = Scan(a => ScanStep.Of(Sum(a[0]), Prod(a[0])), [Seq(X)]);
+                return ([X], [.. outs], c => Args(c, "X"));
+            }
+            case "until_doubling":
+            {
+                var h0 = Scalar("h0");
+                var out_ = Scan(a => ScanStep.Stop(Greater(2.0 * a[0], Constant(50.0)), 2.0 * a[0]),
+                    outputs: [ScanOutputInfo.Recurrent(h0)], steps: Constant(20))[0];
+                return ([h0], [out_], c => Args(c, "h0"));
+            }
+        }
+        throw new ArgumentException(name);
+    }
+
+    private static object Value(ReferenceArray a) => a.Shape.Length switch
+    {
+        0 => a.Scalar,
+        1 => new Vec<double>(a.Values),
+        _ => new Mat<double>(a.Values, a.Shape[0], a.Shape[1]),
+    };
+
+    public static TheoryData<string> Cases() => new(
+        "cumsum_seed", "go_backwards_cumsum", "n_steps_shorter_than_sequence", "polynomial_eval", "seq_taps_m3_p2_m1",
+        "output_taps_m3_m5", "fibonacci_taps_m2_m1", "multiple_outputs_mixed", "matrix_rows_accumulate",
+        "empty_sequence_sit_sot", "map_two_outputs_no_outputs_info", "until_doubling");
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ReferenceCaseThroughTheInterpreter(string name)
+    {
+        var c = ReferenceCases.Get(name);
+        var (inputs, outputs, arguments) = Build(name);
+        var results = Function(inputs, outputs).Invoke(arguments(c));
+        var expected = c.Outputs.Values.ToList();
+        Assert.Equal(expected.Count, results.Length);
+        for (int i = 0; i < results.Length; i++)
+        {
+            var (shape, values) = results[i] switch
+            {
+                double d => (Array.Empty<int>(), new[] { d }),
+                Vec<double> v => (new[] { v.Length }, v.ToArray()),
+                Mat<double> m => (new[] { m.Rows, m.Columns }, m.Span.ToArray()),
+                var other => throw new InvalidOperationException(other.GetType().Name),
+            };
+            Assert.Equal(expected[i].Shape, shape);
+            for (int k = 0; k < values.Length; k++)
+                Assert.True(Math.Abs(values[k] - expected[i].Values[k]) <= 1e-12 * Math.Max(1, Math.Abs(expected[i].Values[k])),
+                    $"{name} output {i}[{k}] = {values[k]:R}, expected {expected[i].Values[k]:R}");
+        }
+    }
+
+    [Fact]
+    public void BadArgumentsAreClearErrors()
+    {
+        var (x, h0) = (Vector("x"), Scalar("h0"));
+        var n = Input("n", new TensorType(ElementKind.Int32, 0));
+        var f = Function([x, h0, n], Scan(a => ScanStep.Of(a[1] + a[0]), [Seq(x)], [ScanOutputInfo.Recurrent(h0)], steps: n));
+        var tooMany = Assert.Throws<ArgumentException>(() => f.Invoke(new double[] { 1, 2, 3 }, 0.0, 5));
+        Assert.Contains("provides 3 step(s), but 5 were asked for", tooMany.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => f.Invoke(new double[] { 1 }, 0.0, -1));
+        var wrongRank = Assert.Throws<ArgumentException>(() => f.Invoke(1.0, 0.0, 1));
+        Assert.Contains("'x' must be a float64 vector", wrongRank.Message);
+        Assert.Throws<ArgumentException>(() => Scan(a => ScanStep.Of(a[0]), outputs: [ScanOutputInfo.Recurrent(h0)]));
+    }
+}
