@@ -53,3 +53,9 @@ foreach (double[] batch in new[] { new double[] { 1, 2, 3 }, [10, 20], [100] })
     Console.WriteLine($"AddToTotal({Show<double>(batch)}) = {Show<double>(running)}; shared total = {total.Value}, count = {count.Value}");
 }
 Console.WriteLine($"DoubleUntil(start: 1, limit: 50, maxSteps: 20) = {Show<double>(Scans.DoubleUntil(1, 50, 20))}");
+
+Console.WriteLine();
+Console.WriteLine("The Elman RNN's graph (Scans.RnnGraph.DebugPrint()):");
+Console.WriteLine(Scans.RnnGraph.DebugPrint());
+var interpreted = (Mat<double>)Scans.RnnGraph.Invoke(xs, new Vec<double>(new double[2]), W, U, b)[0];
+Console.WriteLine($"The interpreter gives {interpreted}");

@@ -69,8 +69,12 @@ internal static class ScanEmitter
         w.Indent--;
     }
 
-    private static void EmitScan(IndentedTextWriter w, MethodSignature signature, ScanSpec scan) =>
+    private static void EmitScan(IndentedTextWriter w, MethodSignature signature, ScanSpec scan)
+    {
         new ScanWriter(w, signature, scan).Write();
+        if (GraphWriter.HasGraph(scan))
+            GraphWriter.Write(w, signature, scan);
+    }
 }
 
 /// <summary>Hands out identifiers that clash neither with the user's parameters nor with each other.</summary>

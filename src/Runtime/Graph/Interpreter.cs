@@ -318,6 +318,12 @@ public sealed class Function
     /// <summary>The outputs, in result order.</summary>
     public IReadOnlyList<Variable> Outputs { get; }
 
+    /// <summary>The graph as an indented tree (see <see cref="GraphPrinter.DebugPrint"/>).</summary>
+    public string DebugPrint() => GraphPrinter.DebugPrint(Outputs.ToArray());
+
+    /// <summary>The graph as Graphviz DOT (see <see cref="GraphPrinter.ToDot"/>).</summary>
+    public string ToDot() => GraphPrinter.ToDot(Outputs.ToArray());
+
     /// <summary>Evaluates the outputs for these arguments.</summary>
     public object[] Invoke(params object[] arguments)
     {

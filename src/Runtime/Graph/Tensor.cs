@@ -101,7 +101,8 @@ public static class Tensor
         bool goBackwards = false,
         int truncateGradient = -1,
         string name = "scan",
-        IEnumerable<string?>? outputNames = null)
+        IEnumerable<string?>? outputNames = null,
+        IEnumerable<string>? stepInputNames = null)
     {
         ArgumentNullException.ThrowIfNull(step);
         var seqs = (sequences ?? []).ToList();
@@ -121,14 +122,20 @@ public static class Tensor
         if (seqs.Any(s => s.Taps.Count == 0))
             throw new ArgumentException("A sequence needs at least one tap.", nameof(sequences));
 
+        // Step parameters are named as given, else after what they receive: x[t-1], out.0[t-2], w.
+        var names = (outputNames ?? []).ToList();
+        var given = (stepInputNames ?? []).ToList();
         var inputs = new List<InputVariable>();
+        string Name(string fallback) => inputs.Count < given.Count ? given[inputs.Count] : fallback;
         foreach (var s in seqs)
             foreach (var tap in s.Taps)
-                inputs.Add(new InputVariable($"{s.Source}[t{Signed(tap)}]", s.Source.Type.Row));
+                inputs.Add(new InputVariable(Name($"{s.Source}[t{Signed(tap)}]"), s.Source.Type.Row));
         for (int i = 0; i < outs.Count; i++)
             foreach (var tap in outs[i].Taps)
-                inputs.Add(new InputVariable($"{name}.{i}[t{Signed(tap)}]", outs[i].IsRows ? outs[i].Initial!.Type.Row : outs[i].Initial!.Type));
-        inputs.AddRange(nons.Select(n => new InputVariable(n.ToString(), n.Type)));
+                inputs.Add(new InputVariable(Name($"{(i < names.Count && names[i] is { } n ? n : $"{name}.{i}")}[t{Signed(tap)}]"),
+                    outs[i].IsRows ? outs[i].Initial!.Type.Row : outs[i].Initial!.Type));
+        foreach (var n in nons)
+            inputs.Add(new InputVariable(Name(n.ToString()), n.Type));
 
         var result = step(inputs) ?? throw new InvalidOperationException("The step returned null.");
         if (outs.Count == 0)
@@ -137,7 +144,6 @@ public static class Tensor
             throw new ArgumentException($"The step returns {result.Outputs.Count} output(s), but {outs.Count} were described; describe a map output with ScanOutputInfo.Map.", nameof(outputs));
         if (result.Until is { Type: var t } && t != new TensorType(ElementKind.Bool, 0))
             throw new ArgumentException($"The stop condition must be a bool scalar, not {t}.", nameof(step));
-        var names = (outputNames ?? []).ToList();
         var node = new ScanNode(name, inputs, result.Outputs, result.Until, seqs, outs, nons, steps, goBackwards, truncateGradient,
             Enumerable.Range(0, outs.Count).Select(i => i < names.Count ? names[i] : null).ToList());
         return node.Outputs;

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using CsCheck;
 using SymGen.Tests.Conformance;
+using SymGen.Tests.Graphs;
 using SymGen.Tests.Semantics;
 using Xunit;
 
@@ -23,6 +24,7 @@ public class GeneratedMatchesStepMethodTests
             double h = h0;
             for (int t = 0; t < x.Length; t++) expected[t] = h = ConformanceScans.CumSumStep(x[t], h);
             Assert.Equal(expected, ConformanceScans.CumSum(x, h0));
+            GraphCheck.SameAsInterpreter(ConformanceScans.CumSumGraph, expected, x, h0);
         });
 
     [Fact]
@@ -34,6 +36,7 @@ public class GeneratedMatchesStepMethodTests
             double h = h0;
             for (int t = 0; t < n; t++) expected[t] = h = SemanticsScans.Accumulate(x[x.Length - 1 - t], h);
             Assert.Equal(expected, SemanticsScans.BackwardsSteps(x, h0, n));
+            GraphCheck.SameAsInterpreter(SemanticsScans.BackwardsStepsGraph, expected, x, h0, n);
         });
 
     [Fact]
@@ -44,6 +47,7 @@ public class GeneratedMatchesStepMethodTests
             int steps = Math.Max(0, s.Length - 5);
             var expected = Enumerable.Range(0, steps).Select(t => ConformanceScans.ThreeTaps(s[t], s[t + 5], s[t + 2])).ToArray();
             Assert.Equal(expected, ConformanceScans.SequenceTaps(s));
+            GraphCheck.SameAsInterpreter(ConformanceScans.SequenceTapsGraph, expected, s);
         });
 
     [Fact]
@@ -54,6 +58,7 @@ public class GeneratedMatchesStepMethodTests
             var buffer = y0.Take(5).ToList();
             for (int t = 0; t < n; t++) buffer.Add(ConformanceScans.TwoPast(buffer[t + 2], buffer[t]));
             Assert.Equal(buffer.Skip(5).ToArray(), ConformanceScans.OutputTaps(y0, n));
+            GraphCheck.SameAsInterpreter(ConformanceScans.OutputTapsGraph, buffer.Skip(5).ToArray(), y0, n);
         });
 
     [Fact]
@@ -68,6 +73,7 @@ public class GeneratedMatchesStepMethodTests
                 (hPrev, z2, z1) = (h[t], z1, z[t]);
             }
             var actual = ConformanceScans.MixedOutputs(x, h0, z0);
+            GraphCheck.SameAsInterpreter(ConformanceScans.MixedOutputsGraph, actual, x, h0, z0);
             Assert.Equal(m, actual.m);
             Assert.Equal(h, actual.h);
             Assert.Equal(z, actual.z);
@@ -80,6 +86,7 @@ public class GeneratedMatchesStepMethodTests
             int steps = Math.Min(coef.Length, powers.Length);
             var expected = Enumerable.Range(0, steps).Select(t => ConformanceScans.PolynomialTerm(coef[t], powers[t], x)).ToArray();
             Assert.Equal(expected, ConformanceScans.PolynomialComponents(coef, powers, x));
+            GraphCheck.SameAsInterpreter(ConformanceScans.PolynomialComponentsGraph, expected, coef, powers, x);
         });
 
     [Fact]
@@ -90,6 +97,7 @@ public class GeneratedMatchesStepMethodTests
             double h = start;
             for (int t = 0; t < x.Length; t++) expected[t] = h = SemanticsScans.Clipped(x[t], h, limit);
             Assert.Equal(expected, SemanticsScans.ClippedSum(x, start, limit));
+            GraphCheck.SameAsInterpreter(SemanticsScans.ClippedSumGraph, expected, x, start, limit);
         });
 
     [Fact]
@@ -105,6 +113,7 @@ public class GeneratedMatchesStepMethodTests
             {
                 Assert.Equal(e.Select(x => x.Item1).ToArray(), quotients);
                 Assert.Equal(e.Select(x => x.Item2).ToArray(), roots);
+                GraphCheck.SameAsInterpreter(SemanticsScans.IntAndFloatGraph, (quotients, roots), i, f, divisor);
             }
         });
 

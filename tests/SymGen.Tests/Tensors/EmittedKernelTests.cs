@@ -1,5 +1,6 @@
 using System;
 using CsCheck;
+using SymGen.Tests.Graphs;
 using Xunit;
 using static SymGen.Tests.Tensors.TensorTestData;
 
@@ -18,6 +19,7 @@ public class EmittedKernelTests
         Gen.Select(Gen.Int[0, 5], Gen.Int[1, 8]).SelectMany((steps, k) => Matrix(steps, k)).Sample(x =>
         {
             var traces = OpScans.UnaryOps(x);
+            GraphCheck.SameAsInterpreter(OpScans.UnaryOpsGraph, traces, x);
             for (int t = 0; t < x.Rows; t++)
             {
                 var e = OpScans.Unary(x.Row(t));
@@ -35,6 +37,7 @@ public class EmittedKernelTests
             .Sample((x, y, a) =>
             {
                 var tr = OpScans.BinaryOps(x, y, a);
+                GraphCheck.SameAsInterpreter(OpScans.BinaryOpsGraph, tr, x, y, a);
                 for (int t = 0; t < x.Rows; t++)
                 {
                     var e = OpScans.Binary(x.Row(t), y.Row(t), a);
@@ -52,6 +55,7 @@ public class EmittedKernelTests
             .Sample((x, y, W, V, M) =>
             {
                 var tr = OpScans.ContractionOps(x, y, W, V, M);
+                GraphCheck.SameAsInterpreter(OpScans.ContractionOpsGraph, tr, x, y, W, V, M);
                 for (int t = 0; t < x.Rows; t++)
                 {
                     var e = OpScans.Contractions(x.Row(t), y.Row(t), W, V, M);
@@ -70,6 +74,7 @@ public class EmittedKernelTests
             Gen.Select(Matrix(steps, x), Vector(h), Matrix(h, h), Matrix(h, x), Vector(h))).Sample((xs, h0, W, U, b) =>
         {
             var trace = OpScans.Rnn(xs, h0, W, U, b);
+            GraphCheck.SameAsInterpreter(OpScans.RnnGraph, trace, xs, h0, W, U, b);
             var h = h0;
             for (int t = 0; t < xs.Rows; t++)
                 Rows(trace, t, h = OpScans.Elman(xs.Row(t), h, W, U, b), "h");
@@ -77,6 +82,7 @@ public class EmittedKernelTests
             static Vec<float> F(Vec<double> v) => new(Array.ConvertAll(v.ToArray(), d => (float)d));
             static Mat<float> Fm(Mat<double> m) => new(Array.ConvertAll(m.Span.ToArray(), d => (float)d), m.Rows, m.Columns);
             var traceF = OpScans.RnnF(Fm(xs), F(h0), Fm(W), Fm(U), F(b));
+            GraphCheck.SameAsInterpreter(OpScans.RnnFGraph, traceF, Fm(xs), F(h0), Fm(W), Fm(U), F(b));
             var hf = F(h0);
             for (int t = 0; t < xs.Rows; t++)
             {
@@ -92,6 +98,7 @@ public class EmittedKernelTests
             .Sample((g, v0, decay) =>
             {
                 var (velocity, total) = OpScans.MomentumTaps(g, v0, decay);
+                GraphCheck.SameAsInterpreter(OpScans.MomentumTapsGraph, (velocity, total), g, v0, decay);
                 // taps [-2, -1] read the first two rows of v0: v0[0] = v[-2], v0[1] = v[-1].
                 Vec<double> v2 = v0.Row(0), v1 = v0.Row(1);
                 for (int t = 0; t < g.Rows; t++)
@@ -111,6 +118,7 @@ public class EmittedKernelTests
             {
                 var (a, s0, v) = data;
                 var (state, probabilities) = OpScans.MatrixStates(a, s0, v);
+                GraphCheck.SameAsInterpreter(OpScans.MatrixStatesGraph, (state, probabilities), a, s0, v);
                 Assert.Equal((a.Length, s0.Rows, s0.Columns), (state.Length, state.Rows, state.Columns));
                 var s = s0;
                 for (int t = 0; t < a.Length; t++)

@@ -1,0 +1,122 @@
+using System.CodeDom.Compiler;
+using System.Collections.Generic;
+using System.Linq;
+using SymGen.Generator.Model;
+using SymGen.Generator.Parsing;
+using SymGen.Graph;
+
+namespace SymGen.Generator.Emitting;
+
+/// <summary>
+/// Writes, beside a scan's method, a static property holding its symbolic graph: the scan built with the runtime's
+/// graph API (<c>SymGen.Graph.Tensor</c>) from the same step graph the loop was written from, as a function of the
+/// method's parameters. It is built on first use, without reflection, and serves printing, drawing and the
+/// interpreter.
+/// </summary>
+internal static class GraphWriter
+{
+    private const string Api = "global::SymGen.Graph";
+
+    /// <summary>Scans with shared variables or a cancellation token have no graph yet (the graph API has no shared variables).</summary>
+    public static bool HasGraph(ScanSpec scan) =>
+        scan.Cancellation is null && scan.Outputs.All(o => o.SharedParameter is null) && scan.NonSequences.All(n => n.SharedParameter is null);
+
+    public static string PropertyName(MethodSignature signature) => signature.Name.TrimStart('@') + "Graph" + Sanitize(signature.FileSuffix);
+
+    private static string Sanitize(string name) => new(name.Select(c => char.IsLetterOrDigit(c) || c == '_' ? c : '_').ToArray());
+
+    public static void Write(IndentedTextWriter w, MethodSignature signature, ScanSpec scan)
+    {
+        var property = PropertyName(signature);
+        string field = "s_" + property, build = "Build" + property;
+        string access = signature.Modifiers.Split(' ').FirstOrDefault(m => m is "public" or "internal" or "private" or "protected") ?? "private";
+        w.WriteLineNoTabs("");
+        w.WriteLine($"/// <summary>");
+        w.WriteLine($"/// The symbolic graph of scan '{scan.Name}': a function of the method's parameters whose outputs are its traces.");
+        w.WriteLine($"/// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.");
+        w.WriteLine($"/// </summary>");
+        w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"SymGen.Generator\", \"" + typeof(GraphWriter).Assembly.GetName().Version + "\")]");
+        w.WriteLine($"{access} static {Api}.Function {property} => {field} ??= {build}();");
+        w.WriteLineNoTabs("");
+        w.WriteLine($"private static {Api}.Function? {field};");
+        w.WriteLineNoTabs("");
+        w.WriteLine($"private static {Api}.Function {build}()");
+        w.WriteLine("{");
+        w.Indent++;
+
+        var names = new NameScope(new string[0]);
+        var inputs = new Dictionary<string, string>();
+        foreach (var parameter in signature.Parameters)
+        {
+            var raw = parameter.Name.TrimStart('@');
+            if (InputType(scan, raw) is not { } type) continue;
+            inputs[raw] = names.Fresh(raw);
+            w.WriteLine($"var {inputs[raw]} = {Api}.Tensor.Input(\"{raw}\", new {Api}.TensorType({Api}.ElementKind.{Kind(type)}, {type.Rank}));");
+        }
+
+        var step = scan.Step;
+        string argument = names.Fresh("step");
+        var nodes = new string[step.Nodes.Count];
+        w.WriteLine($"var outputs = {Api}.Tensor.Scan({argument} =>");
+        w.WriteLine("{");
+        w.Indent++;
+        foreach (var node in step.Nodes)
+        {
+            nodes[node.Id] = node.Op == Op.Input ? $"{argument}[{node.Argument}]" : names.Fresh("n" + node.Id);
+            if (node.Op == Op.Input) continue;
+            var operands = string.Join(", ", node.Inputs.Select(i => nodes[i]));
+            var expression = node.Op switch
+            {
+                Op.Constant => $"{Api}.Tensor.Constant({node.Literal})",
+                Op.Convert => $"{Api}.Tensor.Convert({operands}, {Api}.ElementKind.{Kind(node.Type)})",
+                _ => $"{Api}.Tensor.Apply({Api}.Op.{node.Op}, {node.Axis}, {operands})",
+            };
+            w.WriteLine($"var {nodes[node.Id]} = {expression}; // {node.Label}");
+        }
+        var results = string.Join(", ", step.Results.Select(r => nodes[r]));
+        w.WriteLine(step.Condition >= 0
+            ? $"return {Api}.ScanStep.Stop({nodes[step.Condition]}, {results});"
+            : $"return {Api}.ScanStep.Of({results});");
+        w.Indent--;
+        w.WriteLine("},");
+        w.Indent++;
+        w.WriteLine($"sequences: new {Api}.ScanSequence[] {{ {string.Join(", ", scan.Sequences.Select(s => $"new({inputs[s.Parameter]}, new[] {{ {string.Join(", ", s.Taps)} }})"))} }},");
+        w.WriteLine($"outputs: new {Api}.ScanOutputInfo[] {{ {string.Join(", ", scan.Outputs.Select(o => o.IsRecurrent
+            ? $"new({inputs[o.InitialParameter!]}, new[] {{ {string.Join(", ", o.Taps)} }}, {(o.InitialContainer != ContainerKind.Single ? "true" : "false")})"
+            : $"{Api}.ScanOutputInfo.Map"))} }},");
+        w.WriteLine($"nonSequences: new {Api}.Variable[] {{ {string.Join(", ", scan.NonSequences.Select(n => inputs[n.Parameter]))} }},");
+        w.WriteLine($"steps: {(scan.Steps is { } s ? inputs[s.Parameter] : "null")},");
+        w.WriteLine($"goBackwards: {(scan.GoBackwards ? "true" : "false")},");
+        w.WriteLine($"truncateGradient: {scan.TruncateGradient},");
+        w.WriteLine($"name: \"{scan.Name}\",");
+        w.WriteLine($"outputNames: new string?[] {{ {string.Join(", ", scan.Outputs.Select(o => $"\"{o.Name}\""))} }},");
+        w.WriteLine($"stepInputNames: new[] {{ {string.Join(", ", step.Arguments.Select(a => $"\"{a.Name}\""))} }});");
+        w.Indent--;
+        w.WriteLine($"return {Api}.Tensor.Function(new[] {{ {string.Join(", ", inputs.Values)} }}, outputs);");
+        w.Indent--;
+        w.WriteLine("}");
+    }
+
+    /// <summary>The graph type of a scan parameter, by its role.</summary>
+    private static TypeRef? InputType(ScanSpec scan, string parameter)
+    {
+        if (scan.Sequences.FirstOrDefault(s => s.Parameter == parameter) is { } sequence)
+            return sequence.ElementType with { Rank = sequence.ElementType.Rank + 1 };
+        if (scan.Outputs.FirstOrDefault(o => o.InitialParameter == parameter) is { } output)
+            return output.InitialContainer == ContainerKind.Single ? output.ElementType : output.ElementType with { Rank = output.ElementType.Rank + 1 };
+        if (scan.NonSequences.FirstOrDefault(n => n.Parameter == parameter) is { } nonSequence)
+            return nonSequence.Type;
+        if (scan.Steps is { } steps && steps.Parameter == parameter)
+            return steps.Type;
+        return null;
+    }
+
+    private static string Kind(TypeRef type) => type.Element switch
+    {
+        ElementType.Bool => "Bool",
+        ElementType.Int32 => "Int32",
+        ElementType.Int64 => "Int64",
+        ElementType.Float32 => "Float32",
+        _ => "Float64",
+    };
+}
