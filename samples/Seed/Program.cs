@@ -7,6 +7,13 @@ using SymGen;
 static string Show<T>(ReadOnlySpan<T> values) where T : IFormattable =>
     "[" + string.Join(", ", values.ToArray().Select(v => v.ToString(null, CultureInfo.InvariantCulture))) + "]";
 
+// 'dotnet run --project samples/Seed -- --dot' prints the Elman RNN's graph as Graphviz DOT, to render with 'dot -Tpng'.
+if (args is ["--dot"])
+{
+    Console.Write(Scans.RnnGraph.ToDot());
+    return;
+}
+
 Console.WriteLine("SymGen seed examples (Theano scan tutorial)");
 Console.WriteLine();
 

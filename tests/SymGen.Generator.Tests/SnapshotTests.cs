@@ -36,18 +36,43 @@ public class SnapshotTests
     [MemberData(nameof(SampleScans))]
     public void GeneratedCodeMatchesApprovedSnapshot(string hintName)
     {
-        var actual = GenerateSamples()[hintName].ReplaceLineEndings("\n");
         var baseName = Path.Combine(SnapshotDirectory, Path.GetFileNameWithoutExtension(hintName).Replace(".g", ""));
-        var verified = baseName + ".verified.cs";
-        var received = baseName + ".received.cs";
+        AssertApproved(GenerateSamples()[hintName], baseName, ".cs");
+    }
+
+    /// <summary>
+    /// The sample scans' graphs, built by the generated code (compiled and run in memory), printed as a tree and as
+    /// Graphviz DOT, compared with approved files.
+    /// </summary>
+    [Theory]
+    [InlineData("CumSum")]
+    [InlineData("Components")]
+    [InlineData("Iir")]
+    [InlineData("RowSums")]
+    [InlineData("Rnn")]
+    public void GraphPrintAndDotMatchApprovedSnapshots(string scan)
+    {
+        var source = File.ReadAllText(Path.Combine(GeneratorHarness.RepositoryRoot, "samples", "Seed", "Scans.cs"));
+        var graph = (SymGen.Graph.Function)GeneratorHarness.Load(source).GetType("Seed.Scans")!.GetProperty(scan + "Graph")!.GetValue(null)!;
+        AssertApproved(graph.DebugPrint(), Path.Combine(SnapshotDirectory, "Graphs", scan), ".txt");
+        AssertApproved(graph.ToDot(), Path.Combine(SnapshotDirectory, "Graphs", scan), ".dot");
+    }
+
+    /// <summary>Compares with baseName.verified{extension}; on a difference writes .received and fails with a diff.</summary>
+    private static void AssertApproved(string actualText, string baseName, string extension)
+    {
+        var actual = actualText.ReplaceLineEndings("\n");
+        var verified = baseName + ".verified" + extension;
+        var received = baseName + ".received" + extension;
         var expected = File.Exists(verified) ? File.ReadAllText(verified).ReplaceLineEndings("\n") : "";
         if (expected == actual)
         {
             File.Delete(received);
             return;
         }
+        Directory.CreateDirectory(Path.GetDirectoryName(received)!);
         File.WriteAllText(received, actual);
-        Assert.Fail($"Generated code for {hintName} differs from {Path.GetFileName(verified)}:\n{Diff(expected, actual)}\n" +
+        Assert.Fail($"{Path.GetFileName(baseName)}{extension} differs from {Path.GetFileName(verified)}:\n{Diff(expected, actual)}\n" +
                     $"If the change is right, accept it: mv \"{received}\" \"{verified}\"");
     }
 

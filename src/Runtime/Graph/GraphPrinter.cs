@@ -77,6 +77,16 @@ public static class GraphPrinter
             foreach (var result in inner)
                 Dot(result, text, ids, done, scans, "    ");
             text.AppendLine("  }");
+            // Which outer value feeds each step parameter: a sequence's rows, an initial state, a non-sequence.
+            int p = 0;
+            foreach (var sequence in scan.Sequences)
+                foreach (var tap in sequence.Taps)
+                    text.AppendLine($"  {ids[sequence.Source]} -> {ids[scan.StepInputs[p++]]} [style=dotted, label=\"t{(tap == 0 ? "" : tap.ToString("+0;-0", CultureInfo.InvariantCulture))}\"];");
+            for (int k = 0; k < scan.OutputInfo.Count; k++)
+                foreach (var tap in scan.OutputInfo[k].Taps)
+                    text.AppendLine($"  {ids[scan.OutputInfo[k].Initial!]} -> {ids[scan.StepInputs[p++]]} [style=dotted, label=\"initial\"];");
+            foreach (var nonSequence in scan.NonSequences)
+                text.AppendLine($"  {ids[nonSequence]} -> {ids[scan.StepInputs[p++]]} [style=dotted];");
             for (int k = 0; k < scan.Outputs.Count; k++)
                 text.AppendLine($"  {ids[scan.StepOutputs[k]]} -> {ids[scan.Outputs[k]]} [style=dashed, label=\"trace\"];");
         }

@@ -47,4 +47,37 @@ partial class Scans
 
         return ComponentsTrace;
     }
+
+    /// <summary>
+    /// The symbolic graph of scan 'Components': a function of the method's parameters whose outputs are its traces.
+    /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    public static global::SymGen.Graph.Function ComponentsGraph => s_ComponentsGraph ??= BuildComponentsGraph();
+
+    private static global::SymGen.Graph.Function? s_ComponentsGraph;
+
+    private static global::SymGen.Graph.Function BuildComponentsGraph()
+    {
+        var coefficients = global::SymGen.Graph.Tensor.Input("coefficients", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 1));
+        var powers = global::SymGen.Graph.Tensor.Input("powers", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Int32, 1));
+        var x = global::SymGen.Graph.Tensor.Input("x", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 0));
+        var outputs = global::SymGen.Graph.Tensor.Scan(step =>
+        {
+            var n3 = global::SymGen.Graph.Tensor.Convert(step[1], global::SymGen.Graph.ElementKind.Float64); // (double)power
+            var n4 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Pow, -1, step[2], n3); // Math.Pow(x, power)
+            var n5 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, step[0], n4); // coefficient * Math.Pow(x, power)
+            return global::SymGen.Graph.ScanStep.Of(n5);
+        },
+            sequences: new global::SymGen.Graph.ScanSequence[] { new(coefficients, new[] { 0 }), new(powers, new[] { 0 }) },
+            outputs: new global::SymGen.Graph.ScanOutputInfo[] { global::SymGen.Graph.ScanOutputInfo.Map },
+            nonSequences: new global::SymGen.Graph.Variable[] { x },
+            steps: null,
+            goBackwards: false,
+            truncateGradient: -1,
+            name: "Components",
+            outputNames: new string?[] { "Components" },
+            stepInputNames: new[] { "coefficient", "power", "x" });
+        return global::SymGen.Graph.Tensor.Function(new[] { coefficients, powers, x }, outputs);
+    }
 }

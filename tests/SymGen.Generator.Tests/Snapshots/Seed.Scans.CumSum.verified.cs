@@ -40,4 +40,34 @@ partial class Scans
 
         return CumSumTrace;
     }
+
+    /// <summary>
+    /// The symbolic graph of scan 'CumSum': a function of the method's parameters whose outputs are its traces.
+    /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    public static global::SymGen.Graph.Function CumSumGraph => s_CumSumGraph ??= BuildCumSumGraph();
+
+    private static global::SymGen.Graph.Function? s_CumSumGraph;
+
+    private static global::SymGen.Graph.Function BuildCumSumGraph()
+    {
+        var input = global::SymGen.Graph.Tensor.Input("input", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 1));
+        var start = global::SymGen.Graph.Tensor.Input("start", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 0));
+        var outputs = global::SymGen.Graph.Tensor.Scan(step =>
+        {
+            var n2 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, step[0], step[1]); // a + b
+            return global::SymGen.Graph.ScanStep.Of(n2);
+        },
+            sequences: new global::SymGen.Graph.ScanSequence[] { new(input, new[] { 0 }) },
+            outputs: new global::SymGen.Graph.ScanOutputInfo[] { new(start, new[] { -1 }, false) },
+            nonSequences: new global::SymGen.Graph.Variable[] {  },
+            steps: null,
+            goBackwards: false,
+            truncateGradient: -1,
+            name: "CumSum",
+            outputNames: new string?[] { "CumSum" },
+            stepInputNames: new[] { "a", "b" });
+        return global::SymGen.Graph.Tensor.Function(new[] { input, start }, outputs);
+    }
 }

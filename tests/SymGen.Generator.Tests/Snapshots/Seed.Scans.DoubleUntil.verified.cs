@@ -51,4 +51,38 @@ partial class Scans
         }
         return DoubleUntilTrace;
     }
+
+    /// <summary>
+    /// The symbolic graph of scan 'DoubleUntil': a function of the method's parameters whose outputs are its traces.
+    /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    public static global::SymGen.Graph.Function DoubleUntilGraph => s_DoubleUntilGraph ??= BuildDoubleUntilGraph();
+
+    private static global::SymGen.Graph.Function? s_DoubleUntilGraph;
+
+    private static global::SymGen.Graph.Function BuildDoubleUntilGraph()
+    {
+        var start = global::SymGen.Graph.Tensor.Input("start", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 0));
+        var limit = global::SymGen.Graph.Tensor.Input("limit", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 0));
+        var maxSteps = global::SymGen.Graph.Tensor.Input("maxSteps", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Int32, 0));
+        var outputs = global::SymGen.Graph.Tensor.Scan(step =>
+        {
+            var n2 = global::SymGen.Graph.Tensor.Constant(2); // 2
+            var n3 = global::SymGen.Graph.Tensor.Constant(2d); // 2
+            var n4 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, n3, step[0]); // 2 * h
+            var n5 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Greater, -1, n4, step[1]); // 2 * h > limit
+            return global::SymGen.Graph.ScanStep.Stop(n5, n4);
+        },
+            sequences: new global::SymGen.Graph.ScanSequence[] {  },
+            outputs: new global::SymGen.Graph.ScanOutputInfo[] { new(start, new[] { -1 }, false) },
+            nonSequences: new global::SymGen.Graph.Variable[] { limit },
+            steps: maxSteps,
+            goBackwards: false,
+            truncateGradient: -1,
+            name: "DoubleUntil",
+            outputNames: new string?[] { "DoubleUntil" },
+            stepInputNames: new[] { "h", "limit" });
+        return global::SymGen.Graph.Tensor.Function(new[] { start, limit, maxSteps }, outputs);
+    }
 }

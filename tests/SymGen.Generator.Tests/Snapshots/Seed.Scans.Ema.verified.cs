@@ -59,4 +59,41 @@ partial class Scans
 
         return (SmoothedTrace, PeakTrace);
     }
+
+    /// <summary>
+    /// The symbolic graph of scan 'Ema': a function of the method's parameters whose outputs are its traces.
+    /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    public static global::SymGen.Graph.Function EmaGraph => s_EmaGraph ??= BuildEmaGraph();
+
+    private static global::SymGen.Graph.Function? s_EmaGraph;
+
+    private static global::SymGen.Graph.Function BuildEmaGraph()
+    {
+        var signal = global::SymGen.Graph.Tensor.Input("signal", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 1));
+        var start = global::SymGen.Graph.Tensor.Input("start", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 0));
+        var alpha = global::SymGen.Graph.Tensor.Input("alpha", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 0));
+        var outputs = global::SymGen.Graph.Tensor.Scan(step =>
+        {
+            var n3 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, step[2], step[0]); // alpha * x
+            var n4 = global::SymGen.Graph.Tensor.Constant(1); // 1
+            var n5 = global::SymGen.Graph.Tensor.Constant(1d); // 1
+            var n6 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Subtract, -1, n5, step[2]); // 1 - alpha
+            var n7 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, n6, step[1]); // (1 - alpha) * previous
+            var n8 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, n3, n7); // alpha * x + (1 - alpha) * previous
+            var n9 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Maximum, -1, n8, step[0]); // Math.Max(smoothed, x)
+            return global::SymGen.Graph.ScanStep.Of(n8, n9);
+        },
+            sequences: new global::SymGen.Graph.ScanSequence[] { new(signal, new[] { 0 }) },
+            outputs: new global::SymGen.Graph.ScanOutputInfo[] { new(start, new[] { -1 }, false), global::SymGen.Graph.ScanOutputInfo.Map },
+            nonSequences: new global::SymGen.Graph.Variable[] { alpha },
+            steps: null,
+            goBackwards: false,
+            truncateGradient: -1,
+            name: "Ema",
+            outputNames: new string?[] { "Smoothed", "Peak" },
+            stepInputNames: new[] { "x", "previous", "alpha" });
+        return global::SymGen.Graph.Tensor.Function(new[] { signal, start, alpha }, outputs);
+    }
 }

@@ -40,4 +40,34 @@ partial class Scans
 
         return FibonacciTrace;
     }
+
+    /// <summary>
+    /// The symbolic graph of scan 'Fibonacci': a function of the method's parameters whose outputs are its traces.
+    /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    public static global::SymGen.Graph.Function FibonacciGraph => s_FibonacciGraph ??= BuildFibonacciGraph();
+
+    private static global::SymGen.Graph.Function? s_FibonacciGraph;
+
+    private static global::SymGen.Graph.Function BuildFibonacciGraph()
+    {
+        var first = global::SymGen.Graph.Tensor.Input("first", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Int64, 1));
+        var count = global::SymGen.Graph.Tensor.Input("count", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Int32, 0));
+        var outputs = global::SymGen.Graph.Tensor.Scan(step =>
+        {
+            var n2 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, step[0], step[1]); // previous2 + previous1
+            return global::SymGen.Graph.ScanStep.Of(n2);
+        },
+            sequences: new global::SymGen.Graph.ScanSequence[] {  },
+            outputs: new global::SymGen.Graph.ScanOutputInfo[] { new(first, new[] { -2, -1 }, true) },
+            nonSequences: new global::SymGen.Graph.Variable[] {  },
+            steps: count,
+            goBackwards: false,
+            truncateGradient: -1,
+            name: "Fibonacci",
+            outputNames: new string?[] { "Fibonacci" },
+            stepInputNames: new[] { "previous2", "previous1" });
+        return global::SymGen.Graph.Tensor.Function(new[] { first, count }, outputs);
+    }
 }

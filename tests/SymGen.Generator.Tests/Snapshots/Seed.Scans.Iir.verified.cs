@@ -73,4 +73,43 @@ partial class Scans
 
         return IirTrace;
     }
+
+    /// <summary>
+    /// The symbolic graph of scan 'Iir': a function of the method's parameters whose outputs are its traces.
+    /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    public static global::SymGen.Graph.Function IirGraph => s_IirGraph ??= BuildIirGraph();
+
+    private static global::SymGen.Graph.Function? s_IirGraph;
+
+    private static global::SymGen.Graph.Function BuildIirGraph()
+    {
+        var x = global::SymGen.Graph.Tensor.Input("x", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 1));
+        var y0 = global::SymGen.Graph.Tensor.Input("y0", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 1));
+        var w = global::SymGen.Graph.Tensor.Input("w", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 0));
+        var outputs = global::SymGen.Graph.Tensor.Scan(step =>
+        {
+            var n6 = global::SymGen.Graph.Tensor.Constant(0.5d); // 0.5
+            var n7 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, n6, step[1]); // 0.5 * xp2
+            var n8 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, step[0], n7); // xm3 + 0.5 * xp2
+            var n9 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Subtract, -1, n8, step[2]); // xm3 + 0.5 * xp2 - xm1
+            var n10 = global::SymGen.Graph.Tensor.Constant(0.25d); // 0.25
+            var n11 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, n10, step[4]); // 0.25 * ym5
+            var n12 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Subtract, -1, step[3], n11); // ym3 - 0.25 * ym5
+            var n13 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, step[5], n12); // w * (ym3 - 0.25 * ym5)
+            var n14 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, n9, n13); // feedForward + w * (ym3 - 0.25 * ym5)
+            return global::SymGen.Graph.ScanStep.Of(n14);
+        },
+            sequences: new global::SymGen.Graph.ScanSequence[] { new(x, new[] { -3, 2, -1 }) },
+            outputs: new global::SymGen.Graph.ScanOutputInfo[] { new(y0, new[] { -3, -5 }, true) },
+            nonSequences: new global::SymGen.Graph.Variable[] { w },
+            steps: null,
+            goBackwards: false,
+            truncateGradient: -1,
+            name: "Iir",
+            outputNames: new string?[] { "Iir" },
+            stepInputNames: new[] { "xm3", "xp2", "xm1", "ym3", "ym5", "w" });
+        return global::SymGen.Graph.Tensor.Function(new[] { x, y0, w }, outputs);
+    }
 }

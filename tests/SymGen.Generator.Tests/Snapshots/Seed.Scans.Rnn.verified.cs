@@ -65,4 +65,41 @@ partial class Scans
 
         return RnnTrace;
     }
+
+    /// <summary>
+    /// The symbolic graph of scan 'Rnn': a function of the method's parameters whose outputs are its traces.
+    /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    public static global::SymGen.Graph.Function RnnGraph => s_RnnGraph ??= BuildRnnGraph();
+
+    private static global::SymGen.Graph.Function? s_RnnGraph;
+
+    private static global::SymGen.Graph.Function BuildRnnGraph()
+    {
+        var xs = global::SymGen.Graph.Tensor.Input("xs", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 2));
+        var h0 = global::SymGen.Graph.Tensor.Input("h0", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 1));
+        var W = global::SymGen.Graph.Tensor.Input("W", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 2));
+        var U = global::SymGen.Graph.Tensor.Input("U", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 2));
+        var b = global::SymGen.Graph.Tensor.Input("b", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 1));
+        var outputs = global::SymGen.Graph.Tensor.Scan(step =>
+        {
+            var n5 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Dot, -1, step[2], step[1]); // Sym.Dot(W, h)
+            var n6 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Dot, -1, step[3], step[0]); // Sym.Dot(U, x)
+            var n7 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, n5, n6); // Sym.Dot(W, h) + Sym.Dot(U, x)
+            var n8 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, n7, step[4]); // Sym.Dot(W, h) + Sym.Dot(U, x) + b
+            var n9 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Tanh, -1, n8); // Sym.Tanh(Sym.Dot(W, h) + Sym.Dot(U, x) + b)
+            return global::SymGen.Graph.ScanStep.Of(n9);
+        },
+            sequences: new global::SymGen.Graph.ScanSequence[] { new(xs, new[] { 0 }) },
+            outputs: new global::SymGen.Graph.ScanOutputInfo[] { new(h0, new[] { -1 }, false) },
+            nonSequences: new global::SymGen.Graph.Variable[] { W, U, b },
+            steps: null,
+            goBackwards: false,
+            truncateGradient: -1,
+            name: "Rnn",
+            outputNames: new string?[] { "Rnn" },
+            stepInputNames: new[] { "x", "h", "W", "U", "b" });
+        return global::SymGen.Graph.Tensor.Function(new[] { xs, h0, W, U, b }, outputs);
+    }
 }

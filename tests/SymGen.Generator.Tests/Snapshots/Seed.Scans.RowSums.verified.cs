@@ -43,4 +43,34 @@ partial class Scans
 
         return RowSumsTrace;
     }
+
+    /// <summary>
+    /// The symbolic graph of scan 'RowSums': a function of the method's parameters whose outputs are its traces.
+    /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    public static global::SymGen.Graph.Function RowSumsGraph => s_RowSumsGraph ??= BuildRowSumsGraph();
+
+    private static global::SymGen.Graph.Function? s_RowSumsGraph;
+
+    private static global::SymGen.Graph.Function BuildRowSumsGraph()
+    {
+        var rows = global::SymGen.Graph.Tensor.Input("rows", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 2));
+        var start = global::SymGen.Graph.Tensor.Input("start", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 1));
+        var outputs = global::SymGen.Graph.Tensor.Scan(step =>
+        {
+            var n2 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, step[1], step[0]); // total + row
+            return global::SymGen.Graph.ScanStep.Of(n2);
+        },
+            sequences: new global::SymGen.Graph.ScanSequence[] { new(rows, new[] { 0 }) },
+            outputs: new global::SymGen.Graph.ScanOutputInfo[] { new(start, new[] { -1 }, false) },
+            nonSequences: new global::SymGen.Graph.Variable[] {  },
+            steps: null,
+            goBackwards: false,
+            truncateGradient: -1,
+            name: "RowSums",
+            outputNames: new string?[] { "RowSums" },
+            stepInputNames: new[] { "row", "total" });
+        return global::SymGen.Graph.Tensor.Function(new[] { rows, start }, outputs);
+    }
 }

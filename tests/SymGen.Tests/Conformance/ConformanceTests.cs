@@ -125,6 +125,51 @@ public class ConformanceTests
         }
     }
 
+    /// <summary>The same cases through each scan's generated graph, evaluated by the interpreter.</summary>
+    private static readonly Dictionary<string, (SymGen.Graph.Function Graph, Func<ReferenceCase, object[]> Arguments)> Graphs = new()
+    {
+        ["cumsum_seed"] = (ConformanceScans.CumSumGraph, c => [In(c, "x"), c.Inputs["h0"].Scalar]),
+        ["polynomial_eval"] = (ConformanceScans.PolynomialComponentsGraph,
+            c => [In(c, "coef"), Enumerable.Range(0, c.CodeInt("arange(")).Select(i => (long)i).ToArray(), c.Inputs["x"].Scalar]),
+        ["seq_taps_m3_p2_m1"] = (ConformanceScans.SequenceTapsGraph, c => [In(c, "s")]),
+        ["output_taps_m3_m5"] = (ConformanceScans.OutputTapsGraph, c => [In(c, "y0"), c.CodeInt("n_steps=")]),
+        ["multiple_outputs_mixed"] = (ConformanceScans.MixedOutputsGraph, c => [In(c, "x"), c.Inputs["h0"].Scalar, In(c, "z0")]),
+        ["go_backwards_cumsum"] = (ConformanceScans.CumSumBackwardsGraph, c => [In(c, "x"), c.Inputs["h0"].Scalar]),
+        ["fibonacci_taps_m2_m1"] = (ConformanceScans.FibonacciGraph, c => [In(c, "f0"), c.CodeInt("n_steps=")]),
+        ["n_steps_shorter_than_sequence"] = (ConformanceScans.CumSumStepsGraph, c => [In(c, "x"), c.Inputs["h0"].Scalar, c.CodeInt("n_steps=")]),
+        ["matrix_rows_accumulate"] = (TensorConformanceScans.RunningRowSumGraph, c => [Matrix(c, "X"), new Vec<double>(In(c, "h0"))]),
+        ["empty_sequence_sit_sot"] = (TensorConformanceScans.RunningRowSumGraph, c => [Matrix(c, "X"), new Vec<double>(In(c, "h0"))]),
+        ["map_two_outputs_no_outputs_info"] = (TensorConformanceScans.RowSumsAndProductsGraph, c => [Matrix(c, "X")]),
+        ["until_doubling"] = (SharedState.SharedScans.DoubleUntilGraph, c => [c.Inputs["h0"].Scalar, c.CodeInt("n_steps=")]),
+    };
+
+    public static IEnumerable<object[]> GraphCases() => Graphs.Keys.Select(name => new object[] { name });
+
+    [Theory]
+    [MemberData(nameof(GraphCases))]
+    public void ReferenceCaseThroughTheGeneratedGraph(string name)
+    {
+        var c = ReferenceCases.Get(name);
+        var (graph, arguments) = Graphs[name];
+        var results = graph.Invoke(arguments(c));
+        var scanOutputs = c.Outputs.Where(o => o.Key != "poly").ToList(); // poly = components.Sum(), outside the scan
+        Assert.Equal(scanOutputs.Count, results.Length);
+        for (int i = 0; i < results.Length; i++)
+        {
+            var (shape, values) = results[i] switch
+            {
+                Vec<double> v => (new[] { v.Length }, v.ToArray()),
+                Mat<double> m => (new[] { m.Rows, m.Columns }, m.Span.ToArray()),
+                var other => throw new InvalidOperationException(other.GetType().Name),
+            };
+            var expected = scanOutputs[i].Value;
+            Assert.Equal(expected.Shape, shape);
+            for (int k = 0; k < values.Length; k++)
+                Assert.True(Math.Abs(values[k] - expected.Values[k]) <= 1e-12 * Math.Max(1, Math.Abs(expected.Values[k])),
+                    $"{name}.{scanOutputs[i].Key}[{k}] = {values[k]:R}, expected {expected.Values[k]:R}");
+        }
+    }
+
     [Fact]
     public void EveryCaseIsRunOrDeferred()
     {
