@@ -8,7 +8,7 @@ namespace SymGen.Generator.Tests;
 public class RobustnessTests
 {
     [Theory]
-    [InlineData("samples/Seed/Scans.cs")]
+    [InlineData("samples/SeedScans/Scans.cs")]
     [InlineData("tests/SymGen.Tests/Conformance/ConformanceScans.cs")]
     [InlineData("tests/SymGen.Tests/Semantics/SemanticsScans.cs")]
     public void EveryPrefixOfASourceFileIsHandled(string path)

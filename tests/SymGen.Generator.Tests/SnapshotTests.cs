@@ -26,7 +26,7 @@ public class SnapshotTests
 
     private static System.Collections.Generic.IReadOnlyDictionary<string, string> GenerateSamples()
     {
-        var source = File.ReadAllText(Path.Combine(GeneratorHarness.RepositoryRoot, "samples", "Seed", "Scans.cs"));
+        var source = File.ReadAllText(Path.Combine(GeneratorHarness.RepositoryRoot, "samples", "SeedScans", "Scans.cs"));
         var run = GeneratorHarness.Run(source);
         Assert.Empty(run.AllDiagnostics);
         return run.GeneratedSources;
@@ -52,7 +52,7 @@ public class SnapshotTests
     [InlineData("Rnn")]
     public void GraphPrintAndDotMatchApprovedSnapshots(string scan)
     {
-        var source = File.ReadAllText(Path.Combine(GeneratorHarness.RepositoryRoot, "samples", "Seed", "Scans.cs"));
+        var source = File.ReadAllText(Path.Combine(GeneratorHarness.RepositoryRoot, "samples", "SeedScans", "Scans.cs"));
         var graph = (SymGen.Graph.Function)GeneratorHarness.Load(source).GetType("Seed.Scans")!.GetProperty(scan + "Graph")!.GetValue(null)!;
         AssertApproved(graph.DebugPrint(), Path.Combine(SnapshotDirectory, "Graphs", scan), ".txt");
         AssertApproved(graph.ToDot(), Path.Combine(SnapshotDirectory, "Graphs", scan), ".dot");
