@@ -17,9 +17,6 @@ internal static class GraphWriter
 {
     private const string Api = "global::SymGen.Graph";
 
-    /// <summary>Scans with shared variables or a cancellation token have no graph yet (the graph API has no shared variables).</summary>
-    public static bool HasGraph(ScanSpec scan) =>
-        scan.Cancellation is null && scan.Outputs.All(o => o.SharedParameter is null) && scan.NonSequences.All(n => n.SharedParameter is null);
 
     public static string PropertyName(MethodSignature signature) => signature.Name.TrimStart('@') + "Graph" + Sanitize(signature.FileSuffix);
 
@@ -51,7 +48,8 @@ internal static class GraphWriter
             var raw = parameter.Name.TrimStart('@');
             if (InputType(scan, raw) is not { } type) continue;
             inputs[raw] = names.Fresh(raw);
-            w.WriteLine($"var {inputs[raw]} = {Api}.Tensor.Input(\"{raw}\", new {Api}.TensorType({Api}.ElementKind.{Kind(type)}, {type.Rank}));");
+            bool shared = scan.Outputs.Any(o => o.SharedParameter == raw) || scan.NonSequences.Any(n => n.SharedParameter == raw);
+            w.WriteLine($"var {inputs[raw]} = {Api}.Tensor.{(shared ? "SharedInput" : "Input")}(\"{raw}\", new {Api}.TensorType({Api}.ElementKind.{Kind(type)}, {type.Rank}));");
         }
 
         var step = scan.Step;
@@ -60,9 +58,12 @@ internal static class GraphWriter
         w.WriteLine($"var outputs = {Api}.Tensor.Scan({argument} =>");
         w.WriteLine("{");
         w.Indent++;
+        var graphIndex = GraphArgumentOrder(scan);
+        var live = ScanWriter.LiveNodes(step);
         foreach (var node in step.Nodes)
         {
-            nodes[node.Id] = node.Op == Op.Input ? $"{argument}[{node.Argument}]" : names.Fresh("n" + node.Id);
+            if (!live.Contains(node.Id)) continue;
+            nodes[node.Id] = node.Op == Op.Input ? $"{argument}[{graphIndex[node.Argument]}]" : names.Fresh("n" + node.Id);
             if (node.Op == Op.Input) continue;
             var operands = string.Join(", ", node.Inputs.Select(i => nodes[i]));
             var expression = node.Op switch
@@ -81,20 +82,45 @@ internal static class GraphWriter
         w.WriteLine("},");
         w.Indent++;
         w.WriteLine($"sequences: new {Api}.ScanSequence[] {{ {string.Join(", ", scan.Sequences.Select(s => $"new({inputs[s.Parameter]}, new[] {{ {string.Join(", ", s.Taps)} }})"))} }},");
-        w.WriteLine($"outputs: new {Api}.ScanOutputInfo[] {{ {string.Join(", ", scan.Outputs.Select(o => o.IsRecurrent
+        w.WriteLine($"outputs: new {Api}.ScanOutputInfo[] {{ {string.Join(", ", scan.ReturnedOutputs.Select(o => o.IsRecurrent
             ? $"new({inputs[o.InitialParameter!]}, new[] {{ {string.Join(", ", o.Taps)} }}, {(o.InitialContainer != ContainerKind.Single ? "true" : "false")})"
             : $"{Api}.ScanOutputInfo.Map"))} }},");
-        w.WriteLine($"nonSequences: new {Api}.Variable[] {{ {string.Join(", ", scan.NonSequences.Select(n => inputs[n.Parameter]))} }},");
+        w.WriteLine($"nonSequences: new {Api}.Variable[] {{ {string.Join(", ", scan.NonSequences.Select(n => inputs[n.SharedParameter ?? n.Parameter]))} }},");
+        if (scan.Outputs.Any(o => o.SharedParameter is not null))
+            w.WriteLine($"updates: new {Api}.InputVariable[] {{ {string.Join(", ", scan.Outputs.Where(o => o.SharedParameter is not null).Select(o => inputs[o.SharedParameter!]))} }},");
         w.WriteLine($"steps: {(scan.Steps is { } s ? inputs[s.Parameter] : "null")},");
         w.WriteLine($"goBackwards: {(scan.GoBackwards ? "true" : "false")},");
         w.WriteLine($"truncateGradient: {scan.TruncateGradient},");
         w.WriteLine($"name: \"{scan.Name}\",");
         w.WriteLine($"outputNames: new string?[] {{ {string.Join(", ", scan.Outputs.Select(o => $"\"{o.Name}\""))} }},");
-        w.WriteLine($"stepInputNames: new[] {{ {string.Join(", ", step.Arguments.Select(a => $"\"{a.Name}\""))} }});");
+        var stepNames = new string[step.Arguments.Count];
+        for (int i = 0; i < step.Arguments.Count; i++) stepNames[graphIndex[i]] = step.Arguments[i].Name;
+        w.WriteLine($"stepInputNames: new[] {{ {string.Join(", ", stepNames.Select(n => $"\"{n}\""))} }});");
         w.Indent--;
-        w.WriteLine($"return {Api}.Tensor.Function(new[] {{ {string.Join(", ", inputs.Values)} }}, outputs);");
+        w.WriteLine(scan.Outputs.Any(o => o.SharedParameter is not null)
+            ? $"return {Api}.Tensor.Function(new[] {{ {string.Join(", ", inputs.Values)} }}, outputs, outputs.Node);"
+            : $"return {Api}.Tensor.Function(new[] {{ {string.Join(", ", inputs.Values)} }}, outputs);");
         w.Indent--;
         w.WriteLine("}");
+    }
+
+    /// <summary>
+    /// Where each step argument stands in the graph API's order (sequence taps, output taps, updated shared values,
+    /// non-sequences); the step method's order puts updated shared values among the non-sequences, where declared.
+    /// </summary>
+    private static int[] GraphArgumentOrder(ScanSpec scan)
+    {
+        var arguments = scan.Step.Arguments;
+        int firstHidden = scan.Outputs.Count(o => o.SharedParameter is null);
+        int leading = arguments.Count(a => a.Source == StepArgumentSource.SequenceTap
+                                           || (a.Source == StepArgumentSource.OutputTap && a.Index < firstHidden));
+        int hidden = scan.Outputs.Count - firstHidden;
+        return arguments.Select((a, i) => a.Source switch
+        {
+            StepArgumentSource.OutputTap when a.Index >= firstHidden => leading + a.Index - firstHidden,
+            StepArgumentSource.NonSequence => leading + hidden + a.Index,
+            _ => i,
+        }).ToArray();
     }
 
     /// <summary>The graph type of a scan parameter, by its role.</summary>
@@ -104,8 +130,10 @@ internal static class GraphWriter
             return sequence.ElementType with { Rank = sequence.ElementType.Rank + 1 };
         if (scan.Outputs.FirstOrDefault(o => o.InitialParameter == parameter) is { } output)
             return output.InitialContainer == ContainerKind.Single ? output.ElementType : output.ElementType with { Rank = output.ElementType.Rank + 1 };
-        if (scan.NonSequences.FirstOrDefault(n => n.Parameter == parameter) is { } nonSequence)
+        if (scan.NonSequences.FirstOrDefault(n => (n.SharedParameter ?? n.Parameter) == parameter) is { } nonSequence)
             return nonSequence.Type;
+        if (scan.Outputs.FirstOrDefault(o => o.SharedParameter == parameter) is { } update)
+            return update.ElementType;
         if (scan.Steps is { } steps && steps.Parameter == parameter)
             return steps.Type;
         return null;

@@ -72,8 +72,7 @@ internal static class ScanEmitter
     private static void EmitScan(IndentedTextWriter w, MethodSignature signature, ScanSpec scan)
     {
         new ScanWriter(w, signature, scan).Write();
-        if (GraphWriter.HasGraph(scan))
-            GraphWriter.Write(w, signature, scan);
+        GraphWriter.Write(w, signature, scan);
     }
 }
 

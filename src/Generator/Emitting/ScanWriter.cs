@@ -604,7 +604,7 @@ internal sealed class ScanWriter
         || node.Inputs.Any(i => _step.Nodes[i].Type.Element is ElementType.Int32 or ElementType.Int64);
 
     /// <summary>The nodes the outputs depend on: the rest would be computed for nothing.</summary>
-    private static HashSet<int> LiveNodes(StepGraph step)
+    internal static HashSet<int> LiveNodes(StepGraph step)
     {
         var live = new HashSet<int>();
         var pending = new Stack<int>(step.Condition >= 0 ? step.Results.Append(step.Condition) : step.Results);

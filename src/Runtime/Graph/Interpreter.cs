@@ -306,10 +306,13 @@ internal sealed class Interpreter
 /// </summary>
 public sealed class Function
 {
-    internal Function(IReadOnlyList<InputVariable> inputs, IReadOnlyList<Variable> outputs)
+    private readonly IReadOnlyList<ScanNode> _updating;
+
+    internal Function(IReadOnlyList<InputVariable> inputs, IReadOnlyList<Variable> outputs, IReadOnlyList<ScanNode> updating)
     {
         Inputs = inputs;
         Outputs = outputs;
+        _updating = updating;
     }
 
     /// <summary>The inputs, in argument order.</summary>
@@ -319,10 +322,13 @@ public sealed class Function
     public IReadOnlyList<Variable> Outputs { get; }
 
     /// <summary>The graph as an indented tree (see <see cref="GraphPrinter.DebugPrint"/>).</summary>
-    public string DebugPrint() => GraphPrinter.DebugPrint(Outputs.ToArray());
+    public string DebugPrint() => GraphPrinter.DebugPrint(PrintRoots());
 
     /// <summary>The graph as Graphviz DOT (see <see cref="GraphPrinter.ToDot"/>).</summary>
-    public string ToDot() => GraphPrinter.ToDot(Outputs.ToArray());
+    public string ToDot() => GraphPrinter.ToDot(PrintRoots());
+
+    /// <summary>The outputs, and the first output of each scan that runs for its updates alone.</summary>
+    private Variable[] PrintRoots() => Outputs.Concat(_updating.Where(s => s.Outputs.Count > 0).Select(s => (Variable)s.Outputs[0])).Distinct().ToArray();
 
     /// <summary>Evaluates the outputs for these arguments.</summary>
     public object[] Invoke(params object[] arguments)
@@ -331,10 +337,48 @@ public sealed class Function
         if (arguments.Length != Inputs.Count)
             throw new ArgumentException($"The function takes {Inputs.Count} argument(s) ({string.Join(", ", Inputs)}); {arguments.Length} were given.", nameof(arguments));
         var values = new Dictionary<InputVariable, object>();
+        var shared = new Dictionary<InputVariable, SharedVariable>();
         for (int i = 0; i < arguments.Length; i++)
-            values[Inputs[i]] = ToValue(arguments[i], Inputs[i]);
+        {
+            var argument = arguments[i];
+            if (Inputs[i].IsShared)
+            {
+                shared[Inputs[i]] = argument as SharedVariable
+                    ?? throw new ArgumentException($"Argument '{Inputs[i]}' must be a shared variable (Shared<T>); a {argument?.GetType().Name ?? "null"} was given.");
+                argument = shared[Inputs[i]].BoxedValue;
+            }
+            values[Inputs[i]] = ToValue(argument, Inputs[i]);
+        }
         var interpreter = new Interpreter(values);
-        return Outputs.Select(o => FromValue(interpreter.Evaluate(o))).ToArray();
+        var results = Outputs.Select(o => FromValue(interpreter.Evaluate(o))).ToArray();
+
+        // The call succeeded: every scan's updates are written back, all together (Theano's function(updates=...)).
+        var updates = new List<SharedUpdate>();
+        foreach (var scan in Scans(Outputs).Union(_updating))
+            for (int k = 0; k < scan.Updates.Count; k++)
+            {
+                var trace = (TensorValue)interpreter.Evaluate(scan.Outputs[scan.Outputs.Count - scan.Updates.Count + k]);
+                var final = trace.Shape[0] == 0 ? interpreter.Evaluate(scan.Updates[k]) : trace.Row(trace.Shape[0] - 1);
+                updates.Add(shared[scan.Updates[k]].BoxedUpdate(FromValue(final)));
+            }
+        if (updates.Count > 0)
+            SharedUpdates.Apply(updates.ToArray());
+        return results;
+    }
+
+    private static List<ScanNode> Scans(IEnumerable<Variable> outputs)
+    {
+        var scans = new List<ScanNode>();
+        var seen = new HashSet<Variable>();
+        var pending = new Stack<Variable>(outputs);
+        while (pending.Count > 0)
+        {
+            var v = pending.Pop();
+            if (!seen.Add(v)) continue;
+            if (v is ScanOutputVariable s && !scans.Contains(s.Scan)) scans.Add(s.Scan);
+            foreach (var input in v.Inputs) pending.Push(input);
+        }
+        return scans;
     }
 
     private static object ToValue(object argument, InputVariable input)

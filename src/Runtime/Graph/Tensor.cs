@@ -5,6 +5,26 @@ using System.Linq;
 
 namespace SymGen.Graph;
 
+/// <summary>The traces of a scan (one per output, indexable), and the scan itself.</summary>
+public sealed class ScanResult : IReadOnlyList<ScanOutputVariable>
+{
+    internal ScanResult(ScanNode node) => Node = node;
+
+    /// <summary>The scan node.</summary>
+    public ScanNode Node { get; }
+
+    /// <summary>Trace <paramref name="index"/>.</summary>
+    public ScanOutputVariable this[int index] => Node.Traces[index];
+
+    /// <summary>The number of traces.</summary>
+    public int Count => Node.Traces.Count;
+
+    /// <inheritdoc />
+    public IEnumerator<ScanOutputVariable> GetEnumerator() => Node.Traces.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
 /// <summary>What a scan's step returns: one value per output, and optionally a stop condition (Theano's <c>until</c>).</summary>
 public sealed record ScanStep(IReadOnlyList<Variable> Outputs, Variable? Until = null)
 {
@@ -23,6 +43,9 @@ public static class Tensor
 {
     /// <summary>A named input of a function.</summary>
     public static InputVariable Input(string name, TensorType type) => new(name, type);
+
+    /// <summary>An input whose argument is a <see cref="Shared{T}"/> of values of <paramref name="type"/>.</summary>
+    public static InputVariable SharedInput(string name, TensorType type) => new(name, type, isShared: true);
 
     /// <summary>A <c>double</c> scalar input.</summary>
     public static InputVariable Scalar(string name) => Input(name, TensorType.Float64Scalar);
@@ -89,10 +112,11 @@ public static class Tensor
 
     /// <summary>
     /// A scan (Theano's <c>scan</c>). <paramref name="step"/> receives, in order, each sequence's taps, each recurrent
-    /// output's taps, then the non-sequences, and returns one value per output (and optionally a stop condition).
-    /// Returns the traces, one per output.
+    /// output's taps, each updated shared input's current value, then the non-sequences; it returns one value per
+    /// output, then each updated shared input's next value (and optionally a stop condition).
+    /// Returns the traces, one per output (not the updates: a function writes those back).
     /// </summary>
-    public static IReadOnlyList<ScanOutputVariable> Scan(
+    public static ScanResult Scan(
         Func<IReadOnlyList<Variable>, ScanStep> step,
         IEnumerable<ScanSequence>? sequences = null,
         IEnumerable<ScanOutputInfo>? outputs = null,
@@ -102,12 +126,18 @@ public static class Tensor
         int truncateGradient = -1,
         string name = "scan",
         IEnumerable<string?>? outputNames = null,
-        IEnumerable<string>? stepInputNames = null)
+        IEnumerable<string>? stepInputNames = null,
+        IEnumerable<InputVariable>? updates = null)
     {
         ArgumentNullException.ThrowIfNull(step);
         var seqs = (sequences ?? []).ToList();
         var outs = (outputs ?? []).ToList();
         var nons = (nonSequences ?? []).ToList();
+        var shared = (updates ?? []).ToList();
+        if (shared.FirstOrDefault(u => !u.IsShared) is { } notShared)
+            throw new ArgumentException($"'{notShared}' is updated but is not a shared input (Tensor.SharedInput).", nameof(updates));
+        if (shared.Distinct().Count() != shared.Count)
+            throw new ArgumentException("A shared input is updated twice.", nameof(updates));
         if (seqs.Count == 0 && steps is null)
             throw new ArgumentException("No information about the number of steps: give a sequence or the number of steps.", nameof(steps));
         if (steps is not null && (steps.Type.Rank != 0 || steps.Type.Element is not (ElementKind.Int32 or ElementKind.Int64)))
@@ -134,23 +164,32 @@ public static class Tensor
             foreach (var tap in outs[i].Taps)
                 inputs.Add(new InputVariable(Name($"{(i < names.Count && names[i] is { } n ? n : $"{name}.{i}")}[t{Signed(tap)}]"),
                     outs[i].IsRows ? outs[i].Initial!.Type.Row : outs[i].Initial!.Type));
+        foreach (var u in shared)
+            inputs.Add(new InputVariable(Name(u.ToString()), u.Type));
         foreach (var n in nons)
             inputs.Add(new InputVariable(Name(n.ToString()), n.Type));
 
         var result = step(inputs) ?? throw new InvalidOperationException("The step returned null.");
         if (outs.Count == 0)
-            outs = result.Outputs.Select(_ => ScanOutputInfo.Map).ToList();
+            outs = result.Outputs.Take(result.Outputs.Count - shared.Count).Select(_ => ScanOutputInfo.Map).ToList();
+        // The step returns each updated shared variable's next value after the outputs.
+        outs.AddRange(shared.Select(ScanOutputInfo.Recurrent));
         if (result.Outputs.Count != outs.Count)
             throw new ArgumentException($"The step returns {result.Outputs.Count} output(s), but {outs.Count} were described; describe a map output with ScanOutputInfo.Map.", nameof(outputs));
         if (result.Until is { Type: var t } && t != new TensorType(ElementKind.Bool, 0))
             throw new ArgumentException($"The stop condition must be a bool scalar, not {t}.", nameof(step));
         var node = new ScanNode(name, inputs, result.Outputs, result.Until, seqs, outs, nons, steps, goBackwards, truncateGradient,
-            Enumerable.Range(0, outs.Count).Select(i => i < names.Count ? names[i] : null).ToList());
-        return node.Outputs;
+            Enumerable.Range(0, outs.Count).Select(i => i < names.Count ? names[i] : null).ToList(), shared);
+        return new ScanResult(node);
     }
 
-    /// <summary>A function of <paramref name="inputs"/> computing <paramref name="outputs"/> with the interpreter.</summary>
-    public static Function Function(IEnumerable<InputVariable> inputs, IEnumerable<Variable> outputs) => new(inputs.ToList(), outputs.ToList());
+    /// <summary>
+    /// A function of <paramref name="inputs"/> computing <paramref name="outputs"/> with the interpreter. Scans it
+    /// runs write their shared-variable updates back when a call succeeds; <paramref name="updating"/> names scans
+    /// that run for their updates alone (no output of theirs is asked for).
+    /// </summary>
+    public static Function Function(IEnumerable<InputVariable> inputs, IEnumerable<Variable> outputs, params ScanNode[] updating) =>
+        new(inputs.ToList(), outputs.ToList(), updating);
 
     private static string Signed(int tap) => tap == 0 ? "" : tap > 0 ? "+" + tap.ToString(CultureInfo.InvariantCulture) : tap.ToString(CultureInfo.InvariantCulture);
 

@@ -88,7 +88,13 @@ public abstract class Variable
 /// <summary>A value given when a graph is evaluated (a function's argument, or a step's parameter).</summary>
 public sealed class InputVariable : Variable
 {
-    internal InputVariable(string name, TensorType type) : base(type, name) { }
+    internal InputVariable(string name, TensorType type, bool isShared = false) : base(type, name) => IsShared = isShared;
+
+    /// <summary>
+    /// Whether the argument is a <see cref="SharedVariable"/>: its value is read when the function is called, and a
+    /// scan's updates of it are written back when the call succeeds.
+    /// </summary>
+    public bool IsShared { get; }
 
     /// <inheritdoc />
     public override IReadOnlyList<Variable> Inputs => [];
@@ -182,8 +188,9 @@ public sealed class ScanNode
 {
     internal ScanNode(string name, IReadOnlyList<InputVariable> stepInputs, IReadOnlyList<Variable> stepOutputs, Variable? stepCondition,
         IReadOnlyList<ScanSequence> sequences, IReadOnlyList<ScanOutputInfo> outputs, IReadOnlyList<Variable> nonSequences,
-        Variable? steps, bool goBackwards, int truncateGradient, IReadOnlyList<string?> outputNames)
+        Variable? steps, bool goBackwards, int truncateGradient, IReadOnlyList<string?> outputNames, IReadOnlyList<InputVariable> updates)
     {
+        Updates = updates;
         Name = name;
         StepInputs = stepInputs;
         StepOutputs = stepOutputs;
@@ -226,4 +233,13 @@ public sealed class ScanNode
     public IReadOnlyList<ScanOutputVariable> Outputs { get; }
     /// <summary>Every outer variable the scan reads.</summary>
     public IReadOnlyList<Variable> OuterInputs { get; }
+
+    /// <summary>
+    /// The shared-variable inputs the scan updates (Theano's <c>updates</c>): they are its last outputs, fed back at
+    /// tap -1 from the variable's value; a function writes their final values back when it returns.
+    /// </summary>
+    public IReadOnlyList<InputVariable> Updates { get; }
+
+    /// <summary>The outputs that are traces the user asked for, not shared-variable updates.</summary>
+    public IReadOnlyList<ScanOutputVariable> Traces => Outputs.Take(Outputs.Count - Updates.Count).ToList();
 }

@@ -25,6 +25,12 @@ public abstract class SharedVariable
 
     internal object Gate { get; } = new();
 
+    /// <summary>A copy of the value, boxed (for the interpreter).</summary>
+    internal abstract object BoxedValue { get; }
+
+    /// <summary>An update to a boxed value of the variable's type (for the interpreter).</summary>
+    internal abstract SharedUpdate BoxedUpdate(object value);
+
     /// <inheritdoc />
     public override string ToString() => Name;
 }
@@ -53,6 +59,10 @@ public sealed class Shared<T> : SharedVariable
 
     /// <summary>An update of this variable to (a copy of) <paramref name="value"/>, for <see cref="SharedUpdates.Apply"/>.</summary>
     public SharedUpdate Update(T value) => new Pending(this, Copy(value));
+
+    internal override object BoxedValue => Value!;
+
+    internal override SharedUpdate BoxedUpdate(object value) => Update((T)value);
 
     private static T Copy(T value) => value is ICopyable<T> tensor ? tensor.Copy() : value;
 

@@ -56,4 +56,38 @@ partial class Scans
         global::SymGen.SharedUpdates.Apply(total.Update(total_1), count.Update(count_1));
         return AddToTotalTrace;
     }
+
+    /// <summary>
+    /// The symbolic graph of scan 'AddToTotal': a function of the method's parameters whose outputs are its traces.
+    /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    public static global::SymGen.Graph.Function AddToTotalGraph => s_AddToTotalGraph ??= BuildAddToTotalGraph();
+
+    private static global::SymGen.Graph.Function? s_AddToTotalGraph;
+
+    private static global::SymGen.Graph.Function BuildAddToTotalGraph()
+    {
+        var values = global::SymGen.Graph.Tensor.Input("values", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 1));
+        var total = global::SymGen.Graph.Tensor.SharedInput("total", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 0));
+        var count = global::SymGen.Graph.Tensor.SharedInput("count", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Int64, 0));
+        var outputs = global::SymGen.Graph.Tensor.Scan(step =>
+        {
+            var n3 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, step[1], step[0]); // total + x
+            var n5 = global::SymGen.Graph.Tensor.Constant(1L); // 1
+            var n6 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, step[2], n5); // count + 1
+            return global::SymGen.Graph.ScanStep.Of(n3, n3, n6);
+        },
+            sequences: new global::SymGen.Graph.ScanSequence[] { new(values, new[] { 0 }) },
+            outputs: new global::SymGen.Graph.ScanOutputInfo[] { global::SymGen.Graph.ScanOutputInfo.Map },
+            nonSequences: new global::SymGen.Graph.Variable[] {  },
+            updates: new global::SymGen.Graph.InputVariable[] { total, count },
+            steps: null,
+            goBackwards: false,
+            truncateGradient: -1,
+            name: "AddToTotal",
+            outputNames: new string?[] { "AddToTotal", "total", "count" },
+            stepInputNames: new[] { "x", "total", "count" });
+        return global::SymGen.Graph.Tensor.Function(new[] { values, total, count }, outputs, outputs.Node);
+    }
 }

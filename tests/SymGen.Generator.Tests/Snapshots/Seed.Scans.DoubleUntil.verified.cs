@@ -68,7 +68,6 @@ partial class Scans
         var maxSteps = global::SymGen.Graph.Tensor.Input("maxSteps", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Int32, 0));
         var outputs = global::SymGen.Graph.Tensor.Scan(step =>
         {
-            var n2 = global::SymGen.Graph.Tensor.Constant(2); // 2
             var n3 = global::SymGen.Graph.Tensor.Constant(2d); // 2
             var n4 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, n3, step[0]); // 2 * h
             var n5 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Greater, -1, n4, step[1]); // 2 * h > limit

@@ -77,7 +77,6 @@ partial class Scans
         var outputs = global::SymGen.Graph.Tensor.Scan(step =>
         {
             var n3 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, step[2], step[0]); // alpha * x
-            var n4 = global::SymGen.Graph.Tensor.Constant(1); // 1
             var n5 = global::SymGen.Graph.Tensor.Constant(1d); // 1
             var n6 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Subtract, -1, n5, step[2]); // 1 - alpha
             var n7 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, n6, step[1]); // (1 - alpha) * previous
