@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Numerics;
 
 namespace SymGen.Graph;
 
@@ -63,10 +64,10 @@ internal static class ScalarOps
         var operands = Array.ConvertAll(x, v => Cast(v, kind));
         return kind switch
         {
-            ElementKind.Float64 => Double(op, Array.ConvertAll(operands, v => (double)v)),
-            ElementKind.Float32 => Single(op, Array.ConvertAll(operands, v => (float)v)),
-            ElementKind.Int64 => Int64(op, Array.ConvertAll(operands, v => (long)v)),
-            _ => Int32(op, Array.ConvertAll(operands, v => (int)v)),
+            ElementKind.Float64 => Float(op, Array.ConvertAll(operands, v => (double)v)),
+            ElementKind.Float32 => Float(op, Array.ConvertAll(operands, v => (float)v)),
+            ElementKind.Int64 => Integer(op, Array.ConvertAll(operands, v => (long)v)),
+            _ => Integer(op, Array.ConvertAll(operands, v => (int)v)),
         };
     }
 
@@ -89,54 +90,31 @@ internal static class ScalarOps
         };
     }
 
-    private static double Double(Op op, double[] x) => op switch
+    /// <summary>The floating-point kernels, once for float and double (T.Sqrt is Math.Sqrt or MathF.Sqrt).</summary>
+    private static T Float<T>(Op op, T[] x) where T : IFloatingPointIeee754<T> => op switch
     {
         Op.Negate => -x[0], Op.Add => x[0] + x[1], Op.Subtract => x[0] - x[1], Op.Multiply => x[0] * x[1],
         Op.Divide => x[0] / x[1], Op.Remainder => x[0] % x[1],
-        Op.Abs => Math.Abs(x[0]), Op.Sqrt => Math.Sqrt(x[0]), Op.Cbrt => Math.Cbrt(x[0]), Op.Exp => Math.Exp(x[0]),
-        Op.Log => Math.Log(x[0]), Op.Log2 => Math.Log2(x[0]), Op.Log10 => Math.Log10(x[0]),
-        Op.Sin => Math.Sin(x[0]), Op.Cos => Math.Cos(x[0]), Op.Tan => Math.Tan(x[0]), Op.Asin => Math.Asin(x[0]),
-        Op.Acos => Math.Acos(x[0]), Op.Atan => Math.Atan(x[0]), Op.Sinh => Math.Sinh(x[0]), Op.Cosh => Math.Cosh(x[0]),
-        Op.Tanh => Math.Tanh(x[0]), Op.Floor => Math.Floor(x[0]), Op.Ceiling => Math.Ceiling(x[0]),
-        Op.Truncate => Math.Truncate(x[0]), Op.Round => Math.Round(x[0]),
-        Op.Pow => Math.Pow(x[0], x[1]), Op.Atan2 => Math.Atan2(x[0], x[1]), Op.Maximum => Math.Max(x[0], x[1]),
-        Op.Minimum => Math.Min(x[0], x[1]), Op.FusedMultiplyAdd => Math.FusedMultiplyAdd(x[0], x[1], x[2]),
-        Op.Sigmoid => 1d / (1d + Math.Exp(-x[0])), Op.Relu => Math.Max(x[0], 0d),
-        _ => throw Unsupported(op, ElementKind.Float64),
+        Op.Abs => T.Abs(x[0]), Op.Sqrt => T.Sqrt(x[0]), Op.Cbrt => T.Cbrt(x[0]), Op.Exp => T.Exp(x[0]),
+        Op.Log => T.Log(x[0]), Op.Log2 => T.Log2(x[0]), Op.Log10 => T.Log10(x[0]),
+        Op.Sin => T.Sin(x[0]), Op.Cos => T.Cos(x[0]), Op.Tan => T.Tan(x[0]), Op.Asin => T.Asin(x[0]),
+        Op.Acos => T.Acos(x[0]), Op.Atan => T.Atan(x[0]), Op.Sinh => T.Sinh(x[0]), Op.Cosh => T.Cosh(x[0]),
+        Op.Tanh => T.Tanh(x[0]), Op.Floor => T.Floor(x[0]), Op.Ceiling => T.Ceiling(x[0]),
+        Op.Truncate => T.Truncate(x[0]), Op.Round => T.Round(x[0]),
+        Op.Pow => T.Pow(x[0], x[1]), Op.Atan2 => T.Atan2(x[0], x[1]), Op.Maximum => T.Max(x[0], x[1]),
+        Op.Minimum => T.Min(x[0], x[1]), Op.FusedMultiplyAdd => T.FusedMultiplyAdd(x[0], x[1], x[2]),
+        Op.Sigmoid => T.One / (T.One + T.Exp(-x[0])), Op.Relu => T.Max(x[0], T.Zero),
+        _ => throw Unsupported(op, typeof(T) == typeof(float) ? ElementKind.Float32 : ElementKind.Float64),
     };
 
-    private static float Single(Op op, float[] x) => op switch
+    /// <summary>The integer kernels, once for int and long: unchecked, truncating, as C# computes them.</summary>
+    private static T Integer<T>(Op op, T[] x) where T : IBinaryInteger<T> => unchecked(op switch
     {
         Op.Negate => -x[0], Op.Add => x[0] + x[1], Op.Subtract => x[0] - x[1], Op.Multiply => x[0] * x[1],
-        Op.Divide => x[0] / x[1], Op.Remainder => x[0] % x[1],
-        Op.Abs => MathF.Abs(x[0]), Op.Sqrt => MathF.Sqrt(x[0]), Op.Cbrt => MathF.Cbrt(x[0]), Op.Exp => MathF.Exp(x[0]),
-        Op.Log => MathF.Log(x[0]), Op.Log2 => MathF.Log2(x[0]), Op.Log10 => MathF.Log10(x[0]),
-        Op.Sin => MathF.Sin(x[0]), Op.Cos => MathF.Cos(x[0]), Op.Tan => MathF.Tan(x[0]), Op.Asin => MathF.Asin(x[0]),
-        Op.Acos => MathF.Acos(x[0]), Op.Atan => MathF.Atan(x[0]), Op.Sinh => MathF.Sinh(x[0]), Op.Cosh => MathF.Cosh(x[0]),
-        Op.Tanh => MathF.Tanh(x[0]), Op.Floor => MathF.Floor(x[0]), Op.Ceiling => MathF.Ceiling(x[0]),
-        Op.Truncate => MathF.Truncate(x[0]), Op.Round => MathF.Round(x[0]),
-        Op.Pow => MathF.Pow(x[0], x[1]), Op.Atan2 => MathF.Atan2(x[0], x[1]), Op.Maximum => MathF.Max(x[0], x[1]),
-        Op.Minimum => MathF.Min(x[0], x[1]), Op.FusedMultiplyAdd => MathF.FusedMultiplyAdd(x[0], x[1], x[2]),
-        Op.Sigmoid => 1f / (1f + MathF.Exp(-x[0])), Op.Relu => MathF.Max(x[0], 0f),
-        _ => throw Unsupported(op, ElementKind.Float32),
-    };
-
-    private static long Int64(Op op, long[] x) => unchecked(op switch
-    {
-        Op.Negate => -x[0], Op.Add => x[0] + x[1], Op.Subtract => x[0] - x[1], Op.Multiply => x[0] * x[1],
-        Op.Divide => x[0] / x[1], Op.Remainder => x[0] % x[1], Op.Abs => Math.Abs(x[0]),
-        Op.Maximum => Math.Max(x[0], x[1]), Op.Minimum => Math.Min(x[0], x[1]),
+        Op.Divide => x[0] / x[1], Op.Remainder => x[0] % x[1], Op.Abs => T.Abs(x[0]),
+        Op.Maximum => T.Max(x[0], x[1]), Op.Minimum => T.Min(x[0], x[1]),
         Op.Not => ~x[0], Op.And => x[0] & x[1], Op.Or => x[0] | x[1], Op.Xor => x[0] ^ x[1],
-        _ => throw Unsupported(op, ElementKind.Int64),
-    });
-
-    private static int Int32(Op op, int[] x) => unchecked(op switch
-    {
-        Op.Negate => -x[0], Op.Add => x[0] + x[1], Op.Subtract => x[0] - x[1], Op.Multiply => x[0] * x[1],
-        Op.Divide => x[0] / x[1], Op.Remainder => x[0] % x[1], Op.Abs => Math.Abs(x[0]),
-        Op.Maximum => Math.Max(x[0], x[1]), Op.Minimum => Math.Min(x[0], x[1]),
-        Op.Not => ~x[0], Op.And => x[0] & x[1], Op.Or => x[0] | x[1], Op.Xor => x[0] ^ x[1],
-        _ => throw Unsupported(op, ElementKind.Int32),
+        _ => throw Unsupported(op, typeof(T) == typeof(int) ? ElementKind.Int32 : ElementKind.Int64),
     });
 
     private static NotSupportedException Unsupported(Op op, ElementKind kind) =>
