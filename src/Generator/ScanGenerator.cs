@@ -57,7 +57,7 @@ public sealed class ScanGenerator : IIncrementalGenerator
             var (infos, compilation) = pair;
             foreach (var info in infos)
                 spc.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.ById[info.Id], ToLocation(info.Location, compilation), info.Arguments.ToArray<object>()));
+                    DiagnosticDescriptors.ById[info.Id], ToLocation(info.Location, compilation), info.PropertyDictionary(), info.Arguments.ToArray<object>()));
         });
     }
 

@@ -575,6 +575,16 @@ internal sealed class ScanParser
         {
             Report(DiagnosticDescriptors.StepParameterCount, declaration!.ParameterList.GetLocation(), step.Name, step.Parameters.Length,
                 ScanName, expected.Count, expected.Count == 0 ? "(nothing)" : string.Join(", ", expected.Select(e => $"{e.Description} ({e.Type})")));
+            // A step with one parameter too many, where a map output's past value would go: the scan lacks an
+            // [Initial] for that output (a code fix adds one).
+            int sequenceTaps = expected.Count(e => e.Source == StepArgumentSource.SequenceTap);
+            if (step.Parameters.Length == expected.Count + 1 && outputs.Count(o => o.SharedParameter is null) == 1 && !outputs[0].IsRecurrent
+                && TypeMapping.Value(step.Parameters[sequenceTaps].Type) == outputs[0].ElementType)
+                _diagnostics[_diagnostics.Count - 1] = _diagnostics[_diagnostics.Count - 1]
+                    .With("Scan", ScanName)
+                    .With("InitialType", outputs[0].ElementType.CSharpName)
+                    .With("InitialName", step.Parameters[sequenceTaps].Name + "0")
+                    .With("After", _method.Parameters.LastOrDefault(p => p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SequenceAttributeName))?.Name ?? "");
             ok = false;
         }
         else
@@ -586,6 +596,10 @@ internal sealed class ScanParser
                 {
                     Report(DiagnosticDescriptors.StepParameterType, TypeLocation(parameter), parameter.Name, step.Name,
                         expected[i].Description, expected[i].Type, TypeMapping.Display(parameter.Type));
+                    // What a code fix needs: the type expected here, and the whole expected order (to reorder).
+                    _diagnostics[_diagnostics.Count - 1] = _diagnostics[_diagnostics.Count - 1]
+                        .With("Expected", expected[i].Type.CSharpName)
+                        .With("ExpectedOrder", string.Join(";", expected.Select(e => e.Type.CSharpName)));
                     ok = false;
                 }
             }
