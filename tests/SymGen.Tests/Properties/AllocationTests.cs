@@ -67,4 +67,20 @@ public class AllocationTests
         Assert.Equal(tenSteps, thousandSteps);
         Assert.True(tenSteps <= 2 * (24 + 8 * hidden), $"{tenSteps} bytes beyond the trace: more than the two Dot buffers");
     }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(10_000)]
+    public void TheBenchmarkedScansAllocateOnlyTheirResults(int steps)
+    {
+        // The demo's scans that the benchmarks measure: smoothing (two traces), the taps filter, the polynomial.
+        var x = new double[steps + 5];
+        var powers = new int[steps];
+        double[] y0 = [0, 0, 0, 0, 1];
+        Assert.Equal(0, Overhead(() => { var (a, b) = Seed.Scans.Ema(x, 0, 0.1); _sink = b; return a; },
+            () => { _sink = new double[steps + 5]; return new double[steps + 5]; }));
+        Assert.Equal(0, Overhead(() => Seed.Scans.Iir(x, y0, 0.5), () => new double[steps]));
+        Assert.Equal(0, Overhead(() => Seed.Scans.Components(x, powers, 1.5), () => new double[steps]));
+        Assert.Equal(0, Overhead(() => Seed.Scans.CumSum(x, 1), () => new double[steps + 5]));
+    }
 }
