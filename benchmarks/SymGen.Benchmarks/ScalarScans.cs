@@ -20,6 +20,11 @@ public static partial class ScalarScans
 
     [Symbolic(nameof(Filter))]
     public static partial double[] Taps([Sequence(-3, 2, -1)] ReadOnlySpan<double> x, [Initial(-3, -5)] ReadOnlySpan<double> y0, double w);
+
+    static double Term(double coefficient, int power, double x) => coefficient * Math.Pow(x, power);
+
+    [Symbolic(nameof(Term))]
+    public static partial double[] Polynomial([Sequence] ReadOnlySpan<double> coefficients, [Sequence] ReadOnlySpan<int> powers, double x);
 }
 
 /// <summary>The loops a good engineer writes by hand for the same computations.</summary>
@@ -37,6 +42,14 @@ public static class HandWritten
         var result = new double[x.Length];
         double b = 1 - a;
         for (int t = 0; t < x.Length; t++) result[t] = h = a * x[t] + b * h;
+        return result;
+    }
+
+    public static double[] Polynomial(ReadOnlySpan<double> coefficients, ReadOnlySpan<int> powers, double x)
+    {
+        int steps = Math.Min(coefficients.Length, powers.Length);
+        var result = new double[steps];
+        for (int t = 0; t < steps; t++) result[t] = coefficients[t] * Math.Pow(x, powers[t]);
         return result;
     }
 

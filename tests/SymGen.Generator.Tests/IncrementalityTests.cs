@@ -70,4 +70,28 @@ public class IncrementalityTests
         var result = RunTwice(c => Edit(c, 0, s => s.Replace("h + x", "h - x")));
         Assert.Contains(IncrementalStepRunReason.Modified, Reasons(result, ScanGenerator.Steps.Models));
     }
+
+    /// <summary>A file of 50 scans, as the build-cost measurement (benchmarks/BuildCost) generates.</summary>
+    internal static string FiftyScans(int changed = -1) =>
+        "using System;\nusing SymGen;\npublic static partial class Many\n{\n" + string.Concat(Enumerable.Range(0, 50).Select(i => $$"""
+            static double Step{{i}}(double x, double h) => h * {{(i == changed ? "0.5" : "1.5")}} + x + {{i}};
+            [Symbolic(nameof(Step{{i}}))]
+            public static partial double[] Scan{{i}}([Sequence] ReadOnlySpan<double> x, [Initial] double h0);
+
+        """)) + "}\n";
+
+    [Fact]
+    public void EditingOneOfFiftyStepBodiesRegeneratesOnlyThatScan()
+    {
+        var compilation = GeneratorHarness.Compilation(FiftyScans());
+        var driver = GeneratorHarness.Run(compilation).Driver;
+        var result = GeneratorHarness.Run(Edit(compilation, 0, _ => FiftyScans(changed: 17)), driver).Driver.GetRunResult();
+        var reasons = Reasons(result, ScanGenerator.Steps.Models);
+        Assert.Equal(50, reasons.Length);
+        Assert.Equal(1, reasons.Count(r => r == IncrementalStepRunReason.Modified));
+        Assert.Equal(49, reasons.Count(r => r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+        var emitted = result.Results[0].TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs)
+            .Count(o => o.Reason is IncrementalStepRunReason.Modified or IncrementalStepRunReason.New);
+        Assert.True(emitted <= 2, $"{emitted} outputs were produced again; one scan's source (and its diagnostics output) at most");
+    }
 }
