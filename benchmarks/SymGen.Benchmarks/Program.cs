@@ -40,6 +40,12 @@ namespace SymGen.Benchmarks
         [Benchmark] public object CumSumInterpreted() => ScalarScans.CumSumGraph.Invoke(_x[..Steps], 1.0)[0];
         [Benchmark] public double[] TapsGenerated() => ScalarScans.Taps(_x, _y0, 0.5);
         [Benchmark] public object TapsInterpreted() => ScalarScans.TapsGraph.Invoke(_x, _y0, 0.5)[0];
+        [Benchmark] public double[] EmaGenerated() => ScalarScans.Ema(_x.AsSpan(0, Steps), 0, 0.1);
+        [Benchmark] public object EmaInterpreted() => ScalarScans.EmaGraph.Invoke(_x[..Steps], 0.0, 0.1)[0];
+        [Benchmark] public double[] PolynomialGenerated() => ScalarScans.Polynomial(_x.AsSpan(0, Steps), _powers, 1.0001);
+        [Benchmark] public object PolynomialInterpreted() => ScalarScans.PolynomialGraph.Invoke(_x[..Steps], _powers, 1.0001)[0];
+
+        private readonly int[] _powers = Enumerable.Range(0, Steps).Select(i => i % 16).ToArray();
         [Benchmark] public Mat<double> RnnGenerated() => RnnScans.Rnn(_xs, _h0, _w, _u, _b);
         [Benchmark] public object RnnInterpreted() => RnnScans.RnnGraph.Invoke(_xs, _h0, _w, _u, _b)[0];
 
