@@ -64,14 +64,21 @@ public sealed class ScanCodeFixProvider : CodeFixProvider
         var types = method.Ancestors().OfType<TypeDeclarationSyntax>().Where(t => !t.Modifiers.Any(SyntaxKind.PartialKeyword)).ToList();
         return root.ReplaceNodes(types.Cast<SyntaxNode>().Append(method), (original, rewritten) => rewritten switch
         {
-            MethodDeclarationSyntax m => WithModifiers(m, m.Modifiers, SyntaxKind.StaticKeyword, SyntaxKind.PartialKeyword),
-            TypeDeclarationSyntax t => t.WithModifiers(Add(t.Modifiers, SyntaxKind.PartialKeyword)),
+            MethodDeclarationSyntax m => KeepLeadingTrivia(m, m.WithoutLeadingTrivia() is var sm ? WithModifiers(sm, sm.Modifiers, SyntaxKind.StaticKeyword, SyntaxKind.PartialKeyword) : m),
+            TypeDeclarationSyntax t => KeepLeadingTrivia(t, t.WithoutLeadingTrivia() is var st ? st.WithModifiers(Add(st.Modifiers, SyntaxKind.PartialKeyword)) : t),
             _ => rewritten,
         });
     }
 
+    /// <summary>Puts a declaration's comments and indentation back before its (possibly new) first token.</summary>
+    private static T KeepLeadingTrivia<T>(T original, T rewritten) where T : SyntaxNode =>
+        rewritten.WithLeadingTrivia(original.GetLeadingTrivia());
+
     private static MethodDeclarationSyntax WithModifiers(MethodDeclarationSyntax method, SyntaxTokenList modifiers, params SyntaxKind[] kinds)
     {
+        // A partial method that returns a value must say its accessibility (CS8796): private, as the default was.
+        if (!modifiers.Any(m => m.IsKind(SyntaxKind.PublicKeyword) || m.IsKind(SyntaxKind.InternalKeyword) || m.IsKind(SyntaxKind.PrivateKeyword) || m.IsKind(SyntaxKind.ProtectedKeyword)))
+            modifiers = modifiers.Insert(0, SyntaxFactory.Token(SyntaxKind.PrivateKeyword).WithTrailingTrivia(SyntaxFactory.Space));
         foreach (var kind in kinds)
             modifiers = Add(modifiers, kind);
         return method.WithModifiers(modifiers);

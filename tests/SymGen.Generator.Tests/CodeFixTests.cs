@@ -56,6 +56,35 @@ public class CodeFixTests
         """, "SYMG0001"));
 
     [Fact]
+    public async Task SYMG0001_KeepsCommentsAndIndentationWhereModifiersAreAdded() => Assert.Equal("""
+        using SymGen;
+        namespace N
+        {
+            /// <summary>Scans.</summary>
+            partial class S
+            {
+                static double Step(double x) => x;
+                /// <summary>A map.</summary>
+                [Symbolic(nameof(Step))]
+                private static partial double[] Map([Sequence] double[] x);
+            }
+        }
+        """, await Fix("""
+        using SymGen;
+        namespace N
+        {
+            /// <summary>Scans.</summary>
+            class S
+            {
+                static double Step(double x) => x;
+                /// <summary>A map.</summary>
+                [Symbolic(nameof(Step))]
+                double[] Map([Sequence] double[] x);
+            }
+        }
+        """, "SYMG0001"));
+
+    [Fact]
     public async Task SYMG0005_AddsTheMissingInitialState() => Assert.Equal("""
         using SymGen;
         public static partial class S

@@ -53,6 +53,23 @@ public class GeneratedCodeTests
     }
 
     [Fact]
+    public void ParametersNamedLikeTheGraphBuildersLocals()
+    {
+        var assembly = GeneratorHarness.Load("""
+            using SymGen;
+            public static partial class S
+            {
+                static double Step(double outputs, double step) => outputs + step;
+                [Symbolic(nameof(Step))]
+                public static partial double[] Run([Sequence] double[] outputs, [Initial] double step);
+            }
+            """);
+        Assert.Equal([1.0, 3.0], (double[])Call(assembly, "Run", [typeof(double[]), typeof(double)], new double[] { 1, 2 }, 0.0)!);
+        var graph = (SymGen.Graph.Function)assembly.GetType("S")!.GetProperty("RunGraph")!.GetValue(null)!;
+        Assert.Equal("[1, 3]", graph.Invoke(new double[] { 1, 2 }, 0.0)[0].ToString());
+    }
+
+    [Fact]
     public void NestedAndGenericContainingTypesInANamespace()
     {
         var assembly = GeneratorHarness.Load("""

@@ -53,9 +53,9 @@ internal static class GraphWriter
         }
 
         var step = scan.Step;
-        string argument = names.Fresh("step");
+        string argument = names.Fresh("step"), outputs = names.Fresh("outputs");
         var nodes = new string[step.Nodes.Count];
-        w.WriteLine($"var outputs = {Api}.Tensor.Scan({argument} =>");
+        w.WriteLine($"var {outputs} = {Api}.Tensor.Scan({argument} =>");
         w.WriteLine("{");
         w.Indent++;
         var graphIndex = GraphArgumentOrder(scan);
@@ -98,8 +98,8 @@ internal static class GraphWriter
         w.WriteLine($"stepInputNames: new[] {{ {string.Join(", ", stepNames.Select(n => $"\"{n}\""))} }});");
         w.Indent--;
         w.WriteLine(scan.Outputs.Any(o => o.SharedParameter is not null)
-            ? $"return {Api}.Tensor.Function(new[] {{ {string.Join(", ", inputs.Values)} }}, outputs, outputs.Node);"
-            : $"return {Api}.Tensor.Function(new[] {{ {string.Join(", ", inputs.Values)} }}, outputs);");
+            ? $"return {Api}.Tensor.Function(new[] {{ {string.Join(", ", inputs.Values)} }}, {outputs}, {outputs}.Node);"
+            : $"return {Api}.Tensor.Function(new[] {{ {string.Join(", ", inputs.Values)} }}, {outputs});");
         w.Indent--;
         w.WriteLine("}");
     }

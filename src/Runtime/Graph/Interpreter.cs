@@ -155,12 +155,14 @@ internal sealed class Interpreter
     {
         var dest = result.Span<T>();
         int arity = x.Length;
-        if (arity == 1 && node.Op != Op.Convert)
+        // The vectorised kernels take operands of the result's element type, and only the ops they implement.
+        bool sameKind = x.All(v => v is not TensorValue t || t.Kind == result.Kind);
+        if (sameKind && arity == 1 && node.Op is Op.Negate or Op.Abs or Op.Sqrt or Op.Exp or Op.Log or Op.Tanh or Op.Sigmoid or Op.Relu)
         {
             Kernels.Unary<T>(node.Op, ((TensorValue)x[0]).Span<T>(), dest);
             return;
         }
-        if (arity == 2 && node.Op is Op.Add or Op.Subtract or Op.Multiply or Op.Divide or Op.Pow or Op.Maximum or Op.Minimum)
+        if (sameKind && arity == 2 && node.Op is Op.Add or Op.Subtract or Op.Multiply or Op.Divide or Op.Pow or Op.Maximum or Op.Minimum)
         {
             switch (x[0], x[1])
             {
@@ -183,12 +185,13 @@ internal sealed class Interpreter
                     return;
             }
         }
-        // The rest (Where, and any other broadcast): element by element with the scalar kernels.
+        // The rest (Where, the other math functions, mixed element types): element by element with the scalar
+        // kernels, each operand read in its own type and converted as C# would.
         int columns = result.Shape[^1];
         for (int i = 0; i < result.Length; i++)
         {
             var operands = x.Select(v => v is TensorValue t
-                ? (object)t.Span<T>()[t.Shape.Length == result.Shape.Length ? i : i % columns]
+                ? t.Data.GetValue(t.Offset + (t.Shape.Length == result.Shape.Length ? i : i % columns))!
                 : v).ToArray();
             dest[i] = (T)ScalarOps.Evaluate(node.Op, result.Kind, operands);
         }
@@ -346,6 +349,8 @@ public sealed class Function
                 shared[Inputs[i]] = argument as SharedVariable
                     ?? throw new ArgumentException($"Argument '{Inputs[i]}' must be a shared variable (Shared<T>); a {argument?.GetType().Name ?? "null"} was given.");
                 argument = shared[Inputs[i]].BoxedValue;
+                if (argument is bool or int or long or float or double && ScalarOps.KindOf(argument) != Inputs[i].Type.Element)
+                    throw new ArgumentException($"Shared variable '{shared[Inputs[i]].Name}' for '{Inputs[i]}' holds {ScalarOps.KindOf(argument).ToString().ToLowerInvariant()} values; the input is a {Inputs[i].Type}.");
             }
             values[Inputs[i]] = ToValue(argument, Inputs[i]);
         }
@@ -391,7 +396,7 @@ public sealed class Function
             Mat<float> m => new TensorValue(ElementKind.Float32, m.Span.ToArray(), 0, [m.Rows, m.Columns]),
             Tensor3<double> t => new TensorValue(ElementKind.Float64, t.Span.ToArray(), 0, [t.Length, t.Rows, t.Columns]),
             Tensor3<float> t => new TensorValue(ElementKind.Float32, t.Span.ToArray(), 0, [t.Length, t.Rows, t.Columns]),
-            Array a when a.Rank == 1 => new TensorValue(ScalarOps.KindOf(a.Length > 0 ? a.GetValue(0)! : Default(input.Type.Element)), (Array)a.Clone(), 0, [a.Length]),
+            Array a when a.Rank == 1 => new TensorValue(KindOfArray(a), (Array)a.Clone(), 0, [a.Length]),
             bool or int or long or float or double => ScalarOps.Cast(argument, input.Type.Element),
             _ => throw new ArgumentException($"Argument '{input}' is a {argument?.GetType().Name ?? "null"}; it must be a scalar, an array, Vec<T>, Mat<T> or Tensor3<T>."),
         };
@@ -401,7 +406,15 @@ public sealed class Function
         return value;
     }
 
-    private static object Default(ElementKind kind) => ScalarOps.Cast(0, kind);
+    private static ElementKind KindOfArray(Array a) => a switch
+    {
+        double[] => ElementKind.Float64,
+        float[] => ElementKind.Float32,
+        long[] => ElementKind.Int64,
+        int[] => ElementKind.Int32,
+        bool[] => ElementKind.Bool,
+        _ => throw new ArgumentException($"An array of {a.GetType().Name} is not a vector of a graph."),
+    };
 
     private static object FromValue(object value) => value switch
     {

@@ -87,8 +87,11 @@ public abstract class SharedUpdate
 public static class SharedUpdates
 {
     /// <summary>
-    /// Assigns every update at once: no reader on another thread sees some of them applied and others not. Locks
-    /// are taken in one global order, so concurrent scans updating overlapping variables cannot deadlock.
+    /// Assigns every update while holding all the variables' locks (taken in one global order, so concurrent scans
+    /// updating overlapping variables cannot deadlock): a read of any one variable sees its value before or after,
+    /// never a torn one. Reads of several variables are separate, so a reader may see one updated and another not
+    /// yet; and two scans updating the same variable at the same time each write their own result (the last one
+    /// wins), as two Theano functions sharing a variable would. Give concurrent scans their own variables.
     /// </summary>
     public static void Apply(params SharedUpdate[] updates)
     {

@@ -134,6 +134,19 @@ public class InterpreterConformanceTests
     }
 
     [Fact]
+    public void MathFunctionsWithoutAVectorKernelAndMixedElementTypes()
+    {
+        var x = Vector("x");
+        var i = Input("i", new TensorType(ElementKind.Int32, 1));
+        var results = Function([x, i], [Apply(Op.Sin, x), Apply(Op.Floor, x), x + i, Where(x, x, -x)])
+            .Invoke(new double[] { 0.5, -1.5, 0 }, new[] { 1, 2, 3 });
+        Assert.Equal(new[] { Math.Sin(0.5), Math.Sin(-1.5), 0 }, ((Vec<double>)results[0]).ToArray());
+        Assert.Equal(new[] { 0.0, -2, 0 }, ((Vec<double>)results[1]).ToArray());
+        Assert.Equal(new[] { 1.5, 0.5, 3 }, ((Vec<double>)results[2]).ToArray());
+        Assert.Equal(new[] { 0.5, -1.5, -0.0 }, ((Vec<double>)results[3]).ToArray());
+    }
+
+    [Fact]
     public void BadArgumentsAreClearErrors()
     {
         var (x, h0) = (Vector("x"), Scalar("h0"));
