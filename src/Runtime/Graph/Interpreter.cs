@@ -493,7 +493,8 @@ public sealed class Function
     /// input's element type and rank, or a scalar C# converts implicitly (int to long, float or double; long to
     /// float or double; float to double), converted as C# does. No other conversion: a long for an int, a double for
     /// an int or a bool for a double is an <see cref="ArgumentException"/> naming the input, as the compiler would
-    /// refuse the call.
+    /// refuse the call. A vector may come as an array or a <see cref="Vec{T}"/> (the graph does not record which
+    /// container the method declares), a matrix as a <see cref="Mat{T}"/> or a rectangular array.
     /// </summary>
     private static object ToValue(object? argument, InputVariable input)
     {
@@ -508,6 +509,9 @@ public sealed class Function
             Mat<float> m => new TensorValue(ElementKind.Float32, m.Span.ToArray(), 0, [m.Rows, m.Columns]),
             Tensor3<double> t => new TensorValue(ElementKind.Float64, t.Span.ToArray(), 0, [t.Length, t.Rows, t.Columns]),
             Tensor3<float> t => new TensorValue(ElementKind.Float32, t.Span.ToArray(), 0, [t.Length, t.Rows, t.Columns]),
+            // C# converts a rectangular array to a Mat<T> parameter implicitly.
+            double[,] m => new TensorValue(ElementKind.Float64, ((Mat<double>)m).Span.ToArray(), 0, [m.GetLength(0), m.GetLength(1)]),
+            float[,] m => new TensorValue(ElementKind.Float32, ((Mat<float>)m).Span.ToArray(), 0, [m.GetLength(0), m.GetLength(1)]),
             Array a when a.Rank == 1 && KindOfArray(a) is { } kind => new TensorValue(kind, (Array)a.Clone(), 0, [a.Length]),
             bool or int or long or float or double => argument,
             _ => null,

@@ -94,6 +94,9 @@ public class InterpreterHardeningTests
         GraphCheck.SameAsInterpreter(SemanticsScans.ForwardStepsGraph, SemanticsScans.ForwardSteps(x, 1, 2), x, 1, 2);
         GraphCheck.SameAsInterpreter(Scans.CumSumGraph, Scans.CumSum(x, 1), x, 1);
         GraphCheck.SameAsInterpreter(Scans.CumSumGraph, Scans.CumSum(x, 0.5f), x, 0.5f);
+        // A rectangular array for a Mat<double>: a user-defined implicit conversion of the generated signature.
+        var rows = new double[,] { { 1, 2 }, { 3, 4 } };
+        GraphCheck.SameAsInterpreter(Scans.RowSumsGraph, Scans.RowSums(rows, Vec<double>.Zeros(2)), rows, Vec<double>.Zeros(2));
     }
 
     [Fact]
