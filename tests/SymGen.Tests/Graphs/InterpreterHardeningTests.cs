@@ -60,6 +60,15 @@ public class InterpreterHardeningTests
     }
 
     [Fact]
+    public void AVectorTraceTooLargeForAnArrayIsOneErrorInBothEngines()
+    {
+        var h0 = Vec<double>.Zeros(3);
+        var (g, i) = BothThrow<ArgumentOutOfRangeException>(() => HardeningScans.Grown(h0, 1_000_000_000), () => HardeningScans.GrownGraph.Invoke(h0, 1_000_000_000));
+        Assert.Equal("n", i.ParamName);
+        Assert.Equal(g.Message, i.Message);
+    }
+
+    [Fact]
     public void AVectorTraceTooLargeForAnArrayNamesTheSteps()
     {
         var (h0, n) = (Vector("h0"), Input("n", Int));
@@ -246,4 +255,14 @@ public class InterpreterHardeningTests
         Assert.Equal("sequences", sequence.ParamName);
         Assert.Contains("'x' must span at most", sequence.Message);
     }
+}
+
+/// <summary>Scans for the hardening tests.</summary>
+public static partial class HardeningScans
+{
+    internal static Vec<double> Grow(Vec<double> h) => h + 1.0;
+
+    /// <summary>A vector state and a given number of steps: the trace has n x h0.Length elements.</summary>
+    [Symbolic(nameof(Grow))]
+    public static partial Mat<double> Grown([Initial] Vec<double> h0, [Steps] int n);
 }
