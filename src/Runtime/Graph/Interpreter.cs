@@ -212,8 +212,8 @@ internal sealed class Interpreter
 
     /// <summary>
     /// An op's result dimensions from its operands', checking every pair the shape rule ties together. Which
-    /// parameter is blamed follows the generated code's rule (see <see cref="ShapeRules"/>): the second of each pair,
-    /// the size compared against one already established.
+    /// parameter is blamed follows the generated code's rule (<see cref="ShapeRules.Blame{TDim}"/>) with the scan's
+    /// <paramref name="precedence"/>; outside scans, the left operand establishes.
     /// </summary>
     private static Size[] InferSizes(ApplyVariable node, IReadOnlyList<Size[]> operands, string where, Func<Size, int>? precedence = null) =>
         ShapeRules.Infer(node.Op, operands, node.Axis, (first, second, what) =>
@@ -268,9 +268,6 @@ internal sealed class Interpreter
             dest[i] = (T)ScalarOps.Evaluate(node.Op, result.Kind, operands);
         }
     }
-
-
-    private static int[] ShapeOf(object value) => value is TensorValue t ? t.Shape : [];
 
     /// <summary>How errors name a variable: an input by its (the user's parameter's) name.</summary>
     private static string Describe(Variable node) => node switch
