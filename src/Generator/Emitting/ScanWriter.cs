@@ -126,6 +126,7 @@ internal sealed class ScanWriter
             }
             // A trace holds one row per step: a vector's elements, or a matrix's (then it is a Tensor3).
             _w.WriteLine($"int {_widths[o]} = {Size(output.Shape)};");
+            _w.WriteLine($"{Runtime}.RequireTraceFits({_steps}, {_widths[o]}, \"{_scan.Steps?.Parameter ?? _scan.Sequences[0].Parameter}\");");
             _w.WriteLine(output.ElementType.Rank == 1
                 ? $"var {_traces[o]} = global::SymGen.Mat<{output.ElementType.ElementKeyword}>.Zeros({_steps}, {_widths[o]});"
                 : $"var {_traces[o]} = global::SymGen.Tensor3<{output.ElementType.ElementKeyword}>.Zeros({_steps}, {output.Shape[0]}, {output.Shape[1]});");
@@ -347,10 +348,29 @@ internal sealed class ScanWriter
     {
         if (_scan.SizeChecks.Count == 0) return;
         _w.WriteLine("// Sizes the step's shapes require, checked once for all steps.");
+        // The message names both sizes, the established one first; ParamName is the other's (ShapeRules.Blame).
+        var precedence = _scan.Outputs.Select(o => o.InitialParameter)
+            .Concat(_scan.Sequences.Select(q => q.Parameter)).Concat(_scan.NonSequences.Select(n => n.Parameter)).ToList();
         foreach (var check in _scan.SizeChecks)
-            _w.WriteLine($"{Runtime}.RequireSameSize({check.First.Expression}, {check.Second.Expression}, \"{check.First.Expression}\", \"{check.Second.Expression}\", " +
-                         $"\"{Escape(check.What)}\", \"{check.First.Parameter}\");");
+        {
+            var (a, b) = ShapeRules.Blame(check.First, check.Second, d => precedence.IndexOf(d.Parameter) is var i and >= 0 ? i : int.MaxValue);
+            _w.WriteLine($"{Runtime}.RequireSameSize({a.Expression}, {b.Expression}, \"{UserText(a)}\", \"{UserText(b)}\", " +
+                         $"\"{Escape(check.What)}\", \"{UserParameter(b)}\");");
+        }
     }
+
+    /// <summary>The user's parameter a dimension is read from: a shared variable, not the local holding its value.</summary>
+    private string UserParameter(Dim dim) => SharedOf(dim.Parameter) ?? dim.Parameter;
+
+    /// <summary>A dimension as the user would write it: <c>state.Value.Length</c> for a shared variable's.</summary>
+    private string UserText(Dim dim) =>
+        SharedOf(dim.Parameter) is { } shared && dim.Expression.StartsWith(dim.Parameter + ".", System.StringComparison.Ordinal)
+            ? $"{shared}.Value{dim.Expression.Substring(dim.Parameter.Length)}"
+            : dim.Expression;
+
+    private string? SharedOf(string local) =>
+        _scan.NonSequences.FirstOrDefault(n => n.SharedParameter is not null && n.Parameter == local)?.SharedParameter
+        ?? _scan.Outputs.FirstOrDefault(o => o.SharedParameter is not null && o.InitialParameter == local)?.SharedParameter;
 
     private void WriteScalarState()
     {

@@ -13,45 +13,82 @@ public static class GraphPrinter
 {
     /// <summary>
     /// An indented tree of <paramref name="outputs"/>: each node's op, a short id, its type; a node reached a second
-    /// time is printed by id alone. Each scan's step graph follows, its results marked with <c>&lt;</c>.
+    /// time is printed by id alone, marked <c>^</c> (Theano's back-reference). Each scan's step graph follows, its
+    /// results marked with <c>&lt;</c>. Indentation stops at <see cref="MaxDepth"/> levels: a node there whose inputs
+    /// are not printed yet is marked <c>...</c> and continued in a section of its own, so that the text grows
+    /// linearly with the graph, however deep.
     /// </summary>
     public static string DebugPrint(params Variable[] outputs)
     {
-        var ids = new Ids();
-        var text = new StringBuilder();
-        var printed = new HashSet<Variable>();
-        var scans = new List<ScanNode>();
+        var printer = new TreePrinter();
         foreach (var output in outputs)
-            Tree(output, "", "", text, ids, printed, scans);
-        for (int i = 0; i < scans.Count; i++)
+            printer.Tree(output, "", "");
+        int scan = 0, continued = 0;
+        while (scan < printer.Scans.Count || continued < printer.Continued.Count)
         {
-            var scan = scans[i];
-            text.AppendLine();
-            text.AppendLine($"Inner graph of Scan{{{scan.Name}}} [id {ids[scan.Outputs[0]]}]:");
-            text.AppendLine($" step({string.Join(", ", scan.StepInputs.Select(v => $"{v} [id {ids[v]}]"))})");
-            var stepResults = scan.StepOutputs.Select((o, k) => (o, $"< output {k}")).ToList();
-            if (scan.StepCondition is { } until) stepResults.Add((until, "< until"));
+            printer.Text.AppendLine();
+            if (continued < printer.Continued.Count)
+            {
+                // A continuation is printed as soon as it is known, before the scans it may lead to.
+                var node = printer.Continued[continued++];
+                printer.Text.AppendLine($"Inputs of {Label(node)} [id {printer.Ids[node]}]:");
+                foreach (var input in node.Inputs)
+                    printer.Tree(input, " ", " ");
+                continue;
+            }
+            var s = printer.Scans[scan++];
+            printer.Text.AppendLine($"Inner graph of Scan{{{s.Name}}} [id {printer.Ids[s.Outputs[0]]}]:");
+            printer.Text.AppendLine($" step({string.Join(", ", s.StepInputs.Select(v => $"{v} [id {printer.Ids[v]}]"))})");
+            var stepResults = s.StepOutputs.Select((o, k) => (o, $"< output {k}")).ToList();
+            if (s.StepCondition is { } until) stepResults.Add((until, "< until"));
             foreach (var (result, role) in stepResults)
-                Tree(result, " ", " ", text, ids, printed, scans, role);
+                printer.Tree(result, " ", " ", role);
         }
-        return text.ToString();
+        return printer.Text.ToString();
     }
 
-    private static void Tree(Variable v, string first, string rest, StringBuilder text, Ids ids, HashSet<Variable> printed, List<ScanNode> scans, string? role = null)
+    /// <summary>How many levels <see cref="DebugPrint"/> indents before continuing a tree in a section of its own.</summary>
+    private const int MaxDepth = 40;
+
+    /// <summary>DebugPrint's state: one walk with an explicit stack, so that no graph is too deep to print.</summary>
+    private sealed class TreePrinter
     {
-        bool seen = !printed.Add(v);
-        text.Append(first).Append(Label(v)).Append(" [id ").Append(ids[v]).Append(']');
-        if (role is not null) text.Append(' ').Append(role);
-        text.Append(' ').Append(v.Type);
-        if (seen && v.Inputs.Count > 0)
+        public readonly Ids Ids = new();
+        public readonly StringBuilder Text = new();
+        public readonly List<ScanNode> Scans = new();
+        public readonly List<Variable> Continued = new();
+        private readonly HashSet<Variable> _printed = new();
+        private readonly HashSet<ScanNode> _scansSeen = new();
+
+        public void Tree(Variable root, string first, string rest, string? role = null)
         {
-            text.AppendLine(" ^");
-            return;
+            var pending = new Stack<(Variable Node, string Head, string Tail, string? Role, int Depth)>();
+            pending.Push((root, first, rest, role, 0));
+            while (pending.Count > 0)
+            {
+                var (v, head, tail, label, depth) = pending.Pop();
+                bool seen = !_printed.Add(v);
+                Text.Append(head).Append(Label(v)).Append(" [id ").Append(Ids[v]).Append(']');
+                if (label is not null) Text.Append(' ').Append(label);
+                Text.Append(' ').Append(v.Type);
+                if (seen && v.Inputs.Count > 0)
+                {
+                    Text.AppendLine(" ^");
+                    continue;
+                }
+                if (depth == MaxDepth && v.Inputs.Count > 0)
+                {
+                    Text.AppendLine(" ...");
+                    Continued.Add(v);
+                    continue;
+                }
+                Text.AppendLine();
+                if (v is ScanOutputVariable s && _scansSeen.Add(s.Scan)) Scans.Add(s.Scan);
+                var childPrefix = tail + " |";
+                for (int i = v.Inputs.Count - 1; i >= 0; i--)
+                    pending.Push((v.Inputs[i], childPrefix, childPrefix, null, depth + 1));
+            }
         }
-        text.AppendLine();
-        if (v is ScanOutputVariable s && !scans.Contains(s.Scan)) scans.Add(s.Scan);
-        foreach (var input in v.Inputs)
-            Tree(input, rest + " |", rest + " |", text, ids, printed, scans);
     }
 
     /// <summary>The graph of <paramref name="outputs"/> as Graphviz DOT (render with <c>dot -Tpng</c> or <c>-Tsvg</c>).</summary>
@@ -94,25 +131,35 @@ public static class GraphPrinter
         return text.ToString();
     }
 
-    private static void Dot(Variable v, StringBuilder text, Ids ids, HashSet<Variable> done, List<ScanNode> scans, string indent)
+    /// <summary>
+    /// Writes <paramref name="root"/> and what it depends on, each node once: a node's line when first reached, the
+    /// edge from each input after that input's own lines (an explicit stack: no graph is too deep to draw).
+    /// </summary>
+    private static void Dot(Variable root, StringBuilder text, Ids ids, HashSet<Variable> done, List<ScanNode> scans, string indent)
     {
-        if (!done.Add(v)) return;
-        string shape = v switch { InputVariable => "ellipse", ConstantVariable => "plaintext", ScanOutputVariable => "box3d", _ => "box" };
-        text.AppendLine($"{indent}{ids[v]} [label=\"{Escape(Label(v))}\\n{v.Type}\", shape={shape}];");
-        if (v is ScanOutputVariable s)
+        var pending = new Stack<(Variable Node, string Indent, int Next)>();
+        if (!Visit(root, indent)) return;
+        while (pending.Count > 0)
         {
-            if (!scans.Contains(s.Scan)) scans.Add(s.Scan);
-            foreach (var input in s.Scan.OuterInputs)
-            {
-                Dot(input, text, ids, done, scans, "  ");
-                text.AppendLine($"  {ids[input]} -> {ids[v]};");
-            }
-            return;
+            var (v, at, next) = pending.Pop();
+            // A scan's outer inputs are drawn outside the cluster of any step graph.
+            var inputs = v is ScanOutputVariable s ? s.Scan.OuterInputs : v.Inputs;
+            var inputIndent = v is ScanOutputVariable ? "  " : at;
+            if (next > 0)
+                text.AppendLine($"{inputIndent}{ids[inputs[next - 1]]} -> {ids[v]};");
+            if (next == inputs.Count) continue;
+            pending.Push((v, at, next + 1));
+            Visit(inputs[next], inputIndent);
         }
-        foreach (var input in v.Inputs)
+
+        bool Visit(Variable v, string at)
         {
-            Dot(input, text, ids, done, scans, indent);
-            text.AppendLine($"{indent}{ids[input]} -> {ids[v]};");
+            if (!done.Add(v)) return false;
+            string shape = v switch { InputVariable => "ellipse", ConstantVariable => "plaintext", ScanOutputVariable => "box3d", _ => "box" };
+            text.AppendLine($"{at}{ids[v]} [label=\"{Escape(Label(v))}\\n{v.Type}\", shape={shape}];");
+            if (v is ScanOutputVariable s && !scans.Contains(s.Scan)) scans.Add(s.Scan);
+            pending.Push((v, at, 0));
+            return true;
         }
     }
 

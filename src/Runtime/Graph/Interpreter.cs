@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
+using SymGen.Scanning;
 
 namespace SymGen.Graph;
 
@@ -62,14 +63,36 @@ internal sealed class TensorValue
 }
 
 /// <summary>
+/// A dimension at run time and the user's parameter it comes from (<c>W.Rows</c> is 3, read from <c>W</c>): size
+/// errors name both sides in the generated code's words, and blame a parameter of the user's.
+/// </summary>
+internal readonly record struct Size(int Value, string Text, string Parameter)
+{
+    private static readonly string[][] Members = [[], ["Length"], ["Rows", "Columns"], ["Length", "Rows", "Columns"]];
+
+    /// <summary>The dimensions of a value of <paramref name="shape"/> passed as <paramref name="input"/>, spelt as generated code reads them.</summary>
+    public static Size[] Of(InputVariable input, int[] shape)
+    {
+        var owner = input.IsShared ? $"{input}.Value" : input.ToString();
+        var members = Members[Math.Min(shape.Length, 3)];
+        return shape.Select((d, i) => new Size(d, $"{owner}.{(i < members.Length ? members[i] : $"Dimension{i}")}", input.ToString())).ToArray();
+    }
+}
+
+/// <summary>
 /// Evaluates graphs, scans included, with the generated loop's semantics: sequences with taps (go_backwards too),
 /// recurrent outputs with taps, map outputs, non-sequences, n_steps, until; sizes checked once before the first
-/// step; each tensor node's buffer allocated once per scan and reused by every step.
+/// step, with the generated code's checks and messages (<see cref="ScanArguments"/>); each tensor node's buffer
+/// allocated once per scan and reused by every step. Graphs are walked in topological order with explicit stacks:
+/// no recursion, whatever the graph's depth.
 /// </summary>
 internal sealed class Interpreter
 {
     private readonly Dictionary<Variable, object> _values = new();
     private readonly Dictionary<Variable, TensorValue> _buffers = new();
+    /// <summary>Where each tensor's dimensions come from; a step's are known before its first step.</summary>
+    private readonly Dictionary<Variable, Size[]> _sizes = new();
+    private readonly Dictionary<ScanNode, object[]> _scans = new();
 
     public Interpreter(IReadOnlyDictionary<InputVariable, object> inputs)
     {
@@ -80,23 +103,49 @@ internal sealed class Interpreter
     {
         if (_values.TryGetValue(variable, out var known))
             return known;
-        object value = variable switch
-        {
-            ConstantVariable c => c.Value,
-            ApplyVariable a => Apply(a),
-            ScanOutputVariable s => EvaluateScan(s.Scan)[s.Index],
-            InputVariable i => throw new ArgumentException($"No value was given for input '{i}'."),
-            _ => throw new NotSupportedException(variable.GetType().Name),
-        };
-        _values[variable] = value;
-        return value;
+        foreach (var node in Unevaluated([variable], _values))
+            _values[node] = Compute(node);
+        return _values[variable];
     }
+
+    /// <summary>The variables <paramref name="roots"/> depend on that have no value yet, each after its inputs.</summary>
+    private static List<Variable> Unevaluated(IEnumerable<Variable> roots, IReadOnlyDictionary<Variable, object> known)
+    {
+        var order = new List<Variable>();
+        var visited = new HashSet<Variable>();
+        var pending = new Stack<(Variable Node, bool InputsDone)>();
+        foreach (var root in roots.Reverse()) pending.Push((root, false));
+        while (pending.Count > 0)
+        {
+            var (node, inputsDone) = pending.Pop();
+            if (inputsDone)
+            {
+                order.Add(node);
+                continue;
+            }
+            if (known.ContainsKey(node) || !visited.Add(node)) continue;
+            pending.Push((node, true));
+            for (int i = node.Inputs.Count - 1; i >= 0; i--) pending.Push((node.Inputs[i], false));
+        }
+        return order;
+    }
+
+    /// <summary>One node's value, its inputs' values known.</summary>
+    private object Compute(Variable variable) => variable switch
+    {
+        ConstantVariable c => c.Value,
+        ApplyVariable a => Apply(a),
+        ScanOutputVariable s => EvaluateScan(s.Scan)[s.Index],
+        InputVariable i => throw new ArgumentException($"No value was given for input '{i}'."),
+        _ => throw new NotSupportedException(variable.GetType().Name),
+    };
 
     // ---- Ops --------------------------------------------------------------------------------------------------
 
     private object Apply(ApplyVariable node)
     {
-        var operands = node.Inputs.Select(Evaluate).ToArray();
+        var operands = new object[node.Inputs.Count];
+        for (int i = 0; i < operands.Length; i++) operands[i] = _values[node.Inputs[i]];
         if (node.Type.Rank == 0 && operands.All(o => o is not TensorValue))
             return ScalarOps.Evaluate(node.Op, node.Type.Element, operands);
         return node.Type.Element switch
@@ -115,10 +164,21 @@ internal sealed class Interpreter
         return _buffers[node] = TensorValue.Zeros(node.Type.Element, shape);
     }
 
+    /// <summary>A tensor's dimensions: known (a step's, an op's already computed, a trace's), or read from an input's value.</summary>
+    private Size[] SizesOf(Variable variable, object value)
+    {
+        if (_sizes.TryGetValue(variable, out var sizes)) return sizes;
+        if (value is not TensorValue t) return [];
+        return _sizes[variable] = variable is InputVariable input
+            ? Size.Of(input, t.Shape)
+            : t.Shape.Select((d, i) => new Size(d, $"dimension {i} of {Describe(variable)}", Describe(variable))).ToArray();
+    }
+
     private object Tensor<T>(ApplyVariable node, object[] x) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var shape = ShapeRules.Infer(node.Op, x.Select(ShapeOf).ToList(), node.Axis, RequireEqual(node), out var rankError)
-            ?? throw new ArgumentException(rankError);
+        if (!_sizes.TryGetValue(node, out var sizes))
+            _sizes[node] = sizes = InferSizes(node, node.Inputs.Select((input, i) => SizesOf(input, x[i])).ToList(), "");
+        var shape = Array.ConvertAll(sizes, s => s.Value);
         if (shape.Length == 0)
         {
             var v = (TensorValue)x[0];
@@ -149,6 +209,18 @@ internal sealed class Interpreter
         }
         return result;
     }
+
+    /// <summary>
+    /// An op's result dimensions from its operands', checking every pair the shape rule ties together. Which
+    /// parameter is blamed follows the generated code's rule (<see cref="ShapeRules.Blame{TDim}"/>) with the scan's
+    /// <paramref name="precedence"/>; outside scans, the left operand establishes.
+    /// </summary>
+    private static Size[] InferSizes(ApplyVariable node, IReadOnlyList<Size[]> operands, string where, Func<Size, int>? precedence = null) =>
+        ShapeRules.Infer(node.Op, operands, node.Axis, (first, second, what) =>
+        {
+            var (a, b) = ShapeRules.Blame(first, second, precedence ?? (_ => 0));
+            ScanArguments.RequireSameSize(a.Value, b.Value, a.Text, b.Text, where + what, b.Parameter);
+        }, out var rankError) ?? throw new ArgumentException(rankError);
 
     /// <summary>Elementwise ops with Theano's broadcasting, on the eager kernels where the shapes allow.</summary>
     private static void Elementwise<T>(ApplyVariable node, object[] x, TensorValue result) where T : unmanaged, IFloatingPointIeee754<T>
@@ -197,61 +269,96 @@ internal sealed class Interpreter
         }
     }
 
-    private static int[] ShapeOf(object value) => value is TensorValue t ? t.Shape : [];
-
-    private static Action<int, int, string> RequireEqual(Variable node) => (a, b, what) =>
+    /// <summary>How errors name a variable: an input by its (the user's parameter's) name.</summary>
+    private static string Describe(Variable node) => node switch
     {
-        if (a != b) throw new ArgumentException($"{a} and {b} must be equal ({what}) in {Describe(node)}.");
+        { Name: { } name } => name,
+        ApplyVariable a => $"{OpTable.Get(a.Op).Name} #{a.Id}",
+        ScanOutputVariable s => $"output {s.Index} of scan '{s.Scan.Name}'",
+        _ => node.ToString(),
     };
-
-    private static string Describe(Variable node) => node is ApplyVariable a ? OpTable.Get(a.Op).Name : node.ToString();
 
     // ---- Scans ------------------------------------------------------------------------------------------------
 
     private object[] EvaluateScan(ScanNode scan)
     {
+        if (_scans.TryGetValue(scan, out var done))
+            return done; // every output of a scan comes from one run
         var sequences = scan.Sequences.Select(s => (TensorValue)Evaluate(s.Source)).ToList();
         var initials = scan.OutputInfo.Select(o => o.Initial is null ? null : Evaluate(o.Initial)).ToList();
         var nonSequences = scan.NonSequences.Select(Evaluate).ToList();
 
+        // The generated code's checks, in its order and words: steps, sequence lengths, initial rows, sizes.
         int steps;
+        string stepsName = scan.Steps is { } stepsVariable ? Describe(stepsVariable) : sequences.Count > 0 ? Describe(scan.Sequences[0].Source) : scan.Name;
         var spans = scan.Sequences.Select(s => Math.Max(0, s.Taps.Max()) - Math.Min(0, s.Taps.Min())).ToList();
         if (scan.Steps is { } given)
         {
-            long n = Convert.ToInt64(Evaluate(given), System.Globalization.CultureInfo.InvariantCulture);
-            if (n < 0) throw new ArgumentOutOfRangeException(nameof(scan), n, $"The number of steps of scan '{scan.Name}' must be zero or more; it was {n}.");
-            steps = (int)n;
+            steps = ScanArguments.RequireSteps(System.Convert.ToInt64(Evaluate(given), System.Globalization.CultureInfo.InvariantCulture), stepsName);
             for (int s = 0; s < sequences.Count; s++)
-                if (sequences[s].Shape[0] - spans[s] < steps)
-                    throw new ArgumentException($"Sequence {s} of scan '{scan.Name}' has {sequences[s].Shape[0]} element(s); with taps [{string.Join(", ", scan.Sequences[s].Taps)}] it provides {Math.Max(0, sequences[s].Shape[0] - spans[s])} step(s), but {steps} were asked for.");
+                ScanArguments.RequireSequenceSteps(sequences[s].Shape[0], spans[s], string.Join(", ", scan.Sequences[s].Taps), steps,
+                    Describe(scan.Sequences[s].Source), stepsName);
         }
         else
-            steps = sequences.Select((s, i) => Math.Max(0, s.Shape[0] - spans[i])).Min();
+            steps = sequences.Select((s, i) => ScanArguments.StepsProvided(s.Shape[0], spans[i])).Min();
         for (int o = 0; o < initials.Count; o++)
-            if (scan.OutputInfo[o].IsRows && ((TensorValue)initials[o]!).Shape[0] < scan.OutputInfo[o].Depth)
-                throw new ArgumentException($"The initial state of output {o} of scan '{scan.Name}' has {((TensorValue)initials[o]!).Shape[0]} row(s), but its taps need {scan.OutputInfo[o].Depth}.");
+            if (scan.OutputInfo[o].IsRows)
+                ScanArguments.RequireInitialRows(((TensorValue)initials[o]!).Shape[0], scan.OutputInfo[o].Depth,
+                    string.Join(", ", scan.OutputInfo[o].Taps), Describe(scan.OutputInfo[o].Initial!));
 
-        // Shapes of the step's outputs, from the inputs' shapes alone: the traces exist before the first step.
-        var inputShapes = new Dictionary<Variable, int[]>();
+        // Sizes of the step's values from the inputs' alone, each named after the outer parameter it comes from:
+        // the traces exist, and every size is checked, before the first step.
+        var step = new Interpreter(new Dictionary<InputVariable, object>());
+        var sizes = step._sizes;
         int k = 0;
         for (int s = 0; s < sequences.Count; s++)
             foreach (var _ in scan.Sequences[s].Taps)
-                inputShapes[scan.StepInputs[k++]] = sequences[s].Shape[1..];
+                sizes[scan.StepInputs[k++]] = SizesOf(scan.Sequences[s].Source, sequences[s])[1..];
+        var initialSizes = new List<Size[]>();
         for (int o = 0; o < initials.Count; o++)
-            foreach (var _ in scan.OutputInfo[o].Taps)
-                inputShapes[scan.StepInputs[k++]] = scan.OutputInfo[o].IsRows ? ((TensorValue)initials[o]!).Shape[1..] : ShapeOf(initials[o]!);
-        foreach (var n in nonSequences)
-            inputShapes[scan.StepInputs[k++]] = ShapeOf(n);
+        {
+            var info = scan.OutputInfo[o];
+            initialSizes.Add(info.Initial is null ? [] : info.IsRows ? SizesOf(info.Initial, initials[o]!)[1..] : SizesOf(info.Initial, initials[o]!));
+            foreach (var _ in info.Taps)
+                sizes[scan.StepInputs[k++]] = initialSizes[o];
+        }
+        for (int n = 0; n < nonSequences.Count; n++)
+            sizes[scan.StepInputs[k++]] = SizesOf(scan.NonSequences[n], nonSequences[n]);
+        var roots = scan.StepCondition is null ? scan.StepOutputs : scan.StepOutputs.Append(scan.StepCondition);
+        var order = Unevaluated(roots, scan.StepInputs.ToDictionary(i => (Variable)i, i => (object)i));
+        string where = $"step of scan '{scan.Name}': ";
+        // The order in which the scan's parameters establish sizes (ShapeRules.Blame), as the generated code's.
+        var precedence = scan.OutputInfo.Select(o => o.Initial).Concat(scan.Sequences.Select(q => q.Source)).Concat(scan.NonSequences)
+            .Select(v => v is null ? null : Describe(v)).ToList();
+        int Precedence(Size size) => precedence.IndexOf(size.Parameter) is var i and >= 0 ? i : int.MaxValue;
+        foreach (var node in order)
+            sizes[node] = node switch
+            {
+                ConstantVariable => [],
+                ApplyVariable a => InferSizes(a, a.Inputs.Select(i => sizes[i]).ToList(), where, Precedence),
+                _ => throw new NotSupportedException($"A step graph cannot contain {node.GetType().Name}."),
+            };
         var traces = scan.StepOutputs.Select((output, o) =>
         {
-            var shape = StaticShape(output, inputShapes);
-            if (initials[o] is { } initial && !(scan.OutputInfo[o].IsRows ? ((TensorValue)initial).Shape[1..] : ShapeOf(initial)).SequenceEqual(shape))
-                throw new ArgumentException($"Output {o} of scan '{scan.Name}' has shape ({string.Join(", ", shape)}) per step, but its initial state has another.");
-            return TensorValue.Zeros(output.Type.Element, [steps, .. shape]);
+            var shape = sizes[output];
+            if (scan.OutputInfo[o].Initial is { } initial)
+            {
+                if (initialSizes[o].Length != shape.Length)
+                    throw new ArgumentException($"Output {o} of scan '{scan.Name}' has rank {shape.Length} per step, but its initial state '{Describe(initial)}' rank {initialSizes[o].Length}.");
+                for (int d = 0; d < shape.Length; d++)
+                {
+                    var (a, b) = ShapeRules.Blame(initialSizes[o][d], shape[d], Precedence);
+                    ScanArguments.RequireSameSize(a.Value, b.Value, a.Text, b.Text,
+                        $"output '{scan.Outputs[o].Name ?? o.ToString(System.Globalization.CultureInfo.InvariantCulture)}' of scan '{scan.Name}' must keep the shape of its initial state '{Describe(initial)}'",
+                        b.Parameter);
+                }
+            }
+            long width = shape.Aggregate(1L, (a, s) => a * s.Value);
+            ScanArguments.RequireTraceFits(steps, width, stepsName);
+            return TensorValue.Zeros(output.Type.Element, [steps, .. shape.Select(s => s.Value)]);
         }).ToList();
 
         int executed = steps;
-        var step = new Interpreter(new Dictionary<InputVariable, object>());
         step._buffers.EnsureCapacity(16);
         for (int t = 0; t < steps; t++)
         {
@@ -275,30 +382,20 @@ internal sealed class Interpreter
                 }
             foreach (var n in nonSequences)
                 step._values[scan.StepInputs[a++]] = n;
-            var results = scan.StepOutputs.Select(step.Evaluate).ToList();
-            for (int o = 0; o < results.Count; o++)
-                traces[o].SetRow(t, results[o]);
-            if (scan.StepCondition is { } condition && (bool)step.Evaluate(condition))
+            foreach (var node in order)
+                step._values[node] = step.Compute(node);
+            for (int o = 0; o < scan.StepOutputs.Count; o++)
+                traces[o].SetRow(t, step._values[scan.StepOutputs[o]]);
+            if (scan.StepCondition is { } condition && (bool)step._values[condition])
             {
                 executed = t + 1;
                 break;
             }
         }
-        return traces.Select(tr => (object)(executed < steps ? tr.Take(executed) : tr)).ToArray();
-    }
-
-    /// <summary>A variable's shape from the shapes of the step's inputs, checking every size the rules tie together.</summary>
-    private static int[] StaticShape(Variable variable, Dictionary<Variable, int[]> known)
-    {
-        if (known.TryGetValue(variable, out var shape)) return shape;
-        shape = variable switch
-        {
-            ConstantVariable => [],
-            ApplyVariable a => ShapeRules.Infer(a.Op, a.Inputs.Select(i => StaticShape(i, known)).ToList(), a.Axis, RequireEqual(a), out var error)
-                               ?? throw new ArgumentException(error),
-            _ => throw new NotSupportedException($"A step graph cannot contain {variable.GetType().Name}."),
-        };
-        return known[variable] = shape;
+        var stepsSize = new Size(executed, $"the number of steps of scan '{scan.Name}'", stepsName);
+        for (int o = 0; o < scan.Outputs.Count; o++)
+            _sizes[scan.Outputs[o]] = [stepsSize, .. sizes[scan.StepOutputs[o]]];
+        return _scans[scan] = traces.Select(tr => (object)(executed < steps ? tr.Take(executed) : tr)).ToArray();
     }
 }
 
@@ -346,11 +443,13 @@ public sealed class Function
             var argument = arguments[i];
             if (Inputs[i].IsShared)
             {
+                // As the generated code's ThrowIfNull: the parameter's name, also as ParamName.
                 shared[Inputs[i]] = argument as SharedVariable
-                    ?? throw new ArgumentException($"Argument '{Inputs[i]}' must be a shared variable (Shared<T>); a {argument?.GetType().Name ?? "null"} was given.");
+                    ?? (argument is null ? throw new ArgumentNullException(Inputs[i].ToString())
+                        : throw new ArgumentException($"Argument '{Inputs[i]}' must be a shared variable (Shared<T>); a {CSharpName(argument.GetType())} was given.", Inputs[i].ToString()));
                 argument = shared[Inputs[i]].BoxedValue;
                 if (argument is bool or int or long or float or double && ScalarOps.KindOf(argument) != Inputs[i].Type.Element)
-                    throw new ArgumentException($"Shared variable '{shared[Inputs[i]].Name}' for '{Inputs[i]}' holds {ScalarOps.KindOf(argument).ToString().ToLowerInvariant()} values; the input is a {Inputs[i].Type}.");
+                    throw new ArgumentException($"Shared variable '{shared[Inputs[i]].Name}' for '{Inputs[i]}' holds {ScalarOps.KindOf(argument).ToString().ToLowerInvariant()} values; the input is a {Inputs[i].Type}.", Inputs[i].ToString());
             }
             values[Inputs[i]] = ToValue(argument, Inputs[i]);
         }
@@ -386,9 +485,20 @@ public sealed class Function
         return scans;
     }
 
-    private static object ToValue(object argument, InputVariable input)
+    /// <summary>
+    /// An argument as the interpreter holds it, accepted exactly when the generated method would accept it: the
+    /// input's element type and rank, or a scalar C# converts implicitly (int to long, float or double; long to
+    /// float or double; float to double), converted as C# does. No other conversion: a long for an int, a double for
+    /// an int or a bool for a double is an <see cref="ArgumentException"/> naming the input, as the compiler would
+    /// refuse the call. A vector may come as an array or a <see cref="Vec{T}"/> (the graph does not record which
+    /// container the method declares), a matrix as a <see cref="Mat{T}"/> or a rectangular array.
+    /// </summary>
+    private static object ToValue(object? argument, InputVariable input)
     {
-        object value = argument switch
+        var name = input.ToString();
+        if (argument is null)
+            throw new ArgumentNullException(name);
+        object? value = argument switch
         {
             Vec<double> v => new TensorValue(ElementKind.Float64, v.ToArray(), 0, [v.Length]),
             Vec<float> v => new TensorValue(ElementKind.Float32, v.ToArray(), 0, [v.Length]),
@@ -396,25 +506,73 @@ public sealed class Function
             Mat<float> m => new TensorValue(ElementKind.Float32, m.Span.ToArray(), 0, [m.Rows, m.Columns]),
             Tensor3<double> t => new TensorValue(ElementKind.Float64, t.Span.ToArray(), 0, [t.Length, t.Rows, t.Columns]),
             Tensor3<float> t => new TensorValue(ElementKind.Float32, t.Span.ToArray(), 0, [t.Length, t.Rows, t.Columns]),
-            Array a when a.Rank == 1 => new TensorValue(KindOfArray(a), (Array)a.Clone(), 0, [a.Length]),
-            bool or int or long or float or double => ScalarOps.Cast(argument, input.Type.Element),
-            _ => throw new ArgumentException($"Argument '{input}' is a {argument?.GetType().Name ?? "null"}; it must be a scalar, an array, Vec<T>, Mat<T> or Tensor3<T>."),
+            // C# converts a rectangular array to a Mat<T> parameter implicitly.
+            double[,] m => new TensorValue(ElementKind.Float64, ((Mat<double>)m).Span.ToArray(), 0, [m.GetLength(0), m.GetLength(1)]),
+            float[,] m => new TensorValue(ElementKind.Float32, ((Mat<float>)m).Span.ToArray(), 0, [m.GetLength(0), m.GetLength(1)]),
+            Array a when a.Rank == 1 && KindOfArray(a) is { } kind => new TensorValue(kind, (Array)a.Clone(), 0, [a.Length]),
+            bool or int or long or float or double => argument,
+            _ => null,
         };
-        var (kind, rank) = value is TensorValue tv ? (tv.Kind, tv.Shape.Length) : (ScalarOps.KindOf(value), 0);
-        if (rank != input.Type.Rank || (kind != input.Type.Element && value is TensorValue))
-            throw new ArgumentException($"Argument '{input}' must be a {input.Type}; a {kind.ToString().ToLowerInvariant()} of rank {rank} was given.");
-        return value;
+        var given = value switch { TensorValue t => (t.Kind, t.Shape.Length), null => default((ElementKind, int)?), _ => (ScalarOps.KindOf(value), 0) };
+        if (given is not var (givenKind, rank) || rank != input.Type.Rank
+            || (givenKind != input.Type.Element && (rank > 0 || !ConvertsImplicitly(givenKind, input.Type.Element))))
+            throw new ArgumentException(
+                $"Argument '{name}' must be {Article(input.Type.ToString())} ({CSharpNames(input.Type)}); {Article(CSharpName(argument.GetType()))} was given.", name);
+        return rank == 0 ? ScalarOps.Cast(value!, input.Type.Element) : value!;
     }
 
-    private static ElementKind KindOfArray(Array a) => a switch
+    /// <summary>C#'s implicit numeric conversions between the graph's scalar types.</summary>
+    private static bool ConvertsImplicitly(ElementKind from, ElementKind to) => (from, to) switch
+    {
+        (ElementKind.Int32, ElementKind.Int64 or ElementKind.Float32 or ElementKind.Float64) => true,
+        (ElementKind.Int64, ElementKind.Float32 or ElementKind.Float64) => true,
+        (ElementKind.Float32, ElementKind.Float64) => true,
+        _ => false,
+    };
+
+    private static ElementKind? KindOfArray(Array a) => a switch
     {
         double[] => ElementKind.Float64,
         float[] => ElementKind.Float32,
         long[] => ElementKind.Int64,
         int[] => ElementKind.Int32,
         bool[] => ElementKind.Bool,
-        _ => throw new ArgumentException($"An array of {a.GetType().Name} is not a vector of a graph."),
+        _ => null,
     };
+
+    private static readonly string[] Keywords = ["bool", "int", "long", "float", "double"];
+
+    /// <summary>The C# types an argument of <paramref name="type"/> can have.</summary>
+    private static string CSharpNames(TensorType type)
+    {
+        var element = Keywords[(int)type.Element];
+        return type.Rank switch
+        {
+            0 => element,
+            1 when type.Element is ElementKind.Float32 or ElementKind.Float64 => $"{element}[] or Vec<{element}>",
+            1 => element + "[]",
+            2 => $"Mat<{element}>",
+            _ => $"Tensor3<{element}>",
+        };
+    }
+
+    /// <summary>A type as C# spells it: <c>long</c>, <c>double[]</c>, <c>Vec&lt;double&gt;</c>.</summary>
+    private static string CSharpName(Type type)
+    {
+        if (type.IsArray) return CSharpName(type.GetElementType()!) + "[" + new string(',', type.GetArrayRank() - 1) + "]";
+        var keyword = Type.GetTypeCode(type) switch
+        {
+            TypeCode.Boolean => "bool", TypeCode.Int32 => "int", TypeCode.Int64 => "long", TypeCode.Single => "float",
+            TypeCode.Double => "double", TypeCode.String => "string", TypeCode.Decimal => "decimal", TypeCode.Int16 => "short",
+            TypeCode.Byte => "byte", TypeCode.UInt32 => "uint", TypeCode.UInt64 => "ulong", TypeCode.Char => "char",
+            _ => null,
+        };
+        if (keyword is not null) return keyword;
+        if (!type.IsGenericType) return type.Name;
+        return $"{type.Name[..type.Name.IndexOf('`')]}<{string.Join(", ", type.GetGenericArguments().Select(CSharpName))}>";
+    }
+
+    private static string Article(string noun) => ("aeiou".Contains(noun[0]) ? "an " : "a ") + noun;
 
     private static object FromValue(object value) => value switch
     {

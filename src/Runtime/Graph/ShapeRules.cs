@@ -62,6 +62,19 @@ static class ShapeRules
     }
 
     /// <summary>
+    /// Which of two sizes that must be equal an error blames, the same in the generated code and the interpreter:
+    /// returns them as (established, compared); the error names both and blames the compared one's parameter
+    /// (<c>ParamName</c>). The recurrent state establishes the sizes the step works on (initial states and updated
+    /// shared variables, in output order), then the sequences, then the non-sequences, in the order the scan lists
+    /// them: lower <paramref name="precedence"/> first. Between two sizes of equal precedence, the rule's own order
+    /// decides: the left operand (the first of the largest rank, for broadcasting) establishes, as C# evaluates.
+    /// So for <c>tanh(W h + U x + b)</c>, W's columns are checked against h0 (blaming W), U's columns against xs
+    /// (blaming U), U's rows and b's length against W's rows (blaming U, b).
+    /// </summary>
+    public static (TDim Established, TDim Compared) Blame<TDim>(TDim first, TDim second, Func<TDim, int> precedence) =>
+        precedence(second) < precedence(first) ? (second, first) : (first, second);
+
+    /// <summary>
     /// Theano-style broadcasting: scalars broadcast to anything; a vector broadcasts over the rows of a matrix (its
     /// length must equal the matrix's columns); operands of one rank must agree in every dimension.
     /// </summary>

@@ -142,15 +142,24 @@ public static class Tensor
             throw new ArgumentException("No information about the number of steps: give a sequence or the number of steps.", nameof(steps));
         if (steps is not null && (steps.Type.Rank != 0 || steps.Type.Element is not (ElementKind.Int32 or ElementKind.Int64)))
             throw new ArgumentException($"The number of steps must be an int or long scalar, not {steps.Type}.", nameof(steps));
-        foreach (var o in outs)
+        // Taps are checked here, when the graph is built, so that tap arithmetic (depths, spans, rows) cannot
+        // overflow when it runs: a tap reaches at most Array.MaxLength rows away, as far as any array does.
+        for (int i = 0; i < outs.Count; i++)
         {
+            var o = outs[i];
             if (o.Initial is null ? o.Taps.Count > 0 : o.Taps.Count == 0)
-                throw new ArgumentException("An output with taps needs an initial state, and an initial state needs taps.", nameof(outputs));
-            if (o.Taps.Any(t => t >= 0) || o.Taps.Distinct().Count() != o.Taps.Count)
-                throw new ArgumentException($"Output taps must be negative and different: [{string.Join(", ", o.Taps)}].", nameof(outputs));
+                throw new ArgumentException($"Output {i}: an output with taps needs an initial state, and an initial state needs taps.", nameof(outputs));
+            if (o.Taps.Any(t => t >= 0 || t < -Array.MaxLength) || o.Taps.Distinct().Count() != o.Taps.Count)
+                throw new ArgumentException($"Output {i}'s taps must be different and between -{Array.MaxLength} and -1; [{string.Join(", ", o.Taps)}] was given.", nameof(outputs));
         }
-        if (seqs.Any(s => s.Taps.Count == 0))
-            throw new ArgumentException("A sequence needs at least one tap.", nameof(sequences));
+        for (int i = 0; i < seqs.Count; i++)
+        {
+            var taps = seqs[i].Taps;
+            if (taps.Count == 0)
+                throw new ArgumentException($"Sequence {i} ('{seqs[i].Source}') needs at least one tap.", nameof(sequences));
+            if (Math.Max(0L, taps.Max()) - Math.Min(0L, taps.Min()) > Array.MaxLength)
+                throw new ArgumentException($"The taps of sequence '{seqs[i].Source}' must span at most {Array.MaxLength} rows (max(taps, 0) - min(taps, 0)); [{string.Join(", ", taps)}] was given.", nameof(sequences));
+        }
 
         // Step parameters are named as given, else after what they receive: x[t-1], out.0[t-2], w.
         var names = (outputNames ?? []).ToList();

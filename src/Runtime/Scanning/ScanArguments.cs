@@ -26,6 +26,18 @@ public static class ScanArguments
         return (int)steps;
     }
 
+    /// <summary>
+    /// Throws unless a trace of <paramref name="steps"/> rows of <paramref name="rowLength"/> elements fits an array;
+    /// <paramref name="parameter"/> is what decides the number of steps (the [Steps] parameter, else a sequence).
+    /// </summary>
+    public static void RequireTraceFits(int steps, long rowLength, string parameter)
+    {
+        if (steps * rowLength > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(parameter, steps,
+                $"A trace of {steps} step(s) of {rowLength} element(s) each does not fit an array (at most {Array.MaxLength} elements); " +
+                $"'{parameter}' asks for too many steps.");
+    }
+
     /// <summary>Throws unless a sequence provides at least <paramref name="steps"/> steps.</summary>
     public static void RequireSequenceSteps(int length, int tapSpan, string taps, int steps, string parameter, string stepsParameter)
     {

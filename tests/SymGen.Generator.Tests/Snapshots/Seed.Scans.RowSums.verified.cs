@@ -21,10 +21,11 @@ partial class Scans
         // Number of steps: the shortest sequence decides (each loses the span of its taps).
         int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(rows.Rows, 0);
         // Sizes the step's shapes require, checked once for all steps.
-        global::SymGen.Scanning.ScanArguments.RequireSameSize(start.Length, rows.Columns, "start.Length", "rows.Columns", "total + row in step AddRow: the lengths of the operands of Add", "start");
+        global::SymGen.Scanning.ScanArguments.RequireSameSize(start.Length, rows.Columns, "start.Length", "rows.Columns", "total + row in step AddRow: the lengths of the operands of Add", "rows");
 
         // Traces: one row per step (initial states are not part of them).
         int RowSumsWidth = start.Length;
+        global::SymGen.Scanning.ScanArguments.RequireTraceFits(steps, RowSumsWidth, "rows");
         var RowSumsTrace = global::SymGen.Mat<double>.Zeros(steps, RowSumsWidth);
         global::System.Span<double> RowSumsRows = RowSumsTrace.Span;
 

@@ -153,7 +153,8 @@ public class InterpreterConformanceTests
         var n = Input("n", new TensorType(ElementKind.Int32, 0));
         var f = Function([x, h0, n], Scan(a => ScanStep.Of(a[1] + a[0]), [Seq(x)], [ScanOutputInfo.Recurrent(h0)], steps: n));
         var tooMany = Assert.Throws<ArgumentException>(() => f.Invoke(new double[] { 1, 2, 3 }, 0.0, 5));
-        Assert.Contains("provides 3 step(s), but 5 were asked for", tooMany.Message);
+        Assert.Contains("provides 3 step(s), but 'n' asks for 5", tooMany.Message);
+        Assert.Equal("x", tooMany.ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => f.Invoke(new double[] { 1 }, 0.0, -1));
         var wrongRank = Assert.Throws<ArgumentException>(() => f.Invoke(1.0, 0.0, 1));
         Assert.Contains("'x' must be a float64 vector", wrongRank.Message);

@@ -136,7 +136,7 @@ public class EmittedKernelTests
         var error = Assert.Throws<ArgumentException>(() =>
             OpScans.Rnn(Mat<double>.Zeros(3, 2), Vec<double>.Zeros(4), Mat<double>.Zeros(4, 5), Mat<double>.Zeros(4, 2), Vec<double>.Zeros(4)));
         Assert.Equal("W", error.ParamName);
-        Assert.Contains("W.Columns is 5 but h0.Length is 4", error.Message);
+        Assert.Contains("h0.Length is 4 but W.Columns is 5", error.Message);
         Assert.Contains("Sym.Dot(W, h) in step Elman", error.Message);
 
         var initial = Assert.Throws<ArgumentException>(() => OpScans.MomentumTaps(Mat<double>.Zeros(2, 3), Mat<double>.Zeros(1, 3), 0.5));
