@@ -172,13 +172,19 @@ public class NameCollisionTests
                     [Symbolic(nameof(Add))]
                     public static partial double[] Run([Sequence] double[] x, [Initial] double h0);
                 }
+                public static partial class @event
+                {
+                    {{Add}}
+                    [Symbolic(nameof(Add))]
+                    public static partial double[] @in([Sequence] double[] x, [Initial] double h0);
+                }
             }
             """;
         var run = GeneratorHarness.Run(source);
         Assert.Empty(run.AllDiagnostics);
-        Assert.Equal(5, run.GeneratedSources.Keys.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Equal(6, run.GeneratedSources.Keys.Distinct(StringComparer.OrdinalIgnoreCase).Count());
         var assembly = GeneratorHarness.Load(source);
-        foreach (var (type, method) in new[] { ("class.S", "Run"), ("class.S", "run"), ("class.s", "Run"), ("class.Outer`1", "Run"), ("class.Outer_T_", "Run") })
+        foreach (var (type, method) in new[] { ("class.S", "Run"), ("class.S", "run"), ("class.s", "Run"), ("class.Outer`1", "Run"), ("class.Outer_T_", "Run"), ("class.event", "in") })
         {
             var t = assembly.GetType(type)!;
             if (t.IsGenericTypeDefinition) t = t.MakeGenericType(typeof(int));
