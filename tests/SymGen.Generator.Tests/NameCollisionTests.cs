@@ -100,6 +100,34 @@ public class NameCollisionTests
         Assert.Equal([1.0, 3.0], Call(assembly.GetType("TotalGraph")!, "Total", new double[] { 1, 2 }, 0.0));
     }
 
+    [Fact]
+    public void InheritedMembersAreNotHidden()
+    {
+        var source = $$"""
+            using SymGen;
+            public class Base
+            {
+                public static int RunGraph => 7;
+                protected static int s_TotalGraph = 1;
+            }
+            public partial class S : Base
+            {
+                {{Add}}
+                [Symbolic(nameof(Add))]
+                public static partial double[] Run([Sequence] double[] x, [Initial] double h0);
+                [Symbolic(nameof(Add))]
+                public static partial double[] Total([Sequence] double[] x, [Initial] double h0);
+            }
+            """;
+        var run = GeneratorHarness.Run(source);
+        Assert.Equal(["SYMG0030"], run.GeneratorDiagnostics.Select(d => d.Id));
+        // Hiding would be warning CS0108, in generated code.
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        var type = GeneratorHarness.Load(source).GetType("S")!;
+        Assert.Equal([1.0, 3.0], Call(type, "Run", new double[] { 1, 2 }, 0.0));
+        Assert.Equal("[1, 3]", Graph(type, "TotalGraph", new double[] { 1, 2 }, 0.0));
+    }
+
     /// <summary>
     /// Overloads are told apart by a suffix: 'Run`1', 'Run`2' in file names, 'RunGraph_1', 'RunGraph_2' for the
     /// graphs. A scan really named 'Run_1', and a member named like an overload's graph, clash with nothing.

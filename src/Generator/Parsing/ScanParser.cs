@@ -83,14 +83,18 @@ internal sealed class ScanParser
     }
 
     /// <summary>
-    /// The names in the containing type (its members across all partial declarations, its type parameters, its own
-    /// name) that begin like a generated member's name; a name taken by the graph property itself is SYMG0030.
+    /// The names in the containing type (its members across all partial declarations, the members it inherits, which
+    /// a generated member would hide, its type parameters, its own name) that begin like a generated member's name;
+    /// a name taken by the graph property itself is SYMG0030.
     /// </summary>
     private EquatableArray<string> TakenMemberNames(MethodSignature signature)
     {
         var type = _method.ContainingType;
         var generated = GraphWriter.MemberNames(signature);
-        var taken = type.GetMembers().Concat<ISymbol>(type.TypeParameters).Append(type)
+        var inherited = new List<ISymbol>();
+        for (var baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)
+            inherited.AddRange(baseType.GetMembers().Where(m => m.DeclaredAccessibility != Accessibility.Private));
+        var taken = type.GetMembers().Concat(inherited).Concat(type.TypeParameters).Append(type)
             .Where(s => generated.Any(g => s.Name.StartsWith(g, StringComparison.Ordinal)))
             .ToList();
         if (taken.FirstOrDefault(s => s.Name == generated[0]) is { } clash)
