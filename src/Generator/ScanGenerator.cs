@@ -42,8 +42,11 @@ public sealed class ScanGenerator : IIncrementalGenerator
             .Where(static r => r.Model is not null)
             .Select(static (r, _) => r.Model!)
             .WithTrackingName(Steps.Models);
-        context.RegisterSourceOutput(models, static (spc, model) =>
-            spc.AddSource(ScanEmitter.HintName(model), ScanEmitter.Emit(model)));
+        // File names must differ (ignoring case) across all scans, so each sees every scan's name; a scan's source is
+        // still produced again only when its own model or its file name changes.
+        var identities = models.Select(static (m, _) => ScanEmitter.Identity(m.Signature)).Collect();
+        var named = models.Combine(identities).Select(static (pair, _) => (Model: pair.Left, HintName: ScanEmitter.HintName(pair.Left, pair.Right)));
+        context.RegisterSourceOutput(named, static (spc, scan) => spc.AddSource(scan.HintName, ScanEmitter.Emit(scan.Model)));
 
         // Diagnostics must point into the user's syntax trees, so that '#pragma warning disable' and IDE navigation
         // work; the model holds locations as values, so they are tied back to their trees here. Only this cheap

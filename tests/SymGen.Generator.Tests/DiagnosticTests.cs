@@ -13,7 +13,8 @@ public class DiagnosticTests
 {
     private const string Usings = "using System;\nusing SymGen;\n";
 
-    private static void AssertDiagnostic(string id, string markup, string? messageFragment = null)
+    private static void AssertDiagnostic(string id, string markup, string? messageFragment = null,
+        DiagnosticSeverity severity = DiagnosticSeverity.Error)
     {
         int start = markup.IndexOf("[|", System.StringComparison.Ordinal);
         int end = markup.IndexOf("|]", System.StringComparison.Ordinal) - 2;
@@ -23,7 +24,7 @@ public class DiagnosticTests
         var symgen = run.GeneratorDiagnostics.Where(d => d.Id.StartsWith("SYMG")).ToList();
         var diagnostic = Assert.Single(symgen);
         Assert.Equal(id, diagnostic.Id);
-        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(severity, diagnostic.Severity);
         Assert.Equal(new TextSpan(start, end - start), diagnostic.Location.SourceSpan);
         Assert.True(diagnostic.Location.IsInSource);
         if (messageFragment is not null)
@@ -111,7 +112,7 @@ public class DiagnosticTests
             [Symbolic(nameof(Step))]
             public static partial double[] Map([Sequence] double[] x);
         }
-        """, "has 1 output(s) and needs 'double'");
+        """, "returns '(double, double)' (2 values), but scan 'Map' needs 'double': one value, for output 'Map'");
 
     [Fact]
     public void SYMG0008_InitialTooShallow() => AssertDiagnostic("SYMG0008", Usings + """
@@ -286,7 +287,7 @@ public class DiagnosticTests
             [Symbolic(nameof(Step))]
             public static partial double[] Acc([Sequence] Mat<double> x, [Initial] double h0);
         }
-        """, "returns 'Vec<double>', but scan 'Acc' has 1 output(s) and needs 'double'");
+        """, "returns 'Vec<double>' (1 value), but scan 'Acc' needs 'double'");
 
     [Fact]
     public void SYMG0006_MatrixWhereTheStepTakesAVector() => AssertDiagnostic("SYMG0006", Usings + """
@@ -349,11 +350,110 @@ public class DiagnosticTests
         """, "needs '(double, Until)'");
 
     [Fact]
+    public void SYMG0007_SaysWhatEachValueIsFor() => AssertDiagnostic("SYMG0007", Usings + """
+        public static partial class S
+        {
+            static [|double|] Step(double x, double total) => total + x;
+            [Symbolic(nameof(Step))]
+            public static partial double[] Add([Sequence] double[] x, [Update] Shared<double> total);
+        }
+        """, "returns 'double' (1 value), but scan 'Add' needs '(double, double)': 2 values, for output 'Add' and the next value of shared variable 'total', in this order");
+
+    [Fact]
+    public void SYMG0013_ASharedVariableReadByTheStepSaysHowToPassIt() => AssertDiagnostic("SYMG0013", Usings + """
+        public static partial class S
+        {
+            static readonly Shared<double> w = new("w", 2.0);
+            static double Step(double x) => x * [|w.Value|];
+            [Symbolic(nameof(Step))]
+            public static partial double[] Scale([Sequence] double[] x);
+        }
+        """, "a step reads only its parameters, so it cannot read shared variable 'w' itself: give the scan a 'Shared<double>' parameter (pass 'w' to it), and the step a 'double' parameter in its place");
+
+    [Fact]
+    public void SYMG0013_AFieldReadByTheStepSaysHowToPassIt() => AssertDiagnostic("SYMG0013", Usings + """
+        public static partial class S
+        {
+            static double Rate = 0.5;
+            static double Step(double x) => x * [|Rate|];
+            [Symbolic(nameof(Step))]
+            public static partial double[] Scale([Sequence] double[] x);
+        }
+        """, "make 'Rate' a 'const', or give the scan a parameter (a non-sequence) to pass it to");
+
+    [Fact]
+    public void SYMG0030_AMemberNamedLikeTheGraphProperty() => AssertDiagnostic("SYMG0030", Usings + """
+        public static partial class S
+        {
+            static double Step(double x) => x;
+            [Symbolic(nameof(Step))]
+            public static partial double[] Map([Sequence] double[] x);
+            public static int [|MapGraph|] => 1;
+        }
+        """, "Scan 'Map' gets no graph property 'MapGraph', because type 'S' already has a member of that name", DiagnosticSeverity.Warning);
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("int.MinValue")]
+    public void SYMG0031_TruncateGradientNeitherMinusOneNorPositive(string k) => AssertDiagnostic("SYMG0031", Usings + $$"""
+        public static partial class S
+        {
+            static double Step(double x) => x;
+            [Symbolic(nameof(Step), [|TruncateGradient = {{k}}|])]
+            public static partial double[] Map([Sequence] double[] x);
+        }
+        """, $"sets TruncateGradient = {(k == "int.MinValue" ? int.MinValue.ToString() : k)}; it must be -1");
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("1")]
+    [InlineData("int.MaxValue")]
+    public void TruncateGradientMinusOneOrPositiveIsAccepted(string k)
+    {
+        var run = GeneratorHarness.Run(Usings + $$"""
+            public static partial class S
+            {
+                static double Step(double x) => x;
+                [Symbolic(nameof(Step), TruncateGradient = {{k}})]
+                public static partial double[] Map([Sequence] double[] x);
+            }
+            """);
+        Assert.Empty(run.AllDiagnostics);
+    }
+
+    [Fact]
+    public void SYMG0032_AStepParameterNamedLikeAScanParameterItDoesNotReceive() => AssertDiagnostic("SYMG0032", Usings + """
+        public static partial class S
+        {
+            static double Step(double x, double [|w|], double h) => h * w + x;
+            [Symbolic(nameof(Step))]
+            public static partial double[] Decay([Sequence] double[] x, [Initial] double h0, double w);
+        }
+        """, "Parameter 'w' of step method 'Step' receives Decay[t-1], but scan 'Decay' passes its parameter 'w' as step parameter 3 ('h')",
+        DiagnosticSeverity.Warning);
+
+    [Fact]
+    public void SYMG0032_NotForParametersInTheirPlaceOrNamedLikeNoScanParameter()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            public static partial class S
+            {
+                // 'steps' is the scan's [Steps] parameter, which the step does not receive: nothing to mix up.
+                static double Step(double xPrev, double x, double h, double steps, double w) => h * w + x - xPrev + steps;
+                [Symbolic(nameof(Step))]
+                public static partial double[] Decay([Sequence(-1, 0)] double[] x, [Initial] double h, double n, double w, [Steps] int steps);
+            }
+            """);
+        Assert.Empty(run.AllDiagnostics);
+    }
+
+    [Fact]
     public void EveryDescriptorHasAHelpPageAndAReleaseEntry()
     {
         var root = GeneratorHarness.RepositoryRoot;
         var releases = System.IO.File.ReadAllText(System.IO.Path.Combine(root, "src/Generator/AnalyzerReleases.Unshipped.md"));
-        foreach (var id in Enumerable.Range(1, 25).Select(i => $"SYMG{i:D4}"))
+        foreach (var id in Enumerable.Range(1, 25).Concat(Enumerable.Range(30, 3)).Select(i => $"SYMG{i:D4}"))
         {
             Assert.True(System.IO.File.Exists(System.IO.Path.Combine(root, "docs/diagnostics", id + ".md")), $"docs/diagnostics/{id}.md is missing");
             Assert.Contains(id + " |", releases);

@@ -64,6 +64,18 @@ public class IncrementalityTests
     public void AddingAFileRegeneratesNothing() =>
         AssertNothingRegenerated(RunTwice(c => c.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class New { }", GeneratorHarness.ParseOptions, path: "New.cs"))));
 
+    /// <summary>The model keeps only the type's member names a generated member could clash with.</summary>
+    [Fact]
+    public void AddingAnUnrelatedMemberToTheScansTypeRegeneratesNothing() =>
+        AssertNothingRegenerated(RunTwice(c => Edit(c, 0, s => s.Replace("public static partial class S\n{", "public static partial class S\n{\n    static int Unrelated;"))));
+
+    [Fact]
+    public void AddingAMemberNamedLikeTheGraphsFieldRegeneratesTheScan()
+    {
+        var result = RunTwice(c => Edit(c, 0, s => s.Replace("public static partial class S\n{", "public static partial class S\n{\n    static int s_CumSumGraph;")));
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(result, ScanGenerator.Steps.Models));
+    }
+
     [Fact]
     public void EditingTheStepBodyRegeneratesTheScan()
     {

@@ -43,7 +43,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor StepReturnType = Error("SYMG0007",
         "Step return type does not match the scan's outputs",
-        "Step method '{0}' returns '{1}', but scan '{2}' has {3} output(s) and needs '{4}'");
+        "Step method '{0}' returns '{1}' ({2}), but scan '{3}' needs '{4}': {5}");
 
     public static readonly DiagnosticDescriptor InitialTooShallow = Error("SYMG0008",
         "Initial state cannot satisfy its taps",
@@ -113,9 +113,25 @@ internal static class DiagnosticDescriptors
         "Only a shared variable can be updated",
         "Parameter '{0}' of scan '{1}' is marked [Update] but is a '{2}'; only a 'Shared<T>' can be updated (pass state that changes from step to step as an [Initial])");
 
+    public static readonly DiagnosticDescriptor GraphPropertyNameTaken = Warning("SYMG0030",
+        "The graph property's name is taken",
+        "Scan '{0}' gets no graph property '{1}', because type '{2}' already has a member of that name; rename that member to get the scan's graph");
+
+    public static readonly DiagnosticDescriptor TruncateGradientInvalid = Error("SYMG0031",
+        "TruncateGradient must be -1 or positive",
+        "Scan '{0}' sets TruncateGradient = {1}; it must be -1 (differentiate through every step) or a number of steps k >= 1 (only the last k)");
+
+    public static readonly DiagnosticDescriptor StepParameterNamedLikeOtherRole = Warning("SYMG0032",
+        "A step parameter is named like a scan parameter it does not receive",
+        "Parameter '{0}' of step method '{1}' receives {2}, but scan '{3}' passes its parameter '{0}' as step parameter {4} ('{5}'); the step receives values by position, not by name: reorder the step's parameters or rename one");
+
     public static readonly DiagnosticDescriptor InternalError = Error("SYMG0022",
         "SymGen failed unexpectedly",
         "SymGen failed on '{0}': {1}; please report this with the code that causes it");
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message, string category = Usage) =>
+        new(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            helpLinkUri: $"https://github.com/symgen/symgen/blob/main/docs/diagnostics/{id}.md");
 
     /// <summary>All descriptors, by ID.</summary>
     public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById =

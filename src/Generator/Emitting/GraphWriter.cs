@@ -22,14 +22,28 @@ internal static class GraphWriter
 
     private static string Sanitize(string name) => new(name.Select(c => char.IsLetterOrDigit(c) || c == '_' ? c : '_').ToArray());
 
-    public static void Write(IndentedTextWriter w, MethodSignature signature, ScanSpec scan)
+    /// <summary>
+    /// The names the graph's members start from: the property, its field and its builder. A user member that takes
+    /// one of the private names pushes ours aside (<see cref="NameScope"/>); one named like the property keeps its
+    /// name, and the scan gets no graph property (SYMG0030).
+    /// </summary>
+    public static string[] MemberNames(MethodSignature signature)
     {
         var property = PropertyName(signature);
-        string field = "s_" + property, build = "Build" + property;
+        return [property, "s_" + property, "Build" + property];
+    }
+
+    public static void Write(IndentedTextWriter w, MethodSignature signature, ScanSpec scan, IReadOnlyList<string> takenMembers)
+    {
+        var property = PropertyName(signature);
+        if (takenMembers.Contains(property))
+            return;
+        var members = new NameScope(takenMembers);
+        string field = members.Fresh("s_" + property), build = members.Fresh("Build" + property);
         string access = signature.Modifiers.Split(' ').FirstOrDefault(m => m is "public" or "internal" or "private" or "protected") ?? "private";
         w.WriteLineNoTabs("");
         w.WriteLine($"/// <summary>");
-        w.WriteLine($"/// The symbolic graph of scan '{scan.Name}': a function of the method's parameters whose outputs are its traces.");
+        w.WriteLine($"/// The symbolic graph of scan '{CSharpText.XmlDoc(scan.Name)}': a function of the method's parameters whose outputs are its traces.");
         w.WriteLine($"/// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.");
         w.WriteLine($"/// </summary>");
         w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"SymGen.Generator\", \"" + typeof(GraphWriter).Assembly.GetName().Version + "\")]");
@@ -49,7 +63,7 @@ internal static class GraphWriter
             if (InputType(scan, raw) is not { } type) continue;
             inputs[raw] = names.Fresh(raw);
             bool shared = scan.Outputs.Any(o => o.SharedParameter == raw) || scan.NonSequences.Any(n => n.SharedParameter == raw);
-            w.WriteLine($"var {inputs[raw]} = {Api}.Tensor.{(shared ? "SharedInput" : "Input")}(\"{raw}\", new {Api}.TensorType({Api}.ElementKind.{Kind(type)}, {type.Rank}));");
+            w.WriteLine($"var {inputs[raw]} = {Api}.Tensor.{(shared ? "SharedInput" : "Input")}({CSharpText.Literal(raw)}, new {Api}.TensorType({Api}.ElementKind.{Kind(type)}, {type.Rank}));");
         }
 
         var step = scan.Step;
@@ -72,7 +86,7 @@ internal static class GraphWriter
                 Op.Convert => $"{Api}.Tensor.Convert({operands}, {Api}.ElementKind.{Kind(node.Type)})",
                 _ => $"{Api}.Tensor.Apply({Api}.Op.{node.Op}, {node.Axis}, {operands})",
             };
-            w.WriteLine($"var {nodes[node.Id]} = {expression}; // {node.Label}");
+            w.WriteLine($"var {nodes[node.Id]} = {expression}; // {CSharpText.Comment(node.Label)}");
         }
         var results = string.Join(", ", step.Results.Select(r => nodes[r]));
         w.WriteLine(step.Condition >= 0
@@ -91,11 +105,11 @@ internal static class GraphWriter
         w.WriteLine($"steps: {(scan.Steps is { } s ? inputs[s.Parameter] : "null")},");
         w.WriteLine($"goBackwards: {(scan.GoBackwards ? "true" : "false")},");
         w.WriteLine($"truncateGradient: {scan.TruncateGradient},");
-        w.WriteLine($"name: \"{scan.Name}\",");
-        w.WriteLine($"outputNames: new string?[] {{ {string.Join(", ", scan.Outputs.Select(o => $"\"{o.Name}\""))} }},");
+        w.WriteLine($"name: {CSharpText.Literal(scan.Name)},");
+        w.WriteLine($"outputNames: new string?[] {{ {string.Join(", ", scan.Outputs.Select(o => CSharpText.Literal(o.Name)))} }},");
         var stepNames = new string[step.Arguments.Count];
         for (int i = 0; i < step.Arguments.Count; i++) stepNames[graphIndex[i]] = step.Arguments[i].Name;
-        w.WriteLine($"stepInputNames: new[] {{ {string.Join(", ", stepNames.Select(n => $"\"{n}\""))} }});");
+        w.WriteLine($"stepInputNames: new[] {{ {string.Join(", ", stepNames.Select(CSharpText.Literal))} }});");
         w.Indent--;
         w.WriteLine(scan.Outputs.Any(o => o.SharedParameter is not null)
             ? $"return {Api}.Tensor.Function(new[] {{ {string.Join(", ", inputs.Values)} }}, {outputs}, {outputs}.Node);"

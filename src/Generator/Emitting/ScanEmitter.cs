@@ -14,12 +14,29 @@ namespace SymGen.Generator.Emitting;
 /// </summary>
 internal static class ScanEmitter
 {
-    public static string HintName(ScanModel model) =>
-        string.Join(".", model.Signature.ContainingTypes.Select(t => Sanitize(t.NameWithTypeParameters))
-            .Prepend(model.Signature.Namespace ?? "global")
-            .Append(model.Signature.Name.TrimStart('@') + Sanitize(model.Signature.FileSuffix))) + ".g.cs";
+    /// <summary>The scan's full name, distinct for distinct scans (overloads by their suffix); '@' is no part of a name.</summary>
+    public static string Identity(MethodSignature signature) =>
+        string.Join(".", signature.ContainingTypes.Select(t => t.NameWithTypeParameters)
+            .Prepend(signature.Namespace ?? "global")
+            .Append(signature.Name + signature.FileSuffix)).Replace("@", "");
 
-    private static string Sanitize(string name) => new(name.Select(c => char.IsLetterOrDigit(c) || c == '_' ? c : '_').ToArray());
+    /// <summary>
+    /// The file name: the identity with what a file name cannot hold made '_'. That can make two names one
+    /// ('Outer&lt;T&gt;' and 'Outer_T_', overload 'Run`1' and scan 'Run_1'), and hint names are compared ignoring
+    /// case ('a' and 'A'): the rare clash among <paramref name="identities"/> (every scan's) is numbered after a '-',
+    /// which no sanitized name contains, in the order of the exact names.
+    /// </summary>
+    public static string HintName(ScanModel model, IEnumerable<string> identities)
+    {
+        var identity = Identity(model.Signature);
+        var name = Sanitize(identity);
+        var clashes = identities.Distinct().Where(i => string.Equals(Sanitize(i), name, System.StringComparison.OrdinalIgnoreCase))
+            .OrderBy(i => i, System.StringComparer.Ordinal).ToList();
+        int index = clashes.IndexOf(identity);
+        return (index > 0 ? name + "-" + index : name) + ".g.cs";
+    }
+
+    private static string Sanitize(string name) => new(name.Select(c => char.IsLetterOrDigit(c) || c is '_' or '.' ? c : '_').ToArray());
 
     public static string Emit(ScanModel model)
     {
@@ -41,7 +58,7 @@ internal static class ScanEmitter
             w.Indent++;
         }
         if (model.Scan is { } scan)
-            EmitScan(w, signature, scan);
+            EmitScan(w, signature, scan, model.TakenMemberNames);
         else
             EmitStub(w, signature);
         foreach (var _ in signature.ContainingTypes)
@@ -65,14 +82,14 @@ internal static class ScanEmitter
         w.WriteLine("// SymGen reported errors for this scan (SYMG diagnostics); fix them to generate its loop.");
         WriteDeclaration(w, signature);
         w.Indent++;
-        w.WriteLine($"=> throw new global::System.InvalidOperationException(\"SymGen could not generate scan '{signature.Name.TrimStart('@')}': see the SYMG errors reported for it.\");");
+        w.WriteLine($"=> throw new global::System.InvalidOperationException({CSharpText.Literal($"SymGen could not generate scan '{signature.Name.TrimStart('@')}': see the SYMG errors reported for it.")});");
         w.Indent--;
     }
 
-    private static void EmitScan(IndentedTextWriter w, MethodSignature signature, ScanSpec scan)
+    private static void EmitScan(IndentedTextWriter w, MethodSignature signature, ScanSpec scan, EquatableArray<string> takenMembers)
     {
         new ScanWriter(w, signature, scan).Write();
-        GraphWriter.Write(w, signature, scan);
+        GraphWriter.Write(w, signature, scan, takenMembers);
     }
 }
 

@@ -12,7 +12,9 @@ internal sealed record ScanParseResult(ScanModel? Model, EquatableArray<Diagnost
 /// <summary>A <c>[Symbolic]</c> method: its signature, and its scan when the scan is valid.</summary>
 /// <param name="Scan">Null when the scan has errors: the emitter then writes a body that throws, so the user sees
 /// SymGen's diagnostics rather than a missing-implementation error.</param>
-internal sealed record ScanModel(MethodSignature Signature, ScanSpec? Scan);
+/// <param name="TakenMemberNames">The names in the containing type that a generated member could clash with (see
+/// <see cref="Emitting.GraphWriter.MemberNames"/>): only those, so that adding an unrelated member changes nothing.</param>
+internal sealed record ScanModel(MethodSignature Signature, ScanSpec? Scan, EquatableArray<string> TakenMemberNames);
 
 /// <summary>Everything needed to repeat the partial method's declaration in generated code.</summary>
 internal sealed record MethodSignature(

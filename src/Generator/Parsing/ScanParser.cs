@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SymGen.Generator.Diagnostics;
+using SymGen.Generator.Emitting;
 using SymGen.Generator.Model;
 
 namespace SymGen.Generator.Parsing;
@@ -60,7 +61,7 @@ internal sealed class ScanParser
             parser.Report(DiagnosticDescriptors.InternalError, context.TargetNode.GetLocation(),
                 context.TargetSymbol.Name, $"{exception.GetType().Name}: {exception.Message}");
             // With the signature known, a stub body still keeps the compiler from adding CS8795.
-            model = parser._signature is { } signature ? new ScanModel(signature, null) : null;
+            model = parser._signature is { } signature ? new ScanModel(signature, null, EquatableArray<string>.Empty) : null;
         }
         return new ScanParseResult(model, parser._diagnostics.ToEquatableArray());
     }
@@ -68,7 +69,7 @@ internal sealed class ScanParser
     private void Report(DiagnosticDescriptor descriptor, Location? location, params object?[] arguments) =>
         _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
 
-    private int ErrorCount => _diagnostics.Count;
+    private int ErrorCount => _diagnostics.Count(d => DiagnosticDescriptors.ById[d.Id].DefaultSeverity == DiagnosticSeverity.Error);
 
     private ScanModel? ParseMethod()
     {
@@ -77,7 +78,29 @@ internal sealed class ScanParser
             return null;
         int errorsBefore = ErrorCount;
         var scan = ParseScan();
-        return new ScanModel(signature, ErrorCount == errorsBefore ? scan : null);
+        CheckTruncateGradient();
+        return new ScanModel(signature, ErrorCount == errorsBefore ? scan : null, TakenMemberNames(signature));
+    }
+
+    /// <summary>
+    /// The names in the containing type (its members across all partial declarations, the members it inherits, which
+    /// a generated member would hide, its type parameters, its own name) that begin like a generated member's name;
+    /// a name taken by the graph property itself is SYMG0030.
+    /// </summary>
+    private EquatableArray<string> TakenMemberNames(MethodSignature signature)
+    {
+        var type = _method.ContainingType;
+        var generated = GraphWriter.MemberNames(signature);
+        var inherited = new List<ISymbol>();
+        for (var baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)
+            inherited.AddRange(baseType.GetMembers().Where(m => m.DeclaredAccessibility != Accessibility.Private));
+        var taken = type.GetMembers().Concat(inherited).Concat(type.TypeParameters).Append(type)
+            .Where(s => generated.Any(g => s.Name.StartsWith(g, StringComparison.Ordinal)))
+            .ToList();
+        if (taken.FirstOrDefault(s => s.Name == generated[0]) is { } clash)
+            Report(DiagnosticDescriptors.GraphPropertyNameTaken, clash.Locations.FirstOrDefault(l => l.IsInSource) ?? _syntax.Identifier.GetLocation(),
+                ScanName, generated[0], type.Name);
+        return taken.Select(s => s.Name).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToEquatableArray();
     }
 
     // ---- The partial method's declaration -------------------------------------------------------------------
@@ -282,6 +305,18 @@ internal sealed class ScanParser
 
     private object? NamedArgument(string name) =>
         _attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value;
+
+    private Location NamedArgumentLocation(string name) =>
+        (_attribute.ApplicationSyntaxReference?.GetSyntax(_cancellation) as AttributeSyntax)?.ArgumentList?.Arguments
+            .FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)?.GetLocation()
+        ?? _syntax.Identifier.GetLocation();
+
+    /// <summary>Theano's truncate_gradient: -1 for every step, or a positive number of steps; 0 or -5 mean nothing.</summary>
+    private void CheckTruncateGradient()
+    {
+        if (NamedArgument("TruncateGradient") is int k && k != -1 && k < 1)
+            Report(DiagnosticDescriptors.TruncateGradientInvalid, NamedArgumentLocation("TruncateGradient"), ScanName, k);
+    }
 
     private static string ShortName(AttributeData attribute)
     {
@@ -497,31 +532,31 @@ internal sealed class ScanParser
     }
 
     /// <summary>Theano's argument order: sequence taps, then output taps (output order), then non-sequences.</summary>
-    private static List<(string Description, TypeRef Type, StepArgumentSource Source, int Index, int Tap, EquatableArray<Dim> Shape)> StepArguments(
+    private static List<(string Description, TypeRef Type, StepArgumentSource Source, int Index, int Tap, EquatableArray<Dim> Shape, string From)> StepArguments(
         List<SequenceInput> sequences, List<ScanOutput> outputs, List<NonSequenceInput> nonSequences, List<(bool IsUpdate, int Index)> trailing)
     {
-        var arguments = new List<(string, TypeRef, StepArgumentSource, int, int, EquatableArray<Dim>)>();
+        var arguments = new List<(string, TypeRef, StepArgumentSource, int, int, EquatableArray<Dim>, string)>();
         for (int s = 0; s < sequences.Count; s++)
         {
             var shape = RowShape(sequences[s].Parameter, sequences[s].Container, sequences[s].ElementType);
             foreach (var tap in sequences[s].Taps)
-                arguments.Add(($"{sequences[s].Parameter}[{TapText("t", tap)}]", sequences[s].ElementType, StepArgumentSource.SequenceTap, s, tap, shape));
+                arguments.Add(($"{sequences[s].Parameter}[{TapText("t", tap)}]", sequences[s].ElementType, StepArgumentSource.SequenceTap, s, tap, shape, sequences[s].Parameter));
         }
         for (int o = 0; o < outputs.Count; o++)
             if (outputs[o].SharedParameter is null)
                 foreach (var tap in outputs[o].Taps)
-                    arguments.Add(($"{outputs[o].Name}[{TapText("t", tap)}]", outputs[o].ElementType, StepArgumentSource.OutputTap, o, tap, outputs[o].Shape));
+                    arguments.Add(($"{outputs[o].Name}[{TapText("t", tap)}]", outputs[o].ElementType, StepArgumentSource.OutputTap, o, tap, outputs[o].Shape, outputs[o].InitialParameter!));
         foreach (var (isUpdate, index) in trailing)
         {
             if (isUpdate)
             {
                 var update = outputs[index];
-                arguments.Add(($"shared {update.SharedParameter} after t updates", update.ElementType, StepArgumentSource.OutputTap, index, -1, update.Shape));
+                arguments.Add(($"shared {update.SharedParameter} after t updates", update.ElementType, StepArgumentSource.OutputTap, index, -1, update.Shape, update.SharedParameter!));
                 continue;
             }
             var n = nonSequences[index];
             arguments.Add((n.SharedParameter is null ? n.Parameter : $"shared {n.SharedParameter}", n.Type, StepArgumentSource.NonSequence, index, 0,
-                RowShape(n.Parameter, ContainerKind.Single, n.Type)));
+                RowShape(n.Parameter, ContainerKind.Single, n.Type), n.SharedParameter ?? n.Parameter));
         }
         return arguments;
     }
@@ -537,7 +572,7 @@ internal sealed class ScanParser
 
     private (StepGraph, List<SizeCheck>)? ParseStep(
         string stepName,
-        List<(string Description, TypeRef Type, StepArgumentSource Source, int Index, int Tap, EquatableArray<Dim> Shape)> expected,
+        List<(string Description, TypeRef Type, StepArgumentSource Source, int Index, int Tap, EquatableArray<Dim> Shape, string From)> expected,
         List<ScanOutput> outputs)
     {
         var attributeLocation = _attribute.ApplicationSyntaxReference?.GetSyntax(_cancellation) is AttributeSyntax { ArgumentList.Arguments.Count: > 0 } a
@@ -620,18 +655,42 @@ internal sealed class ScanParser
         if (values.Count != outputs.Count || values.Where((type, i) => TypeMapping.Value(type) != outputs[i].ElementType).Any())
         {
             var needed = outputs.Select(o => o.ElementType.ToString()).Concat(hasCondition ? new[] { "Until" } : new string[0]).ToList();
-            int returnedCount = outputs.Count(o => o.SharedParameter is null), updateCount = outputs.Count - returnedCount;
+            var wanted = outputs.Select(o => o.SharedParameter is null ? $"output '{o.Name}'" : $"the next value of shared variable '{o.SharedParameter}'")
+                .Concat(hasCondition ? new[] { "the stop condition" } : new string[0]).ToList();
             Report(DiagnosticDescriptors.StepReturnType, declaration!.ReturnType.GetLocation(), step.Name,
-                TypeMapping.Display(step.ReturnType), ScanName,
-                updateCount == 0 ? returnedCount.ToString() : $"{returnedCount} output(s) and {updateCount} shared update",
-                needed.Count == 1 ? needed[0] : "(" + string.Join(", ", needed) + ")");
+                TypeMapping.Display(step.ReturnType), returned.Count == 1 ? "1 value" : $"{returned.Count} values", ScanName,
+                needed.Count == 1 ? needed[0] : "(" + string.Join(", ", needed) + ")",
+                wanted.Count == 0 ? "nothing, as it has no outputs"
+                : wanted.Count == 1 ? "one value, for " + wanted[0]
+                : $"{wanted.Count} values, for {string.Join(", ", wanted.Take(wanted.Count - 1))} and {wanted[wanted.Count - 1]}, in this order");
             ok = false;
         }
         if (!ok)
             return null;
+        WarnOfParametersNamedLikeOthers(step, expected);
 
         var arguments = expected.Select((e, i) => new StepArgument(step.Parameters[i].Name, e.Type, e.Source, e.Index, e.Tap, e.Shape)).ToList();
         var semanticModel = _compilation.GetSemanticModel(declaration!.SyntaxTree);
         return StepBodyTranslator.Translate(step, declaration!, semanticModel, arguments, outputs, hasCondition, _diagnostics, _cancellation);
+    }
+
+    /// <summary>
+    /// The step receives its values by position; only their count and types are checked. A step parameter named
+    /// like a scan parameter whose values it does not receive (the scan passes that parameter elsewhere) is most
+    /// likely a mix-up of the order, and cheap to point out.
+    /// </summary>
+    private void WarnOfParametersNamedLikeOthers(IMethodSymbol step,
+        List<(string Description, TypeRef Type, StepArgumentSource Source, int Index, int Tap, EquatableArray<Dim> Shape, string From)> expected)
+    {
+        for (int i = 0; i < expected.Count; i++)
+        {
+            var name = step.Parameters[i].Name;
+            if (expected[i].From == name || _method.Parameters.All(p => p.Name != name))
+                continue;
+            int elsewhere = expected.FindIndex(e => e.From == name);
+            if (elsewhere >= 0)
+                Report(DiagnosticDescriptors.StepParameterNamedLikeOtherRole, step.Parameters[i].Locations.FirstOrDefault(), name, step.Name,
+                    expected[i].Description, ScanName, elsewhere + 1, step.Parameters[elsewhere].Name);
+        }
     }
 }

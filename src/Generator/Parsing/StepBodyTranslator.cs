@@ -382,8 +382,22 @@ internal sealed class StepBodyTranslator
     {
         _failed = true;
         _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, node.GetLocation(),
-            _step.Name, what, text ?? Label(node), hint));
+            _step.Name, what, text ?? Label(node), OutsideValueHint(node) ?? hint));
         return -1;
+    }
+
+    /// <summary>For a field or property the step reads from outside (a shared variable's Value, say): how to pass it in.</summary>
+    private string? OutsideValueHint(SyntaxNode node)
+    {
+        if (node is not ExpressionSyntax expression || _model.GetSymbolInfo(expression, _cancellation).Symbol is not (IFieldSymbol or IPropertySymbol))
+            return null;
+        if (expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Value" } access
+            && _model.GetTypeInfo(access.Expression, _cancellation).Type is { } sharedType && TypeMapping.SharedValue(sharedType) is { } value)
+            return $"a step reads only its parameters, so it cannot read shared variable '{access.Expression}' itself: give the scan a " +
+                   $"'{TypeMapping.Display(sharedType)}' parameter (pass '{access.Expression}' to it), and the step a '{value}' parameter in its place, " +
+                   "which receives the variable's value (see docs/step-methods.md)";
+        return $"a step reads only its parameters, its locals and constants: make '{Label(expression)}' a 'const', or give the scan a parameter " +
+               "(a non-sequence) to pass it to, and the step a parameter in its place, which receives it";
     }
 
     private static readonly Regex Whitespace = new(@"\s+", RegexOptions.Compiled);
@@ -392,6 +406,8 @@ internal sealed class StepBodyTranslator
     private static string Label(SyntaxNode node)
     {
         var text = Whitespace.Replace(node.ToString(), " ");
-        return text.Length <= 60 ? text : text.Substring(0, 57) + "...";
+        if (text.Length <= 60) return text;
+        int cut = char.IsHighSurrogate(text[56]) ? 56 : 57; // never half a surrogate pair
+        return text.Substring(0, cut) + "...";
     }
 }

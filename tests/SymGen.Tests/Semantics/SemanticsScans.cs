@@ -25,7 +25,7 @@ public static partial class SemanticsScans
     [Symbolic(nameof(TenTimes))]
     public static partial double[] TwoBack([Initial(-2)] ReadOnlySpan<double> y0, [Steps] int n);
 
-    internal static double Sum3(double a, double b, double c) => a + b + c;
+    internal static double Sum3(double a1, double a2, double b) => a1 + a2 + b;
 
     // Two sequences of different lengths and taps: the shortest (after its taps) decides.
     [Symbolic(nameof(Sum3))]
