@@ -349,13 +349,13 @@ internal sealed class ScanWriter
         if (_scan.SizeChecks.Count == 0) return;
         _w.WriteLine("// Sizes the step's shapes require, checked once for all steps.");
         // The message names both sizes, the established one first; ParamName is the other's (ShapeRules.Blame).
-        var precedence = _scan.Outputs.Select(o => o.InitialParameter)
-            .Concat(_scan.Sequences.Select(q => q.Parameter)).Concat(_scan.NonSequences.Select(n => n.Parameter)).ToList();
+        var precedence = _scan.Sequences.Select(q => (string?)q.Parameter)
+            .Concat(_scan.Outputs.Select(o => o.InitialParameter)).Concat(_scan.NonSequences.Select(n => n.Parameter)).ToList();
         foreach (var check in _scan.SizeChecks)
         {
             var (a, b) = ShapeRules.Blame(check.First, check.Second, d => precedence.IndexOf(d.Parameter) is var i and >= 0 ? i : int.MaxValue);
             _w.WriteLine($"{Runtime}.RequireSameSize({a.Expression}, {b.Expression}, {CSharpText.Literal(UserText(a))}, {CSharpText.Literal(UserText(b))}, " +
-                         $"{CSharpText.Literal(check.What)}, {CSharpText.Literal(UserParameter(b))});");
+                         $"{CSharpText.Literal(check.What)}, {CSharpText.Literal(UserParameter(a))}, {CSharpText.Literal(UserParameter(b))});");
         }
     }
 

@@ -219,7 +219,7 @@ internal sealed class Interpreter
         ShapeRules.Infer(node.Op, operands, node.Axis, (first, second, what) =>
         {
             var (a, b) = ShapeRules.Blame(first, second, precedence ?? (_ => 0));
-            ScanArguments.RequireSameSize(a.Value, b.Value, a.Text, b.Text, where + what, b.Parameter);
+            ScanArguments.RequireSameSize(a.Value, b.Value, a.Text, b.Text, where + what, a.Parameter, b.Parameter);
         }, out var rankError) ?? throw new ArgumentException(rankError);
 
     /// <summary>Elementwise ops with Theano's broadcasting, on the eager kernels where the shapes allow.</summary>
@@ -328,7 +328,7 @@ internal sealed class Interpreter
         var order = Unevaluated(roots, scan.StepInputs.ToDictionary(i => (Variable)i, i => (object)i));
         string where = $"step of scan '{scan.Name}': ";
         // The order in which the scan's parameters establish sizes (ShapeRules.Blame), as the generated code's.
-        var precedence = scan.OutputInfo.Select(o => o.Initial).Concat(scan.Sequences.Select(q => q.Source)).Concat(scan.NonSequences)
+        var precedence = scan.Sequences.Select(q => (Variable?)q.Source).Concat(scan.OutputInfo.Select(o => o.Initial)).Concat(scan.NonSequences)
             .Select(v => v is null ? null : Describe(v)).ToList();
         int Precedence(Size size) => precedence.IndexOf(size.Parameter) is var i and >= 0 ? i : int.MaxValue;
         foreach (var node in order)
@@ -350,7 +350,7 @@ internal sealed class Interpreter
                     var (a, b) = ShapeRules.Blame(initialSizes[o][d], shape[d], Precedence);
                     ScanArguments.RequireSameSize(a.Value, b.Value, a.Text, b.Text,
                         $"output '{scan.Outputs[o].Name ?? o.ToString(System.Globalization.CultureInfo.InvariantCulture)}' of scan '{scan.Name}' must keep the shape of its initial state '{Describe(initial)}'",
-                        b.Parameter);
+                        a.Parameter, b.Parameter);
                 }
             }
             long width = shape.Aggregate(1L, (a, s) => a * s.Value);

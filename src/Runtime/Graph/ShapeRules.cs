@@ -64,12 +64,14 @@ static class ShapeRules
     /// <summary>
     /// Which of two sizes that must be equal an error blames, the same in the generated code and the interpreter:
     /// returns them as (established, compared); the error names both and blames the compared one's parameter
-    /// (<c>ParamName</c>). The recurrent state establishes the sizes the step works on (initial states and updated
-    /// shared variables, in output order), then the sequences, then the non-sequences, in the order the scan lists
-    /// them: lower <paramref name="precedence"/> first. Between two sizes of equal precedence, the rule's own order
-    /// decides: the left operand (the first of the largest rank, for broadcasting) establishes, as C# evaluates.
-    /// So for <c>tanh(W h + U x + b)</c>, W's columns are checked against h0 (blaming W), U's columns against xs
-    /// (blaming U), U's rows and b's length against W's rows (blaming U, b).
+    /// (<c>ParamName</c>). The data establishes the sizes the step works on: the sequences first, then the recurrent
+    /// state (initial states and updated shared variables, in output order), then the non-sequences (the weights),
+    /// in the order the scan lists them: lower <paramref name="precedence"/> first. Between two sizes of equal
+    /// precedence, the rule's own order decides: the left operand (the first of the largest rank, for broadcasting)
+    /// establishes, as C# evaluates. So for <c>tanh(W h + U x + b)</c>, W's columns are checked against h0 (blaming
+    /// W), U's columns against xs (blaming U), U's rows and b's length against W's rows (blaming U, b); a shared
+    /// state that does not fit the sequence is the state's fault. At run time an empty size against a non-empty one
+    /// is blamed instead (<c>ScanArguments.RequireSameSize</c>), so <c>default</c> arguments are named.
     /// </summary>
     public static (TDim Established, TDim Compared) Blame<TDim>(TDim first, TDim second, Func<TDim, int> precedence) =>
         precedence(second) < precedence(first) ? (second, first) : (first, second);

@@ -55,11 +55,18 @@ public static class ScanArguments
                 $"row 0 is y[-{rowsRequired}] and row {rowsRequired - 1} is y[-1].", parameter);
     }
 
-    /// <summary>Throws unless two sizes the step's shapes tie together are equal.</summary>
-    public static void RequireSameSize(int first, int second, string firstText, string secondText, string what, string parameter)
+    /// <summary>
+    /// Throws unless two sizes the step's shapes tie together are equal. The error names the established size first
+    /// and blames the compared one's parameter, unless the established one is empty and the other not: an empty or
+    /// default tensor is far more likely the mistake than a size that fits the rest of the step.
+    /// </summary>
+    public static void RequireSameSize(int established, int compared, string establishedText, string comparedText, string what,
+        string establishedParameter, string comparedParameter)
     {
-        if (first != second)
-            throw new ArgumentException($"{firstText} is {first} but {secondText} is {second}; they must be equal ({what}).", parameter);
+        if (established != compared)
+            throw new ArgumentException(
+                $"{establishedText} is {established} but {comparedText} is {compared}; they must be equal ({what}).",
+                established == 0 ? establishedParameter : comparedParameter);
     }
 
     /// <summary>Throws if two [Update] parameters are one shared variable: a step updates each variable once.</summary>

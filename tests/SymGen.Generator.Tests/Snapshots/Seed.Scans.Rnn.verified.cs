@@ -28,11 +28,11 @@ partial class Scans
         // Number of steps: the shortest sequence decides (each loses the span of its taps).
         int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(xs.Rows, 0);
         // Sizes the step's shapes require, checked once for all steps.
-        global::SymGen.Scanning.ScanArguments.RequireSameSize(h0.Length, W.Columns, "h0.Length", "W.Columns", "Sym.Dot(W, h) in step Elman: the matrix's columns and the vector's length", "W");
-        global::SymGen.Scanning.ScanArguments.RequireSameSize(xs.Columns, U.Columns, "xs.Columns", "U.Columns", "Sym.Dot(U, x) in step Elman: the matrix's columns and the vector's length", "U");
-        global::SymGen.Scanning.ScanArguments.RequireSameSize(W.Rows, U.Rows, "W.Rows", "U.Rows", "Sym.Dot(W, h) + Sym.Dot(U, x) in step Elman: the lengths of the operands of Add", "U");
-        global::SymGen.Scanning.ScanArguments.RequireSameSize(W.Rows, b.Length, "W.Rows", "b.Length", "Sym.Dot(W, h) + Sym.Dot(U, x) + b in step Elman: the lengths of the operands of Add", "b");
-        global::SymGen.Scanning.ScanArguments.RequireSameSize(h0.Length, W.Rows, "h0.Length", "W.Rows", "output 'Rnn' of step Elman must keep the shape of its initial state 'h0'", "W");
+        global::SymGen.Scanning.ScanArguments.RequireSameSize(h0.Length, W.Columns, "h0.Length", "W.Columns", "Sym.Dot(W, h) in step Elman: the matrix's columns and the vector's length", "h0", "W");
+        global::SymGen.Scanning.ScanArguments.RequireSameSize(xs.Columns, U.Columns, "xs.Columns", "U.Columns", "Sym.Dot(U, x) in step Elman: the matrix's columns and the vector's length", "xs", "U");
+        global::SymGen.Scanning.ScanArguments.RequireSameSize(W.Rows, U.Rows, "W.Rows", "U.Rows", "Sym.Dot(W, h) + Sym.Dot(U, x) in step Elman: the lengths of the operands of Add", "W", "U");
+        global::SymGen.Scanning.ScanArguments.RequireSameSize(W.Rows, b.Length, "W.Rows", "b.Length", "Sym.Dot(W, h) + Sym.Dot(U, x) + b in step Elman: the lengths of the operands of Add", "W", "b");
+        global::SymGen.Scanning.ScanArguments.RequireSameSize(h0.Length, W.Rows, "h0.Length", "W.Rows", "output 'Rnn' of step Elman must keep the shape of its initial state 'h0'", "h0", "W");
 
         // Traces: one row per step (initial states are not part of them).
         int RnnWidth = h0.Length;

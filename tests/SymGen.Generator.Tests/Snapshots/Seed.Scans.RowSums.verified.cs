@@ -21,7 +21,7 @@ partial class Scans
         // Number of steps: the shortest sequence decides (each loses the span of its taps).
         int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(rows.Rows, 0);
         // Sizes the step's shapes require, checked once for all steps.
-        global::SymGen.Scanning.ScanArguments.RequireSameSize(start.Length, rows.Columns, "start.Length", "rows.Columns", "total + row in step AddRow: the lengths of the operands of Add", "rows");
+        global::SymGen.Scanning.ScanArguments.RequireSameSize(rows.Columns, start.Length, "rows.Columns", "start.Length", "total + row in step AddRow: the lengths of the operands of Add", "rows", "start");
 
         // Traces: one row per step (initial states are not part of them).
         int RowSumsWidth = start.Length;

@@ -184,9 +184,9 @@ public class InterpreterHardeningTests
             () => SharedScans.DecayUntilGraph.Invoke(x, new Shared<Vec<double>>("s", new double[] { 0, 0 }), 10.0));
         foreach (var error in new[] { g, i })
         {
-            // The state establishes the step's sizes (ShapeRules.Blame): the sequence's rows are compared against it.
-            Assert.Equal("x", error.ParamName);
-            Assert.StartsWith("state.Value.Length is 2 but x.Columns is 3; they must be equal (", error.Message);
+            // The sequence establishes the step's sizes (ShapeRules.Blame): the shared state is compared against it.
+            Assert.Equal("state", error.ParamName);
+            Assert.StartsWith("x.Columns is 3 but state.Value.Length is 2; they must be equal (", error.Message);
             Assert.DoesNotContain("stateValue", error.Message);
         }
     }
@@ -213,8 +213,8 @@ public class InterpreterHardeningTests
         var start = Vec<double>.Zeros(3);
         var (g, i) = BothThrow<ArgumentException>(() => Scans.RowSums(default, start), () => Scans.RowSumsGraph.Invoke(default(Mat<double>), start));
         Assert.Equal("rows", i.ParamName);
-        Assert.StartsWith("start.Length is 3 but rows.Columns is 0; they must be equal (", g.Message);
-        Assert.StartsWith("start.Length is 3 but rows.Columns is 0; they must be equal (", i.Message);
+        Assert.StartsWith("rows.Columns is 0 but start.Length is 3; they must be equal (", g.Message);
+        Assert.StartsWith("rows.Columns is 0 but start.Length is 3; they must be equal (", i.Message);
     }
 
     [Fact]
