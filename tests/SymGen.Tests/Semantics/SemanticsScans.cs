@@ -2,7 +2,7 @@ using System;
 
 namespace SymGen.Tests.Semantics;
 
-/// <summary>Scans that pin down the reference scan rules (the project's SCAN-SEMANTICS.md) beyond the reference file's value cases.</summary>
+/// <summary>Scans that pin down the reference scan rules (docs/scan-semantics.md) beyond the reference file's value cases.</summary>
 public static partial class SemanticsScans
 {
     internal static double TenAPlusB(double a, double b) => 10 * a + b;

@@ -3,7 +3,7 @@ using Xunit;
 
 namespace SymGen.Tests.Semantics;
 
-/// <summary>The reference scan rules (the project's SCAN-SEMANTICS.md) and SymGen's decisions, one test each.</summary>
+/// <summary>The reference scan rules (docs/scan-semantics.md) and SymGen's decisions, one test each.</summary>
 public class SemanticsTests
 {
     [Fact]

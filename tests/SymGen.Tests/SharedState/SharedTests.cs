@@ -6,7 +6,7 @@ using Xunit;
 
 namespace SymGen.Tests.SharedState;
 
-/// <summary>Shared variables, updates and until: SCAN-SEMANTICS.md §8 and §9, and SymGen's all-or-nothing rule.</summary>
+/// <summary>Shared variables, updates and until: docs/scan-semantics.md, "Shared variables and updates" and "While loops", and SymGen's all-or-nothing rule.</summary>
 public class SharedTests
 {
     [Fact]
