@@ -331,7 +331,7 @@ internal sealed class ScanWriter
             _w.WriteLine("// Number of steps: the shortest sequence decides (each loses the span of its taps).");
             for (int s = 0; s < sequences.Count; s++)
             {
-                var provided = $"{Runtime}.StepsProvided({RowCount(sequences[s].Parameter, sequences[s].Container, _rows[s])}, {sequences[s].TapSpan})";
+                var provided = $"{Runtime}.StepsProvided({RowCount(sequences[s].Parameter, sequences[s].Container, _rows[s])}, {sequences[s].TapSpan}, \"{Taps(sequences[s].Taps)}\", \"{sequences[s].Parameter}\")";
                 _w.WriteLine(s == 0 ? $"int {_steps} = {provided};" : $"{_steps} = global::System.Math.Min({_steps}, {provided});");
             }
         }

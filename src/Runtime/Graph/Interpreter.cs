@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
+using SymGen.Scanning;
 
 namespace SymGen.Graph;
 
@@ -216,17 +217,19 @@ internal sealed class Interpreter
 
         int steps;
         var spans = scan.Sequences.Select(s => Math.Max(0, s.Taps.Max()) - Math.Min(0, s.Taps.Min())).ToList();
+        // A sequence shorter than its taps' span is an error, as in the generated scan.
+        int StepsProvided(int s) => ScanArguments.StepsProvided(sequences[s].Shape[0], spans[s], string.Join(", ", scan.Sequences[s].Taps), scan.Sequences[s].Source.ToString());
         if (scan.Steps is { } given)
         {
             long n = Convert.ToInt64(Evaluate(given), System.Globalization.CultureInfo.InvariantCulture);
             if (n < 0) throw new ArgumentOutOfRangeException(nameof(scan), n, $"The number of steps of scan '{scan.Name}' must be zero or more; it was {n}.");
             steps = (int)n;
             for (int s = 0; s < sequences.Count; s++)
-                if (sequences[s].Shape[0] - spans[s] < steps)
+                if (StepsProvided(s) < steps)
                     throw new ArgumentException($"Sequence {s} of scan '{scan.Name}' has {sequences[s].Shape[0]} element(s); with taps [{string.Join(", ", scan.Sequences[s].Taps)}] it provides {Math.Max(0, sequences[s].Shape[0] - spans[s])} step(s), but {steps} were asked for.");
         }
         else
-            steps = sequences.Select((s, i) => Math.Max(0, s.Shape[0] - spans[i])).Min();
+            steps = Enumerable.Range(0, sequences.Count).Select(StepsProvided).Min();
         for (int o = 0; o < initials.Count; o++)
             if (scan.OutputInfo[o].IsRows && ((TensorValue)initials[o]!).Shape[0] < scan.OutputInfo[o].Depth)
                 throw new ArgumentException($"The initial state of output {o} of scan '{scan.Name}' has {((TensorValue)initials[o]!).Shape[0]} row(s), but its taps need {scan.OutputInfo[o].Depth}.");
