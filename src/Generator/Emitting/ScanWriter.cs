@@ -20,6 +20,7 @@ internal sealed class ScanWriter
 {
     private const string Runtime = "global::SymGen.Scanning.ScanArguments";
     private const string Kernels = "global::SymGen.Kernels";
+    private const string Traces = "global::SymGen.Scanning.ScanTraces";
 
     private readonly IndentedTextWriter _w;
     private readonly MethodSignature _signature;
@@ -29,6 +30,8 @@ internal sealed class ScanWriter
     private readonly HashSet<int> _live;
     private readonly int[] _uses;
     private readonly string _t, _steps, _executed;
+    /// <summary>A while loop's trace rows so far (its traces grow as it runs); null when they hold every step.</summary>
+    private readonly string? _capacity;
     private readonly List<string> _rows, _traces, _traceRows;
     private readonly List<string?> _initialRows, _widths;
     private readonly List<List<string>> _state;
@@ -53,6 +56,7 @@ internal sealed class ScanWriter
         _t = _names.Fresh("t");
         _steps = _names.Fresh("steps");
         _executed = _step.Condition >= 0 ? _names.Fresh("executed") : _steps;
+        _capacity = _step.Condition >= 0 && scan.Outputs.Any(o => o.SharedParameter is null) ? _names.Fresh("capacity") : null;
         _rows = scan.Sequences.Select(s => _names.Fresh(s.Parameter + "Rows")).ToList();
         _traces = scan.Outputs.Select(o => _names.Fresh(o.Name + "Trace")).ToList();
         _traceRows = scan.Outputs.Select(o => o.ElementType.Rank > 0 ? _names.Fresh(o.Name + (o.SharedParameter is null ? "Rows" : "Ring")) : "").ToList();
@@ -106,6 +110,12 @@ internal sealed class ScanWriter
 
         _w.WriteLineNoTabs("");
         _w.WriteLine("// Traces: one row per step (initial states are not part of them).");
+        if (_capacity is not null)
+        {
+            _w.WriteLine("// A while loop may stop long before its maximum: its traces start small and double as it runs.");
+            _w.WriteLine($"int {_capacity} = {Traces}.FirstCapacity({_steps});");
+        }
+        var rows = _capacity ?? _steps;
         for (int o = 0; o < _scan.Outputs.Count; o++)
         {
             var output = _scan.Outputs[o];
@@ -121,14 +131,14 @@ internal sealed class ScanWriter
             }
             if (output.ElementType.Rank == 0)
             {
-                _w.WriteLine($"var {_traces[o]} = new {output.ElementType.CSharpName}[{_steps}];");
+                _w.WriteLine($"var {_traces[o]} = new {output.ElementType.CSharpName}[{rows}];");
                 continue;
             }
             // A trace holds one row per step: a vector's elements, or a matrix's (then it is a Tensor3).
             _w.WriteLine($"int {_widths[o]} = {Size(output.Shape)};");
             _w.WriteLine(output.ElementType.Rank == 1
-                ? $"var {_traces[o]} = global::SymGen.Mat<{output.ElementType.ElementKeyword}>.Zeros({_steps}, {_widths[o]});"
-                : $"var {_traces[o]} = global::SymGen.Tensor3<{output.ElementType.ElementKeyword}>.Zeros({_steps}, {output.Shape[0]}, {output.Shape[1]});");
+                ? $"var {_traces[o]} = global::SymGen.Mat<{output.ElementType.ElementKeyword}>.Zeros({rows}, {_widths[o]});"
+                : $"var {_traces[o]} = global::SymGen.Tensor3<{output.ElementType.ElementKeyword}>.Zeros({rows}, {output.Shape[0]}, {output.Shape[1]});");
             _w.WriteLine($"global::System.Span<{output.ElementType.ElementKeyword}> {_traceRows[o]} = {_traces[o]}.Span;");
         }
 
@@ -164,6 +174,7 @@ internal sealed class ScanWriter
         _w.Indent++;
         if (_scan.Cancellation is { } token)
             _w.WriteLine($"if (({_t} & 1023) == 0) {ScanParser.EscapeIdentifier(token)}.ThrowIfCancellationRequested();");
+        WriteGrowth();
         WriteStepInputs();
         var hoisted = new HashSet<StepNode>(invariant);
         foreach (var node in _step.Nodes)
@@ -219,13 +230,11 @@ internal sealed class ScanWriter
         if (_step.Condition >= 0 && returned.Count > 0)
         {
             _w.WriteLine("// A loop that stopped early keeps the rows it computed.");
-            _w.WriteLine($"if ({_executed} < {_steps})");
+            _w.WriteLine($"if ({_executed} < {_capacity})");
             _w.WriteLine("{");
             _w.Indent++;
             foreach (var o in returned)
-                _w.WriteLine(_scan.Outputs[o].ElementType.Rank == 0
-                    ? $"{_traces[o]} = global::System.MemoryExtensions.AsSpan({_traces[o]}, 0, {_executed}).ToArray();"
-                    : $"{_traces[o]} = {_traces[o]}.Take({_executed});");
+                _w.WriteLine($"{Traces}.Resize(ref {_traces[o]}, {_executed});");
             _w.Indent--;
             _w.WriteLine("}");
         }
@@ -371,6 +380,25 @@ internal sealed class ScanWriter
     }
 
     // ---- The loop ---------------------------------------------------------------------------------------------
+
+    /// <summary>A while loop's traces double when full; tensor rows are then read and written through the new trace.</summary>
+    private void WriteGrowth()
+    {
+        if (_capacity is null) return;
+        _w.WriteLine($"if ({_t} == {_capacity})");
+        _w.WriteLine("{");
+        _w.Indent++;
+        _w.WriteLine($"{_capacity} = {Traces}.Grow({_capacity}, {_steps});");
+        for (int o = 0; o < _scan.Outputs.Count; o++)
+        {
+            if (_scan.Outputs[o].SharedParameter is not null) continue;
+            _w.WriteLine($"{Traces}.Resize(ref {_traces[o]}, {_capacity});");
+            if (_scan.Outputs[o].ElementType.Rank > 0)
+                _w.WriteLine($"{_traceRows[o]} = {_traces[o]}.Span;");
+        }
+        _w.Indent--;
+        _w.WriteLine("}");
+    }
 
     private void WriteStepInputs()
     {

@@ -60,6 +60,15 @@ internal sealed class TensorValue
 
     /// <summary>The first <paramref name="rows"/> rows.</summary>
     public TensorValue Take(int rows) => new(Kind, Data, Offset, [rows, .. Shape[1..]]);
+
+    /// <summary>A copy with <paramref name="rows"/> rows: the first ones of this value, then zeros.</summary>
+    public TensorValue Resized(int rows)
+    {
+        var resized = Zeros(Kind, [rows, .. Shape[1..]]);
+        int width = Shape.Skip(1).Aggregate(1, (a, b) => a * b);
+        Array.Copy(Data, Offset, resized.Data, 0, Math.Min(rows, Shape[0]) * width);
+        return resized;
+    }
 }
 
 /// <summary>
@@ -234,7 +243,9 @@ internal sealed class Interpreter
             if (scan.OutputInfo[o].IsRows && ((TensorValue)initials[o]!).Shape[0] < scan.OutputInfo[o].Depth)
                 throw new ArgumentException($"The initial state of output {o} of scan '{scan.Name}' has {((TensorValue)initials[o]!).Shape[0]} row(s), but its taps need {scan.OutputInfo[o].Depth}.");
 
-        // Shapes of the step's outputs, from the inputs' shapes alone: the traces exist before the first step.
+        // Shapes of the step's outputs, from the inputs' shapes alone: the traces exist before the first step. A while
+        // loop's traces start small and double as it runs (its step count is only a maximum).
+        int capacity = scan.StepCondition is null ? steps : ScanTraces.FirstCapacity(steps);
         var inputShapes = new Dictionary<Variable, int[]>();
         int k = 0;
         for (int s = 0; s < sequences.Count; s++)
@@ -250,7 +261,7 @@ internal sealed class Interpreter
             var shape = StaticShape(output, inputShapes);
             if (initials[o] is { } initial && !(scan.OutputInfo[o].IsRows ? ((TensorValue)initial).Shape[1..] : ShapeOf(initial)).SequenceEqual(shape))
                 throw new ArgumentException($"Output {o} of scan '{scan.Name}' has shape ({string.Join(", ", shape)}) per step, but its initial state has another.");
-            return TensorValue.Zeros(output.Type.Element, [steps, .. shape]);
+            return TensorValue.Zeros(output.Type.Element, [capacity, .. shape]);
         }).ToList();
 
         int executed = steps;
@@ -258,6 +269,11 @@ internal sealed class Interpreter
         step._buffers.EnsureCapacity(16);
         for (int t = 0; t < steps; t++)
         {
+            if (t == capacity)
+            {
+                capacity = ScanTraces.Grow(capacity, steps);
+                for (int o = 0; o < traces.Count; o++) traces[o] = traces[o].Resized(capacity);
+            }
             step._values.Clear();
             int a = 0;
             for (int s = 0; s < sequences.Count; s++)
@@ -287,7 +303,7 @@ internal sealed class Interpreter
                 break;
             }
         }
-        return traces.Select(tr => (object)(executed < steps ? tr.Take(executed) : tr)).ToArray();
+        return traces.Select(tr => (object)(executed < capacity ? tr.Take(executed) : tr)).ToArray();
     }
 
     /// <summary>A variable's shape from the shapes of the step's inputs, checking every size the rules tie together.</summary>
