@@ -32,6 +32,7 @@ internal sealed class ScanWriter
     private readonly string _t, _steps, _executed;
     /// <summary>A while loop's trace rows so far (its traces grow as it runs); null when they hold every step.</summary>
     private readonly string? _capacity;
+    private readonly string? _transaction;
     private readonly List<string> _rows, _traces, _traceRows;
     private readonly List<string?> _initialRows, _widths;
     private readonly List<List<string>> _state;
@@ -57,6 +58,8 @@ internal sealed class ScanWriter
         _steps = _names.Fresh("steps");
         _executed = _step.Condition >= 0 ? _names.Fresh("executed") : _steps;
         _capacity = _step.Condition >= 0 && scan.Outputs.Any(o => o.SharedParameter is null) ? _names.Fresh("capacity") : null;
+        _transaction = scan.Outputs.Any(o => o.SharedParameter is not null) || scan.NonSequences.Any(n => n.SharedParameter is not null)
+            ? _names.Fresh("transaction") : null;
         _rows = scan.Sequences.Select(s => _names.Fresh(s.Parameter + "Rows")).ToList();
         _traces = scan.Outputs.Select(o => _names.Fresh(o.Name + "Trace")).ToList();
         _traceRows = scan.Outputs.Select(o => o.ElementType.Rank > 0 ? _names.Fresh(o.Name + (o.SharedParameter is null ? "Rows" : "Ring")) : "").ToList();
@@ -200,25 +203,31 @@ internal sealed class ScanWriter
         _w.WriteLine("}");
     }
 
-    /// <summary>Shared variables are read once, when the scan is called (a copy: later changes do not show).</summary>
+    /// <summary>
+    /// Shared variables are read once, when the scan is called (a copy: later changes do not show), inside a
+    /// transaction: every one is locked, the updated ones until the call returns or throws (SharedTransaction).
+    /// </summary>
     private void WriteSharedReads()
     {
-        var reads = _scan.NonSequences.Where(n => n.SharedParameter is not null).Select(n => (n.SharedParameter!, n.Parameter))
-            .Concat(_scan.Outputs.Where(o => o.SharedParameter is not null).Select(o => (o.SharedParameter!, o.InitialParameter!)))
-            .ToList();
-        if (reads.Count == 0) return;
-        _w.WriteLine("// Shared variables' values when the scan is called.");
-        foreach (var (shared, local) in reads)
-        {
-            _w.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({ScanParser.EscapeIdentifier(shared)});");
-            _w.WriteLine($"var {local} = {ScanParser.EscapeIdentifier(shared)}.Value;");
-        }
-        // Two [Update] parameters of one value type could be one variable, updated twice per step.
+        if (_transaction is null) return;
+        var readOnly = _scan.NonSequences.Where(n => n.SharedParameter is not null).Select(n => (Shared: n.SharedParameter!, Local: n.Parameter)).ToList();
         var updated = _scan.Outputs.Where(o => o.SharedParameter is not null).ToList();
+        _w.WriteLine("// Shared variables: the call is a transaction on them. All are locked (in one global order, so calls cannot");
+        _w.WriteLine("// deadlock) and read at one moment; those only read are released then, the updated ones stay locked until");
+        _w.WriteLine("// the call has written them back, or has thrown and changed nothing.");
+        foreach (var shared in readOnly.Select(r => r.Shared).Concat(updated.Select(o => o.SharedParameter!)))
+            _w.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({ScanParser.EscapeIdentifier(shared)});");
+        // Two [Update] parameters of one value type could be one variable, updated twice per step.
         for (int a = 0; a < updated.Count; a++)
             for (int b = a + 1; b < updated.Count; b++)
                 if (updated[a].ElementType == updated[b].ElementType)
                     _w.WriteLine($"{Runtime}.RequireDistinct({ScanParser.EscapeIdentifier(updated[a].SharedParameter!)}, {ScanParser.EscapeIdentifier(updated[b].SharedParameter!)}, \"{updated[a].SharedParameter}\", \"{updated[b].SharedParameter}\");");
+        string List(IEnumerable<string> names) => "[" + string.Join(", ", names.Select(ScanParser.EscapeIdentifier)) + "]";
+        _w.WriteLine($"using var {_transaction} = global::SymGen.Scanning.SharedTransaction.Begin({List(updated.Select(o => o.SharedParameter!))}, {List(readOnly.Select(r => r.Shared))});");
+        foreach (var (shared, local) in readOnly.Concat(updated.Select(o => (Shared: o.SharedParameter!, Local: o.InitialParameter!))))
+            _w.WriteLine($"var {local} = {ScanParser.EscapeIdentifier(shared)}.Value;");
+        if (readOnly.Count > 0)
+            _w.WriteLine($"{_transaction}.EndReads();");
         _w.WriteLineNoTabs("");
     }
 

@@ -361,24 +361,34 @@ public sealed class Function
         var values = new Dictionary<InputVariable, object>();
         var shared = new Dictionary<InputVariable, SharedVariable>();
         for (int i = 0; i < arguments.Length; i++)
+            if (Inputs[i].IsShared)
+                shared[Inputs[i]] = arguments[i] as SharedVariable
+                    ?? throw new ArgumentException($"Argument '{Inputs[i]}' must be a shared variable (Shared<T>); a {arguments[i]?.GetType().Name ?? "null"} was given.");
+
+        // The call is a transaction on its shared variables, as a generated scan's (SharedTransaction).
+        var scans = Scans(Outputs).Union(_updating).ToList();
+        var updated = scans.SelectMany(s => s.Updates).ToHashSet();
+        using var transaction = SharedTransaction.Begin(
+            shared.Where(s => updated.Contains(s.Key)).Select(s => s.Value).ToArray(),
+            shared.Where(s => !updated.Contains(s.Key)).Select(s => s.Value).ToArray());
+        for (int i = 0; i < arguments.Length; i++)
         {
             var argument = arguments[i];
             if (Inputs[i].IsShared)
             {
-                shared[Inputs[i]] = argument as SharedVariable
-                    ?? throw new ArgumentException($"Argument '{Inputs[i]}' must be a shared variable (Shared<T>); a {argument?.GetType().Name ?? "null"} was given.");
                 argument = shared[Inputs[i]].BoxedValue;
                 if (argument is bool or int or long or float or double && ScalarOps.KindOf(argument) != Inputs[i].Type.Element)
                     throw new ArgumentException($"Shared variable '{shared[Inputs[i]].Name}' for '{Inputs[i]}' holds {ScalarOps.KindOf(argument).ToString().ToLowerInvariant()} values; the input is a {Inputs[i].Type}.");
             }
             values[Inputs[i]] = ToValue(argument, Inputs[i]);
         }
+        transaction.EndReads();
         var interpreter = new Interpreter(values);
         var results = Outputs.Select(o => FromValue(interpreter.Evaluate(o))).ToArray();
 
         // The call succeeded: every scan's updates are written back, all together (Theano's function(updates=...)).
         var updates = new List<SharedUpdate>();
-        foreach (var scan in Scans(Outputs).Union(_updating))
+        foreach (var scan in scans)
             for (int k = 0; k < scan.Updates.Count; k++)
             {
                 var trace = (TensorValue)interpreter.Evaluate(scan.Outputs[scan.Outputs.Count - scan.Updates.Count + k]);
