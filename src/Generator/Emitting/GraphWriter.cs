@@ -47,9 +47,13 @@ internal static class GraphWriter
         w.WriteLine($"/// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.");
         w.WriteLine($"/// </summary>");
         w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"SymGen.Generator\", \"" + typeof(GraphWriter).Assembly.GetName().Version + "\")]");
-        w.WriteLine($"{access} static {Api}.Function {property} => {field} ??= {build}();");
+        // Built on first use, once whichever threads ask first (under a lock); no field initializer, so that the
+        // user's static initializers may use it in any order.
+        w.WriteLine($"{access} static {Api}.Function {property} => global::System.Threading.LazyInitializer.EnsureInitialized(ref {field}, ref {field}Lock, {build});");
         w.WriteLineNoTabs("");
         w.WriteLine($"private static {Api}.Function? {field};");
+        w.WriteLineNoTabs("");
+        w.WriteLine($"private static object? {field}Lock;");
         w.WriteLineNoTabs("");
         w.WriteLine($"private static {Api}.Function {build}()");
         w.WriteLine("{");

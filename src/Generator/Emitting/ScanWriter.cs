@@ -20,6 +20,7 @@ internal sealed class ScanWriter
 {
     private const string Runtime = "global::SymGen.Scanning.ScanArguments";
     private const string Kernels = "global::SymGen.Kernels";
+    private const string Traces = "global::SymGen.Scanning.ScanTraces";
 
     private readonly IndentedTextWriter _w;
     private readonly MethodSignature _signature;
@@ -29,6 +30,9 @@ internal sealed class ScanWriter
     private readonly HashSet<int> _live;
     private readonly int[] _uses;
     private readonly string _t, _steps, _executed;
+    /// <summary>A while loop's trace rows so far (its traces grow as it runs); null when they hold every step.</summary>
+    private readonly string? _capacity;
+    private readonly string? _transaction;
     private readonly List<string> _rows, _traces, _traceRows;
     private readonly List<string?> _initialRows, _widths;
     private readonly List<List<string>> _state;
@@ -53,6 +57,9 @@ internal sealed class ScanWriter
         _t = _names.Fresh("t");
         _steps = _names.Fresh("steps");
         _executed = _step.Condition >= 0 ? _names.Fresh("executed") : _steps;
+        _capacity = _step.Condition >= 0 && scan.Outputs.Any(o => o.SharedParameter is null) ? _names.Fresh("capacity") : null;
+        _transaction = scan.Outputs.Any(o => o.SharedParameter is not null) || scan.NonSequences.Any(n => n.SharedParameter is not null)
+            ? _names.Fresh("transaction") : null;
         _rows = scan.Sequences.Select(s => _names.Fresh(s.Parameter + "Rows")).ToList();
         _traces = scan.Outputs.Select(o => _names.Fresh(o.Name + "Trace")).ToList();
         _traceRows = scan.Outputs.Select(o => o.ElementType.Rank > 0 ? _names.Fresh(o.Name + (o.SharedParameter is null ? "Rows" : "Ring")) : "").ToList();
@@ -106,6 +113,12 @@ internal sealed class ScanWriter
 
         _w.WriteLineNoTabs("");
         _w.WriteLine("// Traces: one row per step (initial states are not part of them).");
+        if (_capacity is not null)
+        {
+            _w.WriteLine("// A while loop may stop long before its maximum: its traces start small and double as it runs.");
+            _w.WriteLine($"int {_capacity} = {Traces}.FirstCapacity({_steps});");
+        }
+        var rows = _capacity ?? _steps;
         for (int o = 0; o < _scan.Outputs.Count; o++)
         {
             var output = _scan.Outputs[o];
@@ -121,15 +134,16 @@ internal sealed class ScanWriter
             }
             if (output.ElementType.Rank == 0)
             {
-                _w.WriteLine($"var {_traces[o]} = new {output.ElementType.CSharpName}[{_steps}];");
+                _w.WriteLine($"var {_traces[o]} = new {output.ElementType.CSharpName}[{rows}];");
                 continue;
             }
             // A trace holds one row per step: a vector's elements, or a matrix's (then it is a Tensor3).
             _w.WriteLine($"int {_widths[o]} = {Size(output.Shape)};");
-            _w.WriteLine($"{Runtime}.RequireTraceFits({_steps}, {_widths[o]}, {CSharpText.Literal(_scan.Steps?.Parameter ?? _scan.Sequences[0].Parameter)});");
+            // A while loop's maximum need not fit: only the rows it runs are allocated (checked again as they grow).
+            WriteTraceFits(rows, o);
             _w.WriteLine(output.ElementType.Rank == 1
-                ? $"var {_traces[o]} = global::SymGen.Mat<{output.ElementType.ElementKeyword}>.Zeros({_steps}, {_widths[o]});"
-                : $"var {_traces[o]} = global::SymGen.Tensor3<{output.ElementType.ElementKeyword}>.Zeros({_steps}, {output.Shape[0]}, {output.Shape[1]});");
+                ? $"var {_traces[o]} = global::SymGen.Mat<{output.ElementType.ElementKeyword}>.Zeros({rows}, {_widths[o]});"
+                : $"var {_traces[o]} = global::SymGen.Tensor3<{output.ElementType.ElementKeyword}>.Zeros({rows}, {output.Shape[0]}, {output.Shape[1]});");
             _w.WriteLine($"global::System.Span<{output.ElementType.ElementKeyword}> {_traceRows[o]} = {_traces[o]}.Span;");
         }
 
@@ -165,6 +179,7 @@ internal sealed class ScanWriter
         _w.Indent++;
         if (_scan.Cancellation is { } token)
             _w.WriteLine($"if (({_t} & 1023) == 0) {ScanParser.EscapeIdentifier(token)}.ThrowIfCancellationRequested();");
+        WriteGrowth();
         WriteStepInputs();
         var hoisted = new HashSet<StepNode>(invariant);
         foreach (var node in _step.Nodes)
@@ -190,25 +205,31 @@ internal sealed class ScanWriter
         _w.WriteLine("}");
     }
 
-    /// <summary>Shared variables are read once, when the scan is called (a copy: later changes do not show).</summary>
+    /// <summary>
+    /// Shared variables are read once, when the scan is called (a copy: later changes do not show), inside a
+    /// transaction: every one is locked, the updated ones until the call returns or throws (SharedTransaction).
+    /// </summary>
     private void WriteSharedReads()
     {
-        var reads = _scan.NonSequences.Where(n => n.SharedParameter is not null).Select(n => (n.SharedParameter!, n.Parameter))
-            .Concat(_scan.Outputs.Where(o => o.SharedParameter is not null).Select(o => (o.SharedParameter!, o.InitialParameter!)))
-            .ToList();
-        if (reads.Count == 0) return;
-        _w.WriteLine("// Shared variables' values when the scan is called.");
-        foreach (var (shared, local) in reads)
-        {
-            _w.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({ScanParser.EscapeIdentifier(shared)});");
-            _w.WriteLine($"var {local} = {ScanParser.EscapeIdentifier(shared)}.Value;");
-        }
-        // Two [Update] parameters of one value type could be one variable, updated twice per step.
+        if (_transaction is null) return;
+        var readOnly = _scan.NonSequences.Where(n => n.SharedParameter is not null).Select(n => (Shared: n.SharedParameter!, Local: n.Parameter)).ToList();
         var updated = _scan.Outputs.Where(o => o.SharedParameter is not null).ToList();
+        _w.WriteLine("// Shared variables: the call is a transaction on them. All are locked (in one global order, so calls cannot");
+        _w.WriteLine("// deadlock) and read at one moment; those only read are released then, the updated ones stay locked until");
+        _w.WriteLine("// the call has written them back, or has thrown and changed nothing.");
+        foreach (var shared in readOnly.Select(r => r.Shared).Concat(updated.Select(o => o.SharedParameter!)))
+            _w.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({ScanParser.EscapeIdentifier(shared)});");
+        // Two [Update] parameters of one value type could be one variable, updated twice per step.
         for (int a = 0; a < updated.Count; a++)
             for (int b = a + 1; b < updated.Count; b++)
                 if (updated[a].ElementType == updated[b].ElementType)
                     _w.WriteLine($"{Runtime}.RequireDistinct({ScanParser.EscapeIdentifier(updated[a].SharedParameter!)}, {ScanParser.EscapeIdentifier(updated[b].SharedParameter!)}, {CSharpText.Literal(updated[a].SharedParameter!)}, {CSharpText.Literal(updated[b].SharedParameter!)});");
+        string List(IEnumerable<string> names) => "[" + string.Join(", ", names.Select(ScanParser.EscapeIdentifier)) + "]";
+        _w.WriteLine($"using var {_transaction} = global::SymGen.Scanning.SharedTransaction.Begin({List(updated.Select(o => o.SharedParameter!))}, {List(readOnly.Select(r => r.Shared))});");
+        foreach (var (shared, local) in readOnly.Concat(updated.Select(o => (Shared: o.SharedParameter!, Local: o.InitialParameter!))))
+            _w.WriteLine($"var {local} = {ScanParser.EscapeIdentifier(shared)}.Value;");
+        if (readOnly.Count > 0)
+            _w.WriteLine($"{_transaction}.EndReads();");
         _w.WriteLineNoTabs("");
     }
 
@@ -220,13 +241,11 @@ internal sealed class ScanWriter
         if (_step.Condition >= 0 && returned.Count > 0)
         {
             _w.WriteLine("// A loop that stopped early keeps the rows it computed.");
-            _w.WriteLine($"if ({_executed} < {_steps})");
+            _w.WriteLine($"if ({_executed} < {_capacity})");
             _w.WriteLine("{");
             _w.Indent++;
             foreach (var o in returned)
-                _w.WriteLine(_scan.Outputs[o].ElementType.Rank == 0
-                    ? $"{_traces[o]} = global::System.MemoryExtensions.AsSpan({_traces[o]}, 0, {_executed}).ToArray();"
-                    : $"{_traces[o]} = {_traces[o]}.Take({_executed});");
+                _w.WriteLine($"{Traces}.Resize(ref {_traces[o]}, {_executed});");
             _w.Indent--;
             _w.WriteLine("}");
         }
@@ -332,7 +351,7 @@ internal sealed class ScanWriter
             _w.WriteLine("// Number of steps: the shortest sequence decides (each loses the span of its taps).");
             for (int s = 0; s < sequences.Count; s++)
             {
-                var provided = $"{Runtime}.StepsProvided({RowCount(sequences[s].Parameter, sequences[s].Container, _rows[s])}, {sequences[s].TapSpan})";
+                var provided = $"{Runtime}.StepsProvided({RowCount(sequences[s].Parameter, sequences[s].Container, _rows[s])}, {sequences[s].TapSpan}, \"{Taps(sequences[s].Taps)}\", \"{sequences[s].Parameter}\")";
                 _w.WriteLine(s == 0 ? $"int {_steps} = {provided};" : $"{_steps} = global::System.Math.Min({_steps}, {provided});");
             }
         }
@@ -391,6 +410,31 @@ internal sealed class ScanWriter
     }
 
     // ---- The loop ---------------------------------------------------------------------------------------------
+
+    /// <summary>A while loop's traces double when full; tensor rows are then read and written through the new trace.</summary>
+    private void WriteGrowth()
+    {
+        if (_capacity is null) return;
+        _w.WriteLine($"if ({_t} == {_capacity})");
+        _w.WriteLine("{");
+        _w.Indent++;
+        _w.WriteLine($"{_capacity} = {Traces}.Grow({_capacity}, {_steps});");
+        for (int o = 0; o < _scan.Outputs.Count; o++)
+        {
+            if (_scan.Outputs[o].SharedParameter is not null) continue;
+            if (_scan.Outputs[o].ElementType.Rank > 0)
+                WriteTraceFits(_capacity, o);
+            _w.WriteLine($"{Traces}.Resize(ref {_traces[o]}, {_capacity});");
+            if (_scan.Outputs[o].ElementType.Rank > 0)
+                _w.WriteLine($"{_traceRows[o]} = {_traces[o]}.Span;");
+        }
+        _w.Indent--;
+        _w.WriteLine("}");
+    }
+
+    /// <summary>A tensor trace of this many rows must fit an array; the error blames the steps' parameter.</summary>
+    private void WriteTraceFits(string rows, int output) =>
+        _w.WriteLine($"{Runtime}.RequireTraceFits({rows}, {_widths[output]}, {CSharpText.Literal(_scan.Steps?.Parameter ?? _scan.Sequences[0].Parameter)});");
 
     private void WriteStepInputs()
     {

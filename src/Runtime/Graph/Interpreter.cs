@@ -60,6 +60,15 @@ internal sealed class TensorValue
 
     /// <summary>The first <paramref name="rows"/> rows.</summary>
     public TensorValue Take(int rows) => new(Kind, Data, Offset, [rows, .. Shape[1..]]);
+
+    /// <summary>A copy with <paramref name="rows"/> rows: the first ones of this value, then zeros.</summary>
+    public TensorValue Resized(int rows)
+    {
+        var resized = Zeros(Kind, [rows, .. Shape[1..]]);
+        int width = Shape.Skip(1).Aggregate(1, (a, b) => a * b);
+        Array.Copy(Data, Offset, resized.Data, 0, Math.Min(rows, Shape[0]) * width);
+        return resized;
+    }
 }
 
 /// <summary>
@@ -292,6 +301,8 @@ internal sealed class Interpreter
         int steps;
         string stepsName = scan.Steps is { } stepsVariable ? Describe(stepsVariable) : sequences.Count > 0 ? Describe(scan.Sequences[0].Source) : scan.Name;
         var spans = scan.Sequences.Select(s => Math.Max(0, s.Taps.Max()) - Math.Min(0, s.Taps.Min())).ToList();
+        // A sequence shorter than its taps' span is an error, as in the generated scan.
+        int StepsProvided(int s) => ScanArguments.StepsProvided(sequences[s].Shape[0], spans[s], string.Join(", ", scan.Sequences[s].Taps), Describe(scan.Sequences[s].Source));
         if (scan.Steps is { } given)
         {
             steps = ScanArguments.RequireSteps(System.Convert.ToInt64(Evaluate(given), System.Globalization.CultureInfo.InvariantCulture), stepsName);
@@ -300,7 +311,7 @@ internal sealed class Interpreter
                     Describe(scan.Sequences[s].Source), stepsName);
         }
         else
-            steps = sequences.Select((s, i) => ScanArguments.StepsProvided(s.Shape[0], spans[i])).Min();
+            steps = Enumerable.Range(0, sequences.Count).Select(StepsProvided).Min();
         for (int o = 0; o < initials.Count; o++)
             if (scan.OutputInfo[o].IsRows)
                 ScanArguments.RequireInitialRows(((TensorValue)initials[o]!).Shape[0], scan.OutputInfo[o].Depth,
@@ -310,6 +321,8 @@ internal sealed class Interpreter
         // the traces exist, and every size is checked, before the first step.
         var step = new Interpreter(new Dictionary<InputVariable, object>());
         var sizes = step._sizes;
+        // A while loop's traces start small and double as it runs (its step count is only a maximum).
+        int capacity = scan.StepCondition is null ? steps : ScanTraces.FirstCapacity(steps);
         int k = 0;
         for (int s = 0; s < sequences.Count; s++)
             foreach (var _ in scan.Sequences[s].Taps)
@@ -354,14 +367,23 @@ internal sealed class Interpreter
                 }
             }
             long width = shape.Aggregate(1L, (a, s) => a * s.Value);
-            ScanArguments.RequireTraceFits(steps, width, stepsName);
-            return TensorValue.Zeros(output.Type.Element, [steps, .. shape.Select(s => s.Value)]);
+            ScanArguments.RequireTraceFits(capacity, width, stepsName); // checked again as a while loop's traces grow
+            return TensorValue.Zeros(output.Type.Element, [capacity, .. shape.Select(s => s.Value)]);
         }).ToList();
 
         int executed = steps;
         step._buffers.EnsureCapacity(16);
         for (int t = 0; t < steps; t++)
         {
+            if (t == capacity)
+            {
+                capacity = ScanTraces.Grow(capacity, steps);
+                for (int o = 0; o < traces.Count; o++)
+                {
+                    ScanArguments.RequireTraceFits(capacity, traces[o].Shape.Skip(1).Aggregate(1L, (a, s) => a * s), stepsName);
+                    traces[o] = traces[o].Resized(capacity);
+                }
+            }
             step._values.Clear();
             int a = 0;
             for (int s = 0; s < sequences.Count; s++)
@@ -395,7 +417,7 @@ internal sealed class Interpreter
         var stepsSize = new Size(executed, $"the number of steps of scan '{scan.Name}'", stepsName);
         for (int o = 0; o < scan.Outputs.Count; o++)
             _sizes[scan.Outputs[o]] = [stepsSize, .. sizes[scan.StepOutputs[o]]];
-        return _scans[scan] = traces.Select(tr => (object)(executed < steps ? tr.Take(executed) : tr)).ToArray();
+        return _scans[scan] = traces.Select(tr => (object)(executed < capacity ? tr.Take(executed) : tr)).ToArray();
     }
 }
 
@@ -439,26 +461,36 @@ public sealed class Function
         var values = new Dictionary<InputVariable, object>();
         var shared = new Dictionary<InputVariable, SharedVariable>();
         for (int i = 0; i < arguments.Length; i++)
+            if (Inputs[i].IsShared)
+                // As the generated code's ThrowIfNull: the parameter's name, also as ParamName.
+                shared[Inputs[i]] = arguments[i] as SharedVariable
+                    ?? (arguments[i] is null ? throw new ArgumentNullException(Inputs[i].ToString())
+                        : throw new ArgumentException($"Argument '{Inputs[i]}' must be a shared variable (Shared<T>); a {CSharpName(arguments[i].GetType())} was given.", Inputs[i].ToString()));
+
+        // The call is a transaction on its shared variables, as a generated scan's (SharedTransaction).
+        var scans = Scans(Outputs).Union(_updating).ToList();
+        var updated = scans.SelectMany(s => s.Updates).ToHashSet();
+        using var transaction = SharedTransaction.Begin(
+            shared.Where(s => updated.Contains(s.Key)).Select(s => s.Value).ToArray(),
+            shared.Where(s => !updated.Contains(s.Key)).Select(s => s.Value).ToArray());
+        for (int i = 0; i < arguments.Length; i++)
         {
             var argument = arguments[i];
             if (Inputs[i].IsShared)
             {
-                // As the generated code's ThrowIfNull: the parameter's name, also as ParamName.
-                shared[Inputs[i]] = argument as SharedVariable
-                    ?? (argument is null ? throw new ArgumentNullException(Inputs[i].ToString())
-                        : throw new ArgumentException($"Argument '{Inputs[i]}' must be a shared variable (Shared<T>); a {CSharpName(argument.GetType())} was given.", Inputs[i].ToString()));
                 argument = shared[Inputs[i]].BoxedValue;
                 if (argument is bool or int or long or float or double && ScalarOps.KindOf(argument) != Inputs[i].Type.Element)
                     throw new ArgumentException($"Shared variable '{shared[Inputs[i]].Name}' for '{Inputs[i]}' holds {ScalarOps.KindOf(argument).ToString().ToLowerInvariant()} values; the input is a {Inputs[i].Type}.", Inputs[i].ToString());
             }
             values[Inputs[i]] = ToValue(argument, Inputs[i]);
         }
+        transaction.EndReads();
         var interpreter = new Interpreter(values);
         var results = Outputs.Select(o => FromValue(interpreter.Evaluate(o))).ToArray();
 
         // The call succeeded: every scan's updates are written back, all together (Theano's function(updates=...)).
         var updates = new List<SharedUpdate>();
-        foreach (var scan in Scans(Outputs).Union(_updating))
+        foreach (var scan in scans)
             for (int k = 0; k < scan.Updates.Count; k++)
             {
                 var trace = (TensorValue)interpreter.Evaluate(scan.Outputs[scan.Outputs.Count - scan.Updates.Count + k]);

@@ -11,8 +11,18 @@ namespace SymGen.Scanning;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ScanArguments
 {
-    /// <summary>Number of steps a sequence of <paramref name="length"/> elements provides for taps spanning <paramref name="tapSpan"/>.</summary>
-    public static int StepsProvided(int length, int tapSpan) => Math.Max(0, length - tapSpan);
+    /// <summary>
+    /// Number of steps a sequence provides: its length less the span of its taps. A sequence shorter than the span
+    /// cannot be read by a single step and throws; one exactly as long provides zero steps (as in the reference).
+    /// </summary>
+    public static int StepsProvided(int length, int tapSpan, string taps, string parameter)
+    {
+        if (length < tapSpan)
+            throw new ArgumentException(
+                $"Sequence '{parameter}' has {length} element(s), but its taps [{taps}] span {tapSpan}: it needs at least {tapSpan} " +
+                $"element(s) ({tapSpan} + n for n steps).", parameter);
+        return length - tapSpan;
+    }
 
     /// <summary>Validates a requested number of steps (Theano's <c>n_steps</c>) and returns it as an <c>int</c>.</summary>
     public static int RequireSteps(long steps, string parameter)
@@ -41,7 +51,7 @@ public static class ScanArguments
     /// <summary>Throws unless a sequence provides at least <paramref name="steps"/> steps.</summary>
     public static void RequireSequenceSteps(int length, int tapSpan, string taps, int steps, string parameter, string stepsParameter)
     {
-        int provided = StepsProvided(length, tapSpan);
+        int provided = StepsProvided(length, tapSpan, taps, parameter);
         if (provided < steps)
             ThrowSequenceTooShort(length, taps, provided, steps, parameter, stepsParameter);
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Threading;
+using SymGen.Scanning;
 
 namespace SymGen;
 
@@ -39,7 +40,9 @@ public abstract class SharedVariable
 /// A shared variable (Theano's <c>shared</c>): state that lives across calls. A scan reads it when called, and,
 /// where the scan declares an <c>[Update]</c>, writes its final value back when the call returns normally, all
 /// updates together; if the call throws, nothing changes. Reads and writes copy (Theano's <c>borrow=False</c>),
-/// so a caller can never see or change the variable's storage, and both are safe from several threads.
+/// so a caller can never see or change the variable's storage, and both are safe from several threads. A scan call
+/// is a transaction on its shared variables (docs/shared-variables.md): concurrent calls give the result of some
+/// serial order, and <see cref="Value"/> waits while a scan that updates the variable is running.
 /// </summary>
 /// <typeparam name="T">A scalar (<c>double</c>, <c>float</c>, <c>int</c>, <c>long</c>, <c>bool</c>), or a
 /// <see cref="Vec{T}"/>, <see cref="Mat{T}"/> or <see cref="Tensor3{T}"/>.</typeparam>
@@ -87,11 +90,11 @@ public abstract class SharedUpdate
 public static class SharedUpdates
 {
     /// <summary>
-    /// Assigns every update while holding all the variables' locks (taken in one global order, so concurrent scans
-    /// updating overlapping variables cannot deadlock): a read of any one variable sees its value before or after,
-    /// never a torn one. Reads of several variables are separate, so a reader may see one updated and another not
-    /// yet; and two scans updating the same variable at the same time each write their own result (the last one
-    /// wins), as two Theano functions sharing a variable would. Give concurrent scans their own variables.
+    /// Assigns every update while holding all the variables' locks (taken in one global order, so that it cannot
+    /// deadlock with scans or other applies): a reader sees all of the values before or all after, never some of
+    /// each (read several with <see cref="SharedVariables.Read{T1, T2}"/>). Apply writes blindly: to update a
+    /// variable from its own value, let a scan do it (a scan with <c>[Update]</c> parameters is a transaction) rather
+    /// than reading <c>Value</c> and applying, which loses concurrent updates.
     /// </summary>
     public static void Apply(params SharedUpdate[] updates)
     {
@@ -114,6 +117,43 @@ public static class SharedUpdates
             for (int i = locked - 1; i >= 0; i--)
                 Monitor.Exit(ordered[i].Variable.Gate);
         }
+    }
+}
+
+/// <summary>
+/// Reads several shared variables together: all of them are locked (in the global order) while their values are
+/// copied, so the values are those of one moment, never half of another call's commit.
+/// </summary>
+public static class SharedVariables
+{
+    /// <summary>The values of <paramref name="first"/> and <paramref name="second"/> at one moment.</summary>
+    public static (T1, T2) Read<T1, T2>(Shared<T1> first, Shared<T2> second)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        using var transaction = SharedTransaction.Begin(default, [first, second]);
+        return (first.Value, second.Value);
+    }
+
+    /// <summary>The values of three shared variables at one moment.</summary>
+    public static (T1, T2, T3) Read<T1, T2, T3>(Shared<T1> first, Shared<T2> second, Shared<T3> third)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        ArgumentNullException.ThrowIfNull(third);
+        using var transaction = SharedTransaction.Begin(default, [first, second, third]);
+        return (first.Value, second.Value, third.Value);
+    }
+
+    /// <summary>The values of four shared variables at one moment.</summary>
+    public static (T1, T2, T3, T4) Read<T1, T2, T3, T4>(Shared<T1> first, Shared<T2> second, Shared<T3> third, Shared<T4> fourth)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        ArgumentNullException.ThrowIfNull(third);
+        ArgumentNullException.ThrowIfNull(fourth);
+        using var transaction = SharedTransaction.Begin(default, [first, second, third, fourth]);
+        return (first.Value, second.Value, third.Value, fourth.Value);
     }
 }
 

@@ -18,17 +18,20 @@ partial class Scans
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
     public static partial double[] AddToTotal(double[] values, global::SymGen.Shared<double> total, global::SymGen.Shared<long> count)
     {
-        // Shared variables' values when the scan is called.
+        // Shared variables: the call is a transaction on them. All are locked (in one global order, so calls cannot
+        // deadlock) and read at one moment; those only read are released then, the updated ones stay locked until
+        // the call has written them back, or has thrown and changed nothing.
         global::System.ArgumentNullException.ThrowIfNull(total);
-        var totalValue = total.Value;
         global::System.ArgumentNullException.ThrowIfNull(count);
+        using var transaction = global::SymGen.Scanning.SharedTransaction.Begin([total, count], []);
+        var totalValue = total.Value;
         var countValue = count.Value;
 
         global::System.ArgumentNullException.ThrowIfNull(values);
         global::System.ReadOnlySpan<double> valuesRows = values;
 
         // Number of steps: the shortest sequence decides (each loses the span of its taps).
-        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(valuesRows.Length, 0);
+        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(valuesRows.Length, 0, "0", "values");
 
         // Traces: one row per step (initial states are not part of them).
         var AddToTotalTrace = new double[steps];
@@ -62,9 +65,11 @@ partial class Scans
     /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
-    public static global::SymGen.Graph.Function AddToTotalGraph => s_AddToTotalGraph ??= BuildAddToTotalGraph();
+    public static global::SymGen.Graph.Function AddToTotalGraph => global::System.Threading.LazyInitializer.EnsureInitialized(ref s_AddToTotalGraph, ref s_AddToTotalGraphLock, BuildAddToTotalGraph);
 
     private static global::SymGen.Graph.Function? s_AddToTotalGraph;
+
+    private static object? s_AddToTotalGraphLock;
 
     private static global::SymGen.Graph.Function BuildAddToTotalGraph()
     {

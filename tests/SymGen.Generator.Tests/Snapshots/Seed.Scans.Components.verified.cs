@@ -23,8 +23,8 @@ partial class Scans
         global::System.ReadOnlySpan<int> powersRows = powers;
 
         // Number of steps: the shortest sequence decides (each loses the span of its taps).
-        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(coefficientsRows.Length, 0);
-        steps = global::System.Math.Min(steps, global::SymGen.Scanning.ScanArguments.StepsProvided(powersRows.Length, 0));
+        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(coefficientsRows.Length, 0, "0", "coefficients");
+        steps = global::System.Math.Min(steps, global::SymGen.Scanning.ScanArguments.StepsProvided(powersRows.Length, 0, "0", "powers"));
 
         // Traces: one row per step (initial states are not part of them).
         var ComponentsTrace = new double[steps];
@@ -53,9 +53,11 @@ partial class Scans
     /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
-    public static global::SymGen.Graph.Function ComponentsGraph => s_ComponentsGraph ??= BuildComponentsGraph();
+    public static global::SymGen.Graph.Function ComponentsGraph => global::System.Threading.LazyInitializer.EnsureInitialized(ref s_ComponentsGraph, ref s_ComponentsGraphLock, BuildComponentsGraph);
 
     private static global::SymGen.Graph.Function? s_ComponentsGraph;
+
+    private static object? s_ComponentsGraphLock;
 
     private static global::SymGen.Graph.Function BuildComponentsGraph()
     {

@@ -18,7 +18,7 @@ partial class Scans
         global::System.ReadOnlySpan<double> inputRows = input;
 
         // Number of steps: the shortest sequence decides (each loses the span of its taps).
-        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(inputRows.Length, 0);
+        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(inputRows.Length, 0, "0", "input");
 
         // Traces: one row per step (initial states are not part of them).
         var CumSumTrace = new double[steps];
@@ -46,9 +46,11 @@ partial class Scans
     /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
-    public static global::SymGen.Graph.Function CumSumGraph => s_CumSumGraph ??= BuildCumSumGraph();
+    public static global::SymGen.Graph.Function CumSumGraph => global::System.Threading.LazyInitializer.EnsureInitialized(ref s_CumSumGraph, ref s_CumSumGraphLock, BuildCumSumGraph);
 
     private static global::SymGen.Graph.Function? s_CumSumGraph;
+
+    private static object? s_CumSumGraphLock;
 
     private static global::SymGen.Graph.Function BuildCumSumGraph()
     {

@@ -20,7 +20,9 @@ partial class Scans
         int steps = global::SymGen.Scanning.ScanArguments.RequireSteps(maxSteps, "maxSteps");
 
         // Traces: one row per step (initial states are not part of them).
-        var DoubleUntilTrace = new double[steps];
+        // A while loop may stop long before its maximum: its traces start small and double as it runs.
+        int capacity = global::SymGen.Scanning.ScanTraces.FirstCapacity(steps);
+        var DoubleUntilTrace = new double[capacity];
 
         // Recurrent state in locals: <name>_j holds y[t-j].
         double DoubleUntil_1 = start;
@@ -28,6 +30,11 @@ partial class Scans
         int executed = steps;
         for (int t = 0; t < steps; t++)
         {
+            if (t == capacity)
+            {
+                capacity = global::SymGen.Scanning.ScanTraces.Grow(capacity, steps);
+                global::SymGen.Scanning.ScanTraces.Resize(ref DoubleUntilTrace, capacity);
+            }
             // h = DoubleUntil[t-1] is DoubleUntil_1
             // n4 = 2 * h  (Multiply)
             double n4 = 2d * DoubleUntil_1;
@@ -45,9 +52,9 @@ partial class Scans
         }
 
         // A loop that stopped early keeps the rows it computed.
-        if (executed < steps)
+        if (executed < capacity)
         {
-            DoubleUntilTrace = global::System.MemoryExtensions.AsSpan(DoubleUntilTrace, 0, executed).ToArray();
+            global::SymGen.Scanning.ScanTraces.Resize(ref DoubleUntilTrace, executed);
         }
         return DoubleUntilTrace;
     }
@@ -57,9 +64,11 @@ partial class Scans
     /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
-    public static global::SymGen.Graph.Function DoubleUntilGraph => s_DoubleUntilGraph ??= BuildDoubleUntilGraph();
+    public static global::SymGen.Graph.Function DoubleUntilGraph => global::System.Threading.LazyInitializer.EnsureInitialized(ref s_DoubleUntilGraph, ref s_DoubleUntilGraphLock, BuildDoubleUntilGraph);
 
     private static global::SymGen.Graph.Function? s_DoubleUntilGraph;
+
+    private static object? s_DoubleUntilGraphLock;
 
     private static global::SymGen.Graph.Function BuildDoubleUntilGraph()
     {

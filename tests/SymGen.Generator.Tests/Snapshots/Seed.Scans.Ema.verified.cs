@@ -25,7 +25,7 @@ partial class Scans
         global::System.ReadOnlySpan<double> signalRows = signal;
 
         // Number of steps: the shortest sequence decides (each loses the span of its taps).
-        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(signalRows.Length, 0);
+        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(signalRows.Length, 0, "0", "signal");
 
         // Traces: one row per step (initial states are not part of them).
         var SmoothedTrace = new double[steps];
@@ -65,9 +65,11 @@ partial class Scans
     /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
-    public static global::SymGen.Graph.Function EmaGraph => s_EmaGraph ??= BuildEmaGraph();
+    public static global::SymGen.Graph.Function EmaGraph => global::System.Threading.LazyInitializer.EnsureInitialized(ref s_EmaGraph, ref s_EmaGraphLock, BuildEmaGraph);
 
     private static global::SymGen.Graph.Function? s_EmaGraph;
+
+    private static object? s_EmaGraphLock;
 
     private static global::SymGen.Graph.Function BuildEmaGraph()
     {

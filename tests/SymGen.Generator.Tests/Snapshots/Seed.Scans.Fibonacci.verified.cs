@@ -46,9 +46,11 @@ partial class Scans
     /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
-    public static global::SymGen.Graph.Function FibonacciGraph => s_FibonacciGraph ??= BuildFibonacciGraph();
+    public static global::SymGen.Graph.Function FibonacciGraph => global::System.Threading.LazyInitializer.EnsureInitialized(ref s_FibonacciGraph, ref s_FibonacciGraphLock, BuildFibonacciGraph);
 
     private static global::SymGen.Graph.Function? s_FibonacciGraph;
+
+    private static object? s_FibonacciGraphLock;
 
     private static global::SymGen.Graph.Function BuildFibonacciGraph()
     {

@@ -26,7 +26,7 @@ partial class Scans
         global::System.ReadOnlySpan<double> y0Rows = y0;
 
         // Number of steps: the shortest sequence decides (each loses the span of its taps).
-        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(xRows.Length, 5);
+        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(xRows.Length, 5, "-3, 2, -1", "x");
         global::SymGen.Scanning.ScanArguments.RequireInitialRows(y0Rows.Length, 5, "-3, -5", "y0");
 
         // Traces: one row per step (initial states are not part of them).
@@ -79,9 +79,11 @@ partial class Scans
     /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
-    public static global::SymGen.Graph.Function IirGraph => s_IirGraph ??= BuildIirGraph();
+    public static global::SymGen.Graph.Function IirGraph => global::System.Threading.LazyInitializer.EnsureInitialized(ref s_IirGraph, ref s_IirGraphLock, BuildIirGraph);
 
     private static global::SymGen.Graph.Function? s_IirGraph;
+
+    private static object? s_IirGraphLock;
 
     private static global::SymGen.Graph.Function BuildIirGraph()
     {

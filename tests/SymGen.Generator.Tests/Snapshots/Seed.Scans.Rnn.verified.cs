@@ -26,7 +26,7 @@ partial class Scans
         global::System.ReadOnlySpan<double> h0Rows = h0.Span;
 
         // Number of steps: the shortest sequence decides (each loses the span of its taps).
-        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(xs.Rows, 0);
+        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(xs.Rows, 0, "0", "xs");
         // Sizes the step's shapes require, checked once for all steps.
         global::SymGen.Scanning.ScanArguments.RequireSameSize(h0.Length, W.Columns, "h0.Length", "W.Columns", "Sym.Dot(W, h) in step Elman: the matrix's columns and the vector's length", "h0", "W");
         global::SymGen.Scanning.ScanArguments.RequireSameSize(xs.Columns, U.Columns, "xs.Columns", "U.Columns", "Sym.Dot(U, x) in step Elman: the matrix's columns and the vector's length", "xs", "U");
@@ -72,9 +72,11 @@ partial class Scans
     /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
-    public static global::SymGen.Graph.Function RnnGraph => s_RnnGraph ??= BuildRnnGraph();
+    public static global::SymGen.Graph.Function RnnGraph => global::System.Threading.LazyInitializer.EnsureInitialized(ref s_RnnGraph, ref s_RnnGraphLock, BuildRnnGraph);
 
     private static global::SymGen.Graph.Function? s_RnnGraph;
+
+    private static object? s_RnnGraphLock;
 
     private static global::SymGen.Graph.Function BuildRnnGraph()
     {

@@ -19,7 +19,7 @@ partial class Scans
         global::System.ReadOnlySpan<double> startRows = start.Span;
 
         // Number of steps: the shortest sequence decides (each loses the span of its taps).
-        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(rows.Rows, 0);
+        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(rows.Rows, 0, "0", "rows");
         // Sizes the step's shapes require, checked once for all steps.
         global::SymGen.Scanning.ScanArguments.RequireSameSize(rows.Columns, start.Length, "rows.Columns", "start.Length", "total + row in step AddRow: the lengths of the operands of Add", "rows", "start");
 
@@ -50,9 +50,11 @@ partial class Scans
     /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
-    public static global::SymGen.Graph.Function RowSumsGraph => s_RowSumsGraph ??= BuildRowSumsGraph();
+    public static global::SymGen.Graph.Function RowSumsGraph => global::System.Threading.LazyInitializer.EnsureInitialized(ref s_RowSumsGraph, ref s_RowSumsGraphLock, BuildRowSumsGraph);
 
     private static global::SymGen.Graph.Function? s_RowSumsGraph;
+
+    private static object? s_RowSumsGraphLock;
 
     private static global::SymGen.Graph.Function BuildRowSumsGraph()
     {

@@ -31,6 +31,27 @@ public static class GraphCheck
         }
     }
 
+    /// <summary>
+    /// As above, for a generated call that may reject its arguments: then the interpreter must reject them with the
+    /// same <see cref="ArgumentException"/> (type, message and parameter name).
+    /// </summary>
+    public static void SameAsInterpreter(Function graph, Func<object> generated, params object[] arguments)
+    {
+        object result;
+        try
+        {
+            result = generated();
+        }
+        catch (ArgumentException expected)
+        {
+            var error = Assert.Throws(expected.GetType(), () => graph.Invoke(arguments));
+            Assert.Equal(expected.Message, error.Message);
+            Assert.Equal(expected.ParamName, ((ArgumentException)error).ParamName);
+            return;
+        }
+        SameAsInterpreter(graph, result, arguments);
+    }
+
     private static (int[] Shape, double[] Values, bool Single) Flatten(object value) => value switch
     {
         double[] a => ([a.Length], a, false),

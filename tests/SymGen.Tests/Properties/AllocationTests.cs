@@ -68,6 +68,19 @@ public class AllocationTests
         Assert.True(tenSteps <= 2 * (24 + 8 * hidden), $"{tenSteps} bytes beyond the trace: more than the two Dot buffers");
     }
 
+    [Fact]
+    public void TheTransactionOfAScanWithSharedVariablesAllocatesNothing()
+    {
+        // Beyond its trace, a scan that updates shared variables allocates only its commit (the updates, as
+        // SharedUpdates.Apply by hand): locking and reading its variables, in order, allocates nothing.
+        Shared<double> total = new("total", 0), scale = new("scale", 1);
+        Shared<long> count = new("count", 0);
+        var values = new double[100];
+        long commit = Allocated(() => { SharedUpdates.Apply(total.Update(1), count.Update(1)); return values; });
+        Assert.Equal(commit, Overhead(() => Seed.Scans.AddToTotal(values, total, count), () => new double[100]));
+        Assert.Equal(commit, Overhead(() => SharedState.SharedScans.Accumulated(values, total, count, scale, default), () => new double[100]));
+    }
+
     [Theory]
     [InlineData(10)]
     [InlineData(10_000)]

@@ -43,9 +43,14 @@ public class GeneratedMatchesStepMethodTests
     public void SequenceTaps() =>
         Doubles.Sample(s =>
         {
-            // taps [-3, 2, -1]: step t reads s[t], s[t+5], s[t+2].
-            int steps = Math.Max(0, s.Length - 5);
-            var expected = Enumerable.Range(0, steps).Select(t => ConformanceScans.ThreeTaps(s[t], s[t + 5], s[t + 2])).ToArray();
+            // taps [-3, 2, -1]: step t reads s[t], s[t+5], s[t+2]; fewer than 5 elements cannot be read at all.
+            if (s.Length < 5)
+            {
+                Assert.Equal("s", Assert.Throws<ArgumentException>(() => ConformanceScans.SequenceTaps(s)).ParamName);
+                GraphCheck.SameAsInterpreter(ConformanceScans.SequenceTapsGraph, () => ConformanceScans.SequenceTaps(s), s);
+                return;
+            }
+            var expected = Enumerable.Range(0, s.Length - 5).Select(t => ConformanceScans.ThreeTaps(s[t], s[t + 5], s[t + 2])).ToArray();
             Assert.Equal(expected, ConformanceScans.SequenceTaps(s));
             GraphCheck.SameAsInterpreter(ConformanceScans.SequenceTapsGraph, expected, s);
         });

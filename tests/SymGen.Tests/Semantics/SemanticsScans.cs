@@ -31,6 +31,15 @@ public static partial class SemanticsScans
     [Symbolic(nameof(Sum3))]
     public static partial double[] TwoSequences([Sequence(1, 2)] Span<double> a, [Sequence] Memory<double> b);
 
+    internal static double Around(double before, double after) => before + after;
+
+    // Taps [-2, 2] span 4: step t reads x[t] and x[t + 4], so a sequence needs 4 + n elements for n steps.
+    [Symbolic(nameof(Around))]
+    public static partial double[] AroundSum([Sequence(-2, 2)] double[] x);
+
+    [Symbolic(nameof(Around))]
+    public static partial double[] AroundSumSteps([Sequence(-2, 2)] double[] x, [Steps] int n);
+
     // Integer and float steps keep C#'s own arithmetic: integer division truncates, float stays float.
     internal static (int, float) Mixed(int i, float f, int divisor) => (i / divisor + i % divisor, MathF.Sqrt(f) * 2f + i);
 

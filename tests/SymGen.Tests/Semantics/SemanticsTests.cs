@@ -50,8 +50,14 @@ public class SemanticsTests
     }
 
     [Fact]
-    public void SequenceShorterThanItsTapSpanGivesZeroSteps() =>
+    public void ASequenceAsLongAsItsTapSpanGivesZeroSteps()
+    {
+        // As in the reference: len - span steps, here 0 (a taps-[0] empty sequence is the reference's own case).
         Assert.Empty(SemanticsScans.TwoSequences([1, 2], new double[] { 1, 2 }));
+        Assert.Empty(SemanticsScans.AroundSum([1, 2, 3, 4]));
+        Assert.Empty(SemanticsScans.AroundSumSteps([1, 2, 3, 4], 0));
+        Assert.Equal([6.0], SemanticsScans.AroundSum([1, 2, 3, 4, 5]));
+    }
 
     [Fact]
     public void IntegerAndFloatArithmeticFollowCSharp()
@@ -106,6 +112,29 @@ public class ArgumentErrorTests
         Assert.Contains("'x' has 3 element(s)", error.Message);
         Assert.Contains("taps [0]", error.Message);
         Assert.Contains("'n' asks for 5", error.Message);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ASequenceShorterThanItsTapSpanIsRejectedByBothEngines(bool interpreted)
+    {
+        // Without [Steps] this used to return an empty trace; the reference slices it into nonsense (wrapping ends).
+        double[] x = [1, 2, 3];
+        var error = Assert.Throws<ArgumentException>(() => interpreted
+            ? SemanticsScans.AroundSumGraph.Invoke(x)
+            : SemanticsScans.AroundSum(x));
+        Assert.Equal("x", error.ParamName);
+        Assert.StartsWith("Sequence 'x' has 3 element(s), but its taps [-2, 2] span 4: it needs at least 4 element(s) (4 + n for n steps).", error.Message);
+        // With [Steps], also for zero steps: the sequence is malformed whatever the count.
+        foreach (int n in new[] { 0, 2 })
+        {
+            var withSteps = Assert.Throws<ArgumentException>(() => interpreted
+                ? SemanticsScans.AroundSumStepsGraph.Invoke(x, n)
+                : SemanticsScans.AroundSumSteps(x, n));
+            Assert.Equal("x", withSteps.ParamName);
+            Assert.Contains("taps [-2, 2] span 4", withSteps.Message);
+        }
     }
 
     [Fact]
