@@ -24,6 +24,8 @@ public sealed class ScanGenerator : IIncrementalGenerator
         public const string Models = "SymGen.Models";
         /// <summary>The diagnostics alone.</summary>
         public const string Diagnostics = "SymGen.Diagnostics";
+        /// <summary>The generated files, made from the models.</summary>
+        public const string Emitted = "SymGen.Emitted";
     }
 
     /// <inheritdoc />
@@ -42,8 +44,10 @@ public sealed class ScanGenerator : IIncrementalGenerator
             .Where(static r => r.Model is not null)
             .Select(static (r, _) => r.Model!)
             .WithTrackingName(Steps.Models);
-        context.RegisterSourceOutput(models, static (spc, model) =>
-            spc.AddSource(ScanEmitter.HintName(model), ScanEmitter.Emit(model)));
+        var sources = models
+            .Select(static (model, _) => ScanEmitter.EmitSafely(model))
+            .WithTrackingName(Steps.Emitted);
+        context.RegisterSourceOutput(sources, static (spc, source) => spc.AddSource(source.HintName, source.Text));
 
         // Diagnostics must point into the user's syntax trees, so that '#pragma warning disable' and IDE navigation
         // work; the model holds locations as values, so they are tied back to their trees here. Only this cheap
@@ -58,6 +62,18 @@ public sealed class ScanGenerator : IIncrementalGenerator
             foreach (var info in infos)
                 spc.ReportDiagnostic(Diagnostic.Create(
                     DiagnosticDescriptors.ById[info.Id], ToLocation(info.Location, compilation), info.PropertyDictionary(), info.Arguments.ToArray<object>()));
+        });
+
+        // A scan whose code could not be written got its stub above; SYMG0022 goes to its declaration.
+        var failures = sources
+            .Where(static s => s.Failure is not null)
+            .Combine(context.CompilationProvider);
+        context.RegisterSourceOutput(failures, static (spc, pair) =>
+        {
+            var (source, compilation) = pair;
+            var method = DocumentationCommentId.GetFirstSymbolForDeclarationId(source.DeclarationId, compilation);
+            var location = method?.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(spc.CancellationToken).GetLocation();
+            spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, location, method?.Name ?? source.DeclarationId, source.Failure));
         });
     }
 

@@ -14,12 +14,36 @@ namespace SymGen.Generator.Emitting;
 /// </summary>
 internal static class ScanEmitter
 {
+    /// <summary>
+    /// The file name: namespace, types and method, e.g. <c>N.Outer{T}.Run`2.g.cs</c>. Two scans never share one
+    /// (AddSource would throw and fail every scan): the characters an identifier cannot hold stand for what does
+    /// not fit a file name, so <c>C&lt;T&gt;</c> and <c>C_T_</c>, or overload <c>Run`2</c> and <c>Run_2</c>, differ.
+    /// </summary>
     public static string HintName(ScanModel model) =>
-        string.Join(".", model.Signature.ContainingTypes.Select(t => Sanitize(t.NameWithTypeParameters))
-            .Prepend(model.Signature.Namespace ?? "global")
-            .Append(model.Signature.Name.TrimStart('@') + Sanitize(model.Signature.FileSuffix))) + ".g.cs";
+        string.Join(".", model.Signature.ContainingTypes.Select(t => FileNamePart(t.NameWithTypeParameters))
+            .Prepend(model.Signature.Namespace is { } ns ? string.Join(".", ns.Split('.').Select(FileNamePart)) : "global")
+            .Append(FileNamePart(model.Signature.Name.TrimStart('@')) + model.Signature.FileSuffix)) + ".g.cs";
 
-    private static string Sanitize(string name) => new(name.Select(c => char.IsLetterOrDigit(c) || c == '_' ? c : '_').ToArray());
+    private static string FileNamePart(string name) => string.Concat(name.Select(c =>
+        char.IsLetterOrDigit(c) || c is '_' or ',' ? c.ToString()
+        : c == '<' ? "{" : c == '>' ? "}" : c == ' ' ? ""
+        : $"({(int)c:x4})"));
+
+    /// <summary>
+    /// The generated file of a scan. An unexpected exception while writing it gives the scan's throwing stub and the
+    /// exception's text (reported as SYMG0022 at the scan): one scan's failure costs no other scan its code.
+    /// </summary>
+    public static EmittedSource EmitSafely(ScanModel model)
+    {
+        try
+        {
+            return new EmittedSource(HintName(model), Emit(model), null, model.DeclarationId);
+        }
+        catch (System.Exception exception) when (exception is not System.OperationCanceledException)
+        {
+            return new EmittedSource(HintName(model), Emit(model with { Scan = null }), $"{exception.GetType().Name}: {exception.Message}", model.DeclarationId);
+        }
+    }
 
     public static string Emit(ScanModel model)
     {
@@ -75,6 +99,9 @@ internal static class ScanEmitter
         GraphWriter.Write(w, signature, scan);
     }
 }
+
+/// <summary>A scan's generated file, and what went wrong if its loop could not be written (then the file is the stub).</summary>
+internal sealed record EmittedSource(string HintName, string Text, string? Failure, string DeclarationId);
 
 /// <summary>Hands out identifiers that clash neither with the user's parameters nor with each other.</summary>
 internal sealed class NameScope

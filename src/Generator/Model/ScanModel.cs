@@ -12,7 +12,8 @@ internal sealed record ScanParseResult(ScanModel? Model, EquatableArray<Diagnost
 /// <summary>A <c>[Symbolic]</c> method: its signature, and its scan when the scan is valid.</summary>
 /// <param name="Scan">Null when the scan has errors: the emitter then writes a body that throws, so the user sees
 /// SymGen's diagnostics rather than a missing-implementation error.</param>
-internal sealed record ScanModel(MethodSignature Signature, ScanSpec? Scan);
+/// <param name="DeclarationId">The method's documentation ID, to find it where a failure to write its code is reported.</param>
+internal sealed record ScanModel(MethodSignature Signature, ScanSpec? Scan, string DeclarationId);
 
 /// <summary>Everything needed to repeat the partial method's declaration in generated code.</summary>
 internal sealed record MethodSignature(

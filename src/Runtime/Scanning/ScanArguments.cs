@@ -12,7 +12,7 @@ namespace SymGen.Scanning;
 public static class ScanArguments
 {
     /// <summary>Number of steps a sequence of <paramref name="length"/> elements provides for taps spanning <paramref name="tapSpan"/>.</summary>
-    public static int StepsProvided(int length, int tapSpan) => Math.Max(0, length - tapSpan);
+    public static int StepsProvided(int length, int tapSpan) => (int)Math.Max(0L, (long)length - tapSpan);
 
     /// <summary>Validates a requested number of steps (Theano's <c>n_steps</c>) and returns it as an <c>int</c>.</summary>
     public static int RequireSteps(long steps, string parameter)
