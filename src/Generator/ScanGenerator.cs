@@ -28,6 +28,17 @@ public sealed class ScanGenerator : IIncrementalGenerator
         public const string Emitted = "SymGen.Emitted";
     }
 
+    private readonly System.Action<ScanModel>? _beforeEmit;
+
+    /// <summary>The generator the compiler loads.</summary>
+    public ScanGenerator() { }
+
+    /// <summary>
+    /// For tests only: <paramref name="beforeEmit"/> runs before each scan's code is written, so a test can make one
+    /// scan fail there (no input known today does) and see that the failure stays inside that scan.
+    /// </summary>
+    internal ScanGenerator(System.Action<ScanModel> beforeEmit) => _beforeEmit = beforeEmit;
+
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -44,8 +55,9 @@ public sealed class ScanGenerator : IIncrementalGenerator
             .Where(static r => r.Model is not null)
             .Select(static (r, _) => r.Model!)
             .WithTrackingName(Steps.Models);
+        var beforeEmit = _beforeEmit;
         var sources = models
-            .Select(static (model, _) => ScanEmitter.EmitSafely(model))
+            .Select((model, _) => ScanEmitter.EmitSafely(model, beforeEmit))
             .WithTrackingName(Steps.Emitted);
         context.RegisterSourceOutput(sources, static (spc, source) => spc.AddSource(source.HintName, source.Text));
 

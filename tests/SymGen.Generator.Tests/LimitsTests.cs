@@ -208,4 +208,43 @@ public class LimitsTests
         Assert.Equal([2.0, 4.0], (double[])assembly.GetType("C_T_")!.GetMethod("Map")!.Invoke(null, [x])!);
         Assert.Equal([2.0, 4.0], (double[])assembly.GetType("C`1")!.MakeGenericType(typeof(int)).GetMethod("Map")!.Invoke(null, [x])!);
     }
+
+    [Fact]
+    public void AFailureWhileWritingOneScanStaysInThatScan()
+    {
+        // A failure of the emitter (a bug: no input known makes it throw) once failed the whole generator.
+        const string source = """
+            using SymGen;
+            public static partial class S
+            {
+                static double Add(double x, double h) => h + x;
+                [Symbolic(nameof(Add))]
+                public static partial double[] Faulty([Sequence] double[] x, [Initial] double h0);
+                [Symbolic(nameof(Add))]
+                public static partial double[] CumSum([Sequence] double[] x, [Initial] double h0);
+            }
+            """;
+        var generator = new ScanGenerator(model =>
+        {
+            if (model.Signature.Name == "Faulty") throw new InvalidOperationException("injected");
+        });
+        var driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create([Microsoft.CodeAnalysis.GeneratorExtensions.AsSourceGenerator(generator)], parseOptions: GeneratorHarness.ParseOptions);
+        var compilation = GeneratorHarness.Compilation(source);
+        var run = GeneratorHarness.Run(compilation, driver);
+        var failure = Assert.Single(run.AllDiagnostics);
+        Assert.Equal("SYMG0022", failure.Id);
+        Assert.Contains("'Faulty'", failure.GetMessage());
+        Assert.Contains("InvalidOperationException: injected", failure.GetMessage());
+        var declaration = compilation.SyntaxTrees.Single().GetRoot().DescendantNodes()
+            .OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().Single(m => m.Identifier.Text == "Faulty");
+        Assert.Equal(declaration.Span, failure.Location.SourceSpan);
+        // The faulty scan got its throwing stub (no CS8795), the other its loop, which runs.
+        Assert.Equal(2, run.GeneratedSources.Count);
+        using var stream = new System.IO.MemoryStream();
+        Assert.True(run.Output.Emit(stream).Success);
+        var assembly = System.Reflection.Assembly.Load(stream.ToArray());
+        Assert.Equal([1.0, 3.0], (double[])assembly.GetType("S")!.GetMethod("CumSum")!.Invoke(null, [new double[] { 1, 2 }, 0.0])!);
+        var stub = Assert.Throws<System.Reflection.TargetInvocationException>(() => assembly.GetType("S")!.GetMethod("Faulty")!.Invoke(null, [new double[] { 1 }, 0.0]));
+        Assert.IsType<InvalidOperationException>(stub.InnerException);
+    }
 }

@@ -33,10 +33,11 @@ internal static class ScanEmitter
     /// The generated file of a scan. An unexpected exception while writing it gives the scan's throwing stub and the
     /// exception's text (reported as SYMG0022 at the scan): one scan's failure costs no other scan its code.
     /// </summary>
-    public static EmittedSource EmitSafely(ScanModel model)
+    public static EmittedSource EmitSafely(ScanModel model, System.Action<ScanModel>? beforeEmit = null)
     {
         try
         {
+            beforeEmit?.Invoke(model);
             return new EmittedSource(HintName(model), Emit(model), null, model.DeclarationId);
         }
         catch (System.Exception exception) when (exception is not System.OperationCanceledException)
