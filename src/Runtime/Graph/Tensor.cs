@@ -151,6 +151,12 @@ public static class Tensor
         }
         if (seqs.Any(s => s.Taps.Count == 0))
             throw new ArgumentException("A sequence needs at least one tap.", nameof(sequences));
+        // The rows a tap list reads beyond the steps live in one array (as SYMG0026 checks for generated scans).
+        static long Span(IReadOnlyList<int> taps) => taps.Count == 0 ? 0 : Math.Max(0L, taps.Max()) - Math.Min(0L, taps.Min());
+        if (seqs.FirstOrDefault(s => Span(s.Taps) > Array.MaxLength) is { } wide)
+            throw new ArgumentOutOfRangeException(nameof(sequences), $"Sequence taps [{string.Join(", ", wide.Taps)}] span {Span(wide.Taps)} steps; the span max(0, highest) - min(0, lowest) can be at most {Array.MaxLength}.");
+        if (outs.FirstOrDefault(o => Span(o.Taps) > Array.MaxLength) is { } deep)
+            throw new ArgumentOutOfRangeException(nameof(outputs), $"Output taps [{string.Join(", ", deep.Taps)}] span {Span(deep.Taps)} steps; the deepest tap can be at most {Array.MaxLength} steps back.");
 
         // Step parameters are named as given, else after what they receive: x[t-1], out.0[t-2], w.
         var names = (outputNames ?? []).ToList();
