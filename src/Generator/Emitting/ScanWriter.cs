@@ -10,8 +10,8 @@ namespace SymGen.Generator.Emitting;
 /// <summary>
 /// Writes one scan's body: argument and size checks, one allocation per trace and per intermediate tensor, then a
 /// loop whose body is the step graph.
-/// Scalars: one local per node; recurrent state and past taps live in locals (registers), because scalar
-/// recurrences are bound by the latency of the step's dependency chain.
+/// Scalars: one local per node; recurrent state and past taps down to y[t-8] live in locals (registers), because
+/// scalar recurrences are bound by the latency of the step's dependency chain; deeper taps read the trace.
 /// Tensors: a span per node that must exist in memory; chains of elementwise ops are fused into one loop over the
 /// elements; Dot, reductions and Softmax call the runtime's vectorised kernels; a vector output is computed straight
 /// into its trace row, and its past values are read back from the trace (no copies).
