@@ -200,7 +200,7 @@ internal sealed class StepBodyTranslator
     /// <summary>
     /// Translates an expression, then applies the conversion C# applies to it in its context. The walk keeps its own
     /// stack of expressions waiting for their operands (as Roslyn's binder does for long binary chains), so a body
-    /// of any length or depth costs no call stack: <c>a + a + ... + b</c> with 10,000 terms is 10,000 frames here.
+    /// of any length or depth costs no call stack: <c>a + a + ... + b</c> with 10,000 terms is 10,000 entries of that stack.
     /// </summary>
     private int Translate(ExpressionSyntax root)
     {
