@@ -24,7 +24,20 @@ public sealed class ScanGenerator : IIncrementalGenerator
         public const string Models = "SymGen.Models";
         /// <summary>The diagnostics alone.</summary>
         public const string Diagnostics = "SymGen.Diagnostics";
+        /// <summary>The generated files, made from the models.</summary>
+        public const string Emitted = "SymGen.Emitted";
     }
+
+    private readonly System.Action<ScanModel>? _beforeEmit;
+
+    /// <summary>The generator the compiler loads.</summary>
+    public ScanGenerator() { }
+
+    /// <summary>
+    /// For tests only: <paramref name="beforeEmit"/> runs before each scan's code is written, so a test can make one
+    /// scan fail there (no input known today does) and see that the failure stays inside that scan.
+    /// </summary>
+    internal ScanGenerator(System.Action<ScanModel> beforeEmit) => _beforeEmit = beforeEmit;
 
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -45,8 +58,11 @@ public sealed class ScanGenerator : IIncrementalGenerator
         // File names must differ (ignoring case) across all scans, so each sees every scan's name; a scan's source is
         // still produced again only when its own model or its file name changes.
         var identities = models.Select(static (m, _) => ScanEmitter.Identity(m.Signature)).Collect();
-        var named = models.Combine(identities).Select(static (pair, _) => (Model: pair.Left, HintName: ScanEmitter.HintName(pair.Left, pair.Right)));
-        context.RegisterSourceOutput(named, static (spc, scan) => spc.AddSource(scan.HintName, ScanEmitter.Emit(scan.Model)));
+        var beforeEmit = _beforeEmit;
+        var sources = models.Combine(identities)
+            .Select((pair, _) => ScanEmitter.EmitSafely(pair.Left, ScanEmitter.HintName(pair.Left, pair.Right), beforeEmit))
+            .WithTrackingName(Steps.Emitted);
+        context.RegisterSourceOutput(sources, static (spc, source) => spc.AddSource(source.HintName, source.Text));
 
         // Diagnostics must point into the user's syntax trees, so that '#pragma warning disable' and IDE navigation
         // work; the model holds locations as values, so they are tied back to their trees here. Only this cheap
@@ -61,6 +77,18 @@ public sealed class ScanGenerator : IIncrementalGenerator
             foreach (var info in infos)
                 spc.ReportDiagnostic(Diagnostic.Create(
                     DiagnosticDescriptors.ById[info.Id], ToLocation(info.Location, compilation), info.PropertyDictionary(), info.Arguments.ToArray<object>()));
+        });
+
+        // A scan whose code could not be written got its stub above; SYMG0022 goes to its declaration.
+        var failures = sources
+            .Where(static s => s.Failure is not null)
+            .Combine(context.CompilationProvider);
+        context.RegisterSourceOutput(failures, static (spc, pair) =>
+        {
+            var (source, compilation) = pair;
+            var method = DocumentationCommentId.GetFirstSymbolForDeclarationId(source.DeclarationId, compilation);
+            var location = method?.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(spc.CancellationToken).GetLocation();
+            spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, location, method?.Name ?? source.DeclarationId, source.Failure));
         });
     }
 

@@ -339,6 +339,29 @@ public class DiagnosticTests
         }
         """, "is marked [Update] but is a 'double'; only a 'Shared<T>' can be updated");
 
+    [Theory]
+    [InlineData("[|int.MinValue|]", "spans 2147483648 steps")]
+    [InlineData("-2, [|int.MinValue|]", "[-2, -2147483648]")]
+    [InlineData("[|-int.MaxValue|]", "spans 2147483647 steps (from -2147483647 to 0")]
+    public void SYMG0026_OutputTapTooDeep(string taps, string message) => AssertDiagnostic("SYMG0026", Usings + $$"""
+        public static partial class S
+        {
+            static double Step(double y) => y;
+            [Symbolic(nameof(Step))]
+            public static partial double[] Lag([Initial({{taps}})] double[] y0, [Steps] int n);
+        }
+        """, message.Replace("spans", "which span"));
+
+    [Fact]
+    public void SYMG0026_SequenceTapsSpanTooFar() => AssertDiagnostic("SYMG0026", Usings + """
+        public static partial class S
+        {
+            static double Step(double a, double b) => a + b;
+            [Symbolic(nameof(Step))]
+            public static partial double[] Pairs([Sequence([|int.MinValue|], int.MaxValue)] double[] x);
+        }
+        """, "[Sequence] on 'x' has taps [-2147483648, 2147483647], which span 4294967295 steps (from -2147483648 to 2147483647, tap 0 included); the span can be at most 2147483591");
+
     [Fact]
     public void SYMG0007_UntilAloneForAScanWithAnOutput() => AssertDiagnostic("SYMG0007", Usings + """
         public static partial class S

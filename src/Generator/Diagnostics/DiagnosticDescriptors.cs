@@ -113,6 +113,10 @@ internal static class DiagnosticDescriptors
         "Only a shared variable can be updated",
         "Parameter '{0}' of scan '{1}' is marked [Update] but is a '{2}'; only a 'Shared<T>' can be updated (pass state that changes from step to step as an [Initial])");
 
+    public static readonly DiagnosticDescriptor TapSpanTooLarge = Error("SYMG0026",
+        "Taps span more steps than an array can hold",
+        "[{0}] on '{1}' has taps [{2}], which span {3} steps (from {4} to {5}, tap 0 included); the span can be at most {6} (Array.MaxLength), as the rows the taps read must fit in one array");
+
     public static readonly DiagnosticDescriptor GraphPropertyNameTaken = Warning("SYMG0030",
         "The graph property's name is taken",
         "Scan '{0}' gets no graph property '{1}', because type '{2}' already has a member of that name; rename that member to get the scan's graph");

@@ -38,6 +38,23 @@ internal static class ScanEmitter
 
     private static string Sanitize(string name) => new(name.Select(c => char.IsLetterOrDigit(c) || c is '_' or '.' ? c : '_').ToArray());
 
+    /// <summary>
+    /// The generated file of a scan. An unexpected exception while writing it gives the scan's throwing stub and the
+    /// exception's text (reported as SYMG0022 at the scan): one scan's failure costs no other scan its code.
+    /// </summary>
+    public static EmittedSource EmitSafely(ScanModel model, string hintName, System.Action<ScanModel>? beforeEmit = null)
+    {
+        try
+        {
+            beforeEmit?.Invoke(model);
+            return new EmittedSource(hintName, Emit(model), null, model.DeclarationId);
+        }
+        catch (System.Exception exception) when (exception is not System.OperationCanceledException)
+        {
+            return new EmittedSource(hintName, Emit(model with { Scan = null }), $"{exception.GetType().Name}: {exception.Message}", model.DeclarationId);
+        }
+    }
+
     public static string Emit(ScanModel model)
     {
         var text = new StringWriter();
@@ -92,6 +109,9 @@ internal static class ScanEmitter
         GraphWriter.Write(w, signature, scan, takenMembers);
     }
 }
+
+/// <summary>A scan's generated file, and what went wrong if its loop could not be written (then the file is the stub).</summary>
+internal sealed record EmittedSource(string HintName, string Text, string? Failure, string DeclarationId);
 
 /// <summary>Hands out identifiers that clash neither with the user's parameters nor with each other.</summary>
 internal sealed class NameScope

@@ -10,8 +10,8 @@ namespace SymGen.Generator.Emitting;
 /// <summary>
 /// Writes one scan's body: argument and size checks, one allocation per trace and per intermediate tensor, then a
 /// loop whose body is the step graph.
-/// Scalars: one local per node; recurrent state and past taps live in locals (registers), because scalar
-/// recurrences are bound by the latency of the step's dependency chain.
+/// Scalars: one local per node; recurrent state and past taps down to y[t-8] live in locals (registers), because
+/// scalar recurrences are bound by the latency of the step's dependency chain; deeper taps read the trace.
 /// Tensors: a span per node that must exist in memory; chains of elementwise ops are fused into one loop over the
 /// elements; Dot, reductions and Softmax call the runtime's vectorised kernels; a vector output is computed straight
 /// into its trace row, and its past values are read back from the trace (no copies).
@@ -29,6 +29,8 @@ internal sealed class ScanWriter
     private readonly NameScope _names;
     private readonly HashSet<int> _live;
     private readonly int[] _uses;
+    /// <summary>The first live node reading each node (-1 for none).</summary>
+    private readonly int[] _firstUser;
     private readonly string _t, _steps, _executed;
     /// <summary>A while loop's trace rows so far (its traces grow as it runs); null when they hold every step.</summary>
     private readonly string? _capacity;
@@ -52,6 +54,10 @@ internal sealed class ScanWriter
         foreach (var node in _step.Nodes.Where(n => _live.Contains(n.Id)))
             foreach (var input in node.Inputs) _uses[input]++;
         foreach (var result in _step.Results) _uses[result]++;
+        _firstUser = Enumerable.Repeat(-1, _step.Nodes.Count).ToArray();
+        foreach (var node in _step.Nodes.Where(n => _live.Contains(n.Id)))
+            foreach (var input in node.Inputs)
+                if (_firstUser[input] < 0) _firstUser[input] = node.Id;
 
         // Names of everything the loop touches, chosen once so that no user parameter is shadowed.
         _t = _names.Fresh("t");
@@ -66,13 +72,13 @@ internal sealed class ScanWriter
         _widths = scan.Outputs.Select(o => o.ElementType.Rank > 0 ? _names.Fresh(o.Name + "Width") : null).ToList();
         _initialRows = scan.Outputs.Select(o => o.IsRecurrent && (o.InitialContainer != ContainerKind.Single || o.ElementType.Rank > 0)
             ? _names.Fresh(o.InitialParameter + "Rows") : null).ToList();
-        // Scalar state: _state[o][j - 1] holds y[t - j] for j = 1..depth.
+        // Scalar state: _state[o][j - 1] holds y[t - j] for j = 1..RegisterDepth(o).
         _state = scan.Outputs.Select(o => o.ElementType.Rank == 0
-            ? Enumerable.Range(1, o.Depth).Select(j => _names.Fresh($"{o.Name}_{j}")).ToList()
+            ? Enumerable.Range(1, RegisterDepth(o)).Select(j => _names.Fresh($"{o.Name}_{j}")).ToList()
             : new List<string>()).ToList();
         _argumentNames = _step.Arguments.Select(a => a.Source switch
         {
-            StepArgumentSource.OutputTap when a.Type.Rank == 0 => _state[a.Index][-a.Tap - 1],
+            StepArgumentSource.OutputTap when a.Type.Rank == 0 && -a.Tap <= _state[a.Index].Count => _state[a.Index][-a.Tap - 1],
             StepArgumentSource.OutputTap => _names.Fresh($"{scan.Outputs[a.Index].Name}_{-a.Tap}"),
             StepArgumentSource.NonSequence when a.Type.Rank == 0 => ScanParser.EscapeIdentifier(scan.NonSequences[a.Index].Parameter),
             StepArgumentSource.NonSequence => _names.Fresh(scan.NonSequences[a.Index].Parameter + "Span"),
@@ -294,8 +300,13 @@ internal sealed class ScanWriter
         if (_scan.Cancellation is { } token)
             w.WriteLine($"// Cancellation: '{token}', checked every 1024 steps; a cancelled scan changes no shared variable.");
         w.WriteLine($"// Each step calls {_step.MethodName}({string.Join(", ", _step.Arguments.Select(a => a.Name))}), as this graph:");
-        foreach (var node in _step.Nodes.Where(n => n.Op is not (Op.Input or Op.Constant) && _live.Contains(n.Id)))
+        // The listing is cut after a few dozen nodes: every node also has its comment in the loop.
+        const int Listed = 64;
+        var listed = _step.Nodes.Where(n => n.Op is not (Op.Input or Op.Constant) && _live.Contains(n.Id)).ToList();
+        foreach (var node in listed.Take(Listed))
             w.WriteLine($"//   n{node.Id} = {OpTable.Get(node.Op).Name}({string.Join(", ", node.Inputs.Select(NodeText))}{(node.Axis >= 0 ? $", axis: {node.Axis}" : "")}) : {node.Type}{ShapeText(node.Shape)}");
+        if (listed.Count > Listed)
+            w.WriteLine($"//   ... and {listed.Count - Listed} more nodes (each is written below, with its source)");
         var results = _step.Results.Select(NodeText).Concat(_step.Condition >= 0 ? new[] { $"Until({NodeText(_step.Condition)})" } : new string[0]).ToList();
         w.WriteLine($"// and returns {(results.Count == 1 ? results[0] : "(" + string.Join(", ", results) + ")")}.");
     }
@@ -393,14 +404,14 @@ internal sealed class ScanWriter
 
     private void WriteScalarState()
     {
-        if (!_scan.Outputs.Any(o => o.IsRecurrent && o.ElementType.Rank == 0)) return;
+        if (_state.All(s => s.Count == 0)) return;
         _w.WriteLineNoTabs("");
         _w.WriteLine("// Recurrent state in locals: <name>_j holds y[t-j].");
         for (int o = 0; o < _scan.Outputs.Count; o++)
         {
             var output = _scan.Outputs[o];
             if (!output.IsRecurrent || output.ElementType.Rank > 0) continue;
-            for (int j = 1; j <= output.Depth; j++)
+            for (int j = 1; j <= _state[o].Count; j++)
             {
                 // Row 0 of the initial state is y[-depth], its last needed row y[-1].
                 var source = _initialRows[o] is { } rowsName ? $"{rowsName}[{output.Depth - j}]" : ScanParser.EscapeIdentifier(output.InitialParameter!);
@@ -438,7 +449,7 @@ internal sealed class ScanWriter
 
     private void WriteStepInputs()
     {
-        var scalarTaps = _step.Arguments.Select((a, i) => (a, i)).Where(x => x.a.Source == StepArgumentSource.OutputTap && x.a.Type.Rank == 0)
+        var scalarTaps = _step.Arguments.Select((a, i) => (a, i)).Where(x => x.a.Source == StepArgumentSource.OutputTap && x.a.Type.Rank == 0 && !IsDeepTap(x.a))
             .Select(x => $"{x.a.Name} = {_scan.Outputs[x.a.Index].Name}[{ScanParser.TapText("t", x.a.Tap)}] is {_argumentNames[x.i]}").ToList();
         if (scalarTaps.Count > 0)
             _w.WriteLine($"// {string.Join("; ", scalarTaps)}");
@@ -461,6 +472,15 @@ internal sealed class ScanWriter
                     _w.WriteLine($"global::System.ReadOnlySpan<{argument.Type.ElementKeyword}> {name} = {rows}.Slice({(row.Contains(' ') ? $"({row})" : row)} * {width}, {width});");
                 }
             }
+            else if (argument.Source == StepArgumentSource.OutputTap && IsDeepTap(argument))
+            {
+                // y[t-j] is element t-j of the trace once computed, else row depth-j+t of the initial state. Read
+                // through the trace variable as it is now, so a trace that is reallocated as it grows still works.
+                var output = _scan.Outputs[argument.Index];
+                int j = -argument.Tap;
+                _w.WriteLine($"// {argument.Name} = {output.Name}[{ScanParser.TapText("t", argument.Tap)}]");
+                _w.WriteLine($"{argument.Type.CSharpName} {name} = {_t} >= {j} ? {_traces[argument.Index]}[{_t} - {j}] : {_initialRows[argument.Index]}[{InitialRow(output, j)}];");
+            }
             else if (argument.Source == StepArgumentSource.OutputTap && argument.Type.Rank > 0)
             {
                 // y[t-j] is row t-j of the trace once computed, else row depth+t-j of the initial state.
@@ -469,7 +489,7 @@ internal sealed class ScanWriter
                 var width = _widths[argument.Index];
                 var initial = output.InitialContainer == ContainerKind.Single
                     ? _initialRows[argument.Index]!
-                    : $"{_initialRows[argument.Index]}.Slice(({output.Depth} + {_t} - {j}) * {width}, {width})";
+                    : $"{_initialRows[argument.Index]}.Slice(({InitialRow(output, j)}) * {width}, {width})";
                 _w.WriteLine($"// {argument.Name} = {output.Name}[{ScanParser.TapText("t", argument.Tap)}]");
                 _w.WriteLine($"global::System.ReadOnlySpan<{argument.Type.ElementKeyword}> {name} = {_t} >= {j} " +
                              $"? {_traceRows[argument.Index]}.Slice({RowOffset(argument.Index, $"{_t} - {j}")}, {width}) : {initial};");
@@ -531,39 +551,78 @@ internal sealed class ScanWriter
         var name = _nodeNames[node.Id];
         string i = _names.Fresh("i");
         bool rowBroadcast = node.Type.Rank == 2 && Leaves(node).Any(l => _step.Nodes[l].Type.Rank == 1);
+        string r = rowBroadcast ? _names.Fresh("r") : "", c = rowBroadcast ? _names.Fresh("c") : i;
+        var spills = new List<string>();
+        var expression = ElementExpression(node, i, c, spills);
         if (!rowBroadcast)
-        {
             _w.WriteLine($"for (int {i} = 0; {i} < {name}.Length; {i}++)");
+        else
+        {
+            _w.WriteLine($"for (int {r} = 0, {i} = 0; {r} < {node.Shape[0]}; {r}++)");
             _w.Indent++;
-            _w.WriteLine($"{name}[{i}] = {ElementExpression(node, i, i, top: true)};");
-            _w.Indent--;
-            return;
+            _w.WriteLine($"for (int {c} = 0; {c} < {node.Shape[1]}; {c}++, {i}++)");
         }
-        string r = _names.Fresh("r"), c = _names.Fresh("c");
-        _w.WriteLine($"for (int {r} = 0, {i} = 0; {r} < {node.Shape[0]}; {r}++)");
+        if (spills.Count > 0)
+            _w.WriteLine("{");
         _w.Indent++;
-        _w.WriteLine($"for (int {c} = 0; {c} < {node.Shape[1]}; {c}++, {i}++)");
-        _w.Indent++;
-        _w.WriteLine($"{name}[{i}] = {ElementExpression(node, i, c, top: true)};");
-        _w.Indent -= 2;
+        foreach (var spill in spills)
+            _w.WriteLine(spill);
+        _w.WriteLine($"{name}[{i}] = {expression};");
+        _w.Indent--;
+        if (spills.Count > 0)
+            _w.WriteLine("}");
+        if (rowBroadcast)
+            _w.Indent--;
     }
 
-    private string ElementExpression(StepNode node, string index, string column, bool top = false)
+    /// <summary>
+    /// Fused subexpressions nested deeper than this are computed into a local of the loop body first: a chain of
+    /// 10,000 fused ops written as one expression would nest 10,000 parentheses, too deep for the C# compiler.
+    /// </summary>
+    private const int MaxFusedDepth = 16;
+
+    /// <summary>
+    /// The element expression of a fused loop, written operands first without recursion; <paramref name="spills"/>
+    /// receives the declarations of the locals that cut long chains.
+    /// </summary>
+    private string ElementExpression(StepNode top, string index, string column, List<string> spills)
     {
-        if (node.Type.Rank == 0)
-            return _nodeNames[node.Id];
-        if (!top && (node.Op == Op.Input || IsMaterialized(node)))
-            return $"{_nodeNames[node.Id]}[{(node.Type.Rank == 1 ? column : index)}]";
-        var operands = node.Inputs.Select(input => ElementExpression(_step.Nodes[input], index, column)).ToList();
-        if (node.Op == Op.Select)
-            operands[0] = $"{operands[0]} != {Zero(node.Type)}";
-        var expression = OpTable.FormatCSharp(node.Op, node.Type.Element == ElementType.Float32, operands);
-        return top ? expression : $"({expression})";
+        var written = new Dictionary<int, (string Text, int Depth)>();
+        string expression = "";
+        foreach (var node in FusedNodes(top))
+        {
+            int depth = 1;
+            var operands = new List<string>();
+            foreach (var input in node.Inputs.Select(id => _step.Nodes[id]))
+            {
+                if (written.TryGetValue(input.Id, out var operand))
+                {
+                    operands.Add(operand.Text);
+                    depth = System.Math.Max(depth, operand.Depth + 1);
+                }
+                else
+                    operands.Add(input.Type.Rank == 0 ? _nodeNames[input.Id] : $"{_nodeNames[input.Id]}[{(input.Type.Rank == 1 ? column : index)}]");
+            }
+            if (node.Op == Op.Select)
+                operands[0] = $"{operands[0]} != {Zero(node.Type)}";
+            expression = OpTable.FormatCSharp(node.Op, node.Type.Element == ElementType.Float32, operands);
+            if (node == top)
+                break;
+            if (depth < MaxFusedDepth)
+                written[node.Id] = ($"({expression})", depth);
+            else
+            {
+                var local = _names.Fresh("e" + node.Id);
+                spills.Add($"{node.Type.ElementKeyword} {local} = {expression};");
+                written[node.Id] = (local, 0);
+            }
+        }
+        return expression;
     }
 
     private void WriteStores()
     {
-        bool anyScalarState = _scan.Outputs.Any(o => o.IsRecurrent && o.ElementType.Rank == 0);
+        bool anyScalarState = _state.Any(s => s.Count > 0);
         _w.WriteLine(anyScalarState
             ? "// Store step t, then shift each recurrent state by one step (every output read start-of-step values)."
             : "// Store step t.");
@@ -613,26 +672,46 @@ internal sealed class ScanWriter
     {
         if (node.Type.Rank == 0 || node.Op is Op.Input or Op.Constant) return node.Op != Op.Constant;
         if (!OpTable.Get(node.Op).IsElementwise || _uses[node.Id] != 1 || _step.Results.Contains(node.Id)) return true;
-        var user = _step.Nodes.First(n => _live.Contains(n.Id) && n.Inputs.Contains(node.Id));
+        var user = _step.Nodes[_firstUser[node.Id]];
         return !OpTable.Get(user.Op).IsElementwise || user.Type.Rank != node.Type.Rank;
     }
 
     /// <summary>The memory-backed operands of a fused loop.</summary>
     private IEnumerable<int> Leaves(StepNode node) =>
-        node.Inputs.SelectMany(i => _step.Nodes[i] is var input && input.Type.Rank > 0 && input.Op != Op.Input && !IsMaterialized(input)
-            ? Leaves(input) : new[] { i });
+        FusedNodes(node).SelectMany(n => n.Inputs).Where(i => !IsFused(_step.Nodes[i]));
 
+    /// <summary>An elementwise tensor node computed inside the loop of the node that uses it.</summary>
+    private bool IsFused(StepNode node) => node.Type.Rank > 0 && node.Op != Op.Input && !IsMaterialized(node);
+
+    /// <summary>The nodes of <paramref name="top"/>'s fused loop, each after its operands (depth first, left to right), <paramref name="top"/> last.</summary>
+    private List<StepNode> FusedNodes(StepNode top)
+    {
+        var order = new List<StepNode>();
+        var pending = new Stack<(StepNode Node, int Next)>();
+        pending.Push((top, 0));
+        while (pending.Count > 0)
+        {
+            var (node, next) = pending.Pop();
+            if (next == node.Inputs.Count)
+            {
+                order.Add(node);
+                continue;
+            }
+            pending.Push((node, next + 1));
+            var input = _step.Nodes[node.Inputs[next]];
+            if (IsFused(input)) pending.Push((input, 0));
+        }
+        return order;
+    }
+
+    /// <summary>The ops of a fused loop for its comment; a long chain is summarised, so comments stay short.</summary>
     private string FusedText(StepNode node)
     {
-        var fused = new List<string>();
-        void Collect(StepNode n)
-        {
-            foreach (var input in n.Inputs.Select(i => _step.Nodes[i]))
-                if (input.Type.Rank > 0 && input.Op != Op.Input && !IsMaterialized(input)) Collect(input);
-            fused.Add(OpTable.Get(n.Op).Name);
-        }
-        Collect(node);
-        return fused.Count > 1 ? ", fused: " + string.Join(", ", fused) : "";
+        var fused = FusedNodes(node).Select(n => OpTable.Get(n.Op).Name).ToList();
+        const int Listed = 8;
+        return fused.Count <= 1 ? ""
+            : fused.Count <= Listed ? ", fused: " + string.Join(", ", fused)
+            : $", fused: {string.Join(", ", fused.Take(Listed))}, ... ({fused.Count} ops)";
     }
 
     /// <summary>
@@ -694,6 +773,23 @@ internal sealed class ScanWriter
         int fromEnd = 1 + sequence.HighestTap - tap;
         return $"{rowCount} - {fromEnd} - {_t}";
     }
+
+    /// <summary>
+    /// Scalar past values down to y[t-8] live in locals shifted every step (registers: a scalar recurrence is bound
+    /// by its dependency chain); a deeper tap reads the trace instead, as tensor taps do, so that neither the code
+    /// nor the work per step grows with the depth of a tap. The locals cover the output's taps down to -8.
+    /// </summary>
+    private const int MaxRegisterDepth = 8;
+
+    private static int RegisterDepth(ScanOutput output) =>
+        output.Taps.Select(tap => -tap).Where(j => j <= MaxRegisterDepth).DefaultIfEmpty(0).Max();
+
+    private bool IsDeepTap(StepArgument argument) =>
+        argument.Source == StepArgumentSource.OutputTap && argument.Type.Rank == 0 && -argument.Tap > _state[argument.Index].Count;
+
+    /// <summary>The row of the initial state holding y[t-j] while t &lt; j: depth-j+t, added in an order that cannot overflow.</summary>
+    private string InitialRow(ScanOutput output, int j) =>
+        output.Depth == j ? _t : $"{output.Depth - j} + {_t}";
 
     /// <summary>Math functions on float compute with MathF, as C# overload resolution picks for float operands.</summary>
     private bool ComputesInSinglePrecision(StepNode node) =>

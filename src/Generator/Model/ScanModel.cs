@@ -14,7 +14,8 @@ internal sealed record ScanParseResult(ScanModel? Model, EquatableArray<Diagnost
 /// SymGen's diagnostics rather than a missing-implementation error.</param>
 /// <param name="TakenMemberNames">The names in the containing type that a generated member could clash with (see
 /// <see cref="Emitting.GraphWriter.MemberNames"/>): only those, so that adding an unrelated member changes nothing.</param>
-internal sealed record ScanModel(MethodSignature Signature, ScanSpec? Scan, EquatableArray<string> TakenMemberNames);
+/// <param name="DeclarationId">The method's documentation ID, to find it where a failure to write its code is reported.</param>
+internal sealed record ScanModel(MethodSignature Signature, ScanSpec? Scan, EquatableArray<string> TakenMemberNames, string DeclarationId);
 
 /// <summary>Everything needed to repeat the partial method's declaration in generated code.</summary>
 internal sealed record MethodSignature(

@@ -43,6 +43,9 @@ internal sealed class ScanParser
 
     private string ScanName => _method.Name;
 
+    /// <summary>Names the method in a compilation without a location, so that moving code changes no model.</summary>
+    private string DeclarationId => DocumentationCommentId.CreateDeclarationId(_method) ?? _method.Name;
+
     /// <summary>The pipeline's transform. Never throws (but for cancellation): a failure becomes SYMG0022.</summary>
     public static ScanParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
     {
@@ -61,7 +64,7 @@ internal sealed class ScanParser
             parser.Report(DiagnosticDescriptors.InternalError, context.TargetNode.GetLocation(),
                 context.TargetSymbol.Name, $"{exception.GetType().Name}: {exception.Message}");
             // With the signature known, a stub body still keeps the compiler from adding CS8795.
-            model = parser._signature is { } signature ? new ScanModel(signature, null, EquatableArray<string>.Empty) : null;
+            model = parser._signature is { } signature ? new ScanModel(signature, null, EquatableArray<string>.Empty, parser.DeclarationId) : null;
         }
         return new ScanParseResult(model, parser._diagnostics.ToEquatableArray());
     }
@@ -79,7 +82,7 @@ internal sealed class ScanParser
         int errorsBefore = ErrorCount;
         var scan = ParseScan();
         CheckTruncateGradient();
-        return new ScanModel(signature, ErrorCount == errorsBefore ? scan : null, TakenMemberNames(signature));
+        return new ScanModel(signature, ErrorCount == errorsBefore ? scan : null, TakenMemberNames(signature), DeclarationId);
     }
 
     /// <summary>
@@ -345,7 +348,32 @@ internal sealed class ScanParser
             Report(DiagnosticDescriptors.EmptyTapList, AttributeLocation(attribute, parameter), ShortName(attribute), parameter.Name, defaultTap);
             return null;
         }
-        return values.Values.Select(v => v.Value is int i ? i : 0).ToImmutableArray();
+        var taps = values.Values.Select(v => v.Value is int i ? i : 0).ToImmutableArray();
+        return CheckTapSpan(parameter, attribute, taps) ? taps : null;
+    }
+
+    /// <summary>The most elements an array holds (.NET's Array.MaxLength, not in netstandard2.0).</summary>
+    internal const int MaxArrayLength = 0x7FFFFFC7;
+
+    /// <summary>
+    /// A tap list's span, max(0, highest) - min(0, lowest), is the number of rows beyond the steps that the taps
+    /// read (a sequence's extra elements, an initial state's rows). Rows live in one array, so a span above
+    /// Array.MaxLength can never be satisfied; bounding it keeps every tap offset, row index and span of generated
+    /// code within int (t + offset &lt; length, depth - j + t &lt; depth).
+    /// </summary>
+    private bool CheckTapSpan(IParameterSymbol parameter, AttributeData attribute, ImmutableArray<int> taps)
+    {
+        long lowest = Math.Min(0L, taps.Min()), highest = Math.Max(0L, taps.Max());
+        if (highest - lowest <= MaxArrayLength)
+            return true;
+        // At the argument of the tap farthest from 0, when the taps are written one argument each.
+        int farthest = Enumerable.Range(0, taps.Length).OrderByDescending(i => Math.Abs((long)taps[i])).First();
+        var arguments = (attribute.ApplicationSyntaxReference?.GetSyntax(_cancellation) as AttributeSyntax)?.ArgumentList?.Arguments
+            .Where(a => a.NameEquals is null).ToList();
+        var location = arguments is not null && arguments.Count == taps.Length ? arguments[farthest].GetLocation() : AttributeLocation(attribute, parameter);
+        Report(DiagnosticDescriptors.TapSpanTooLarge, location, ShortName(attribute), parameter.Name, string.Join(", ", taps),
+            highest - lowest, lowest, highest, MaxArrayLength);
+        return false;
     }
 
     private bool CheckOutputTaps(IParameterSymbol parameter, AttributeData attribute, ImmutableArray<int> taps)

@@ -2,11 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Text.RegularExpressions;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 using SymGen.Generator.Diagnostics;
 using SymGen.Generator.Model;
 using SymGen.Graph;
@@ -29,9 +30,12 @@ internal sealed class StepBodyTranslator
     private readonly CancellationToken _cancellation;
     private readonly List<StepNode> _nodes = new();
     private readonly List<SizeCheck> _sizeChecks = new();
+    private readonly HashSet<(Dim, Dim)> _checkedPairs = new();
     // Every op is pure, so an expression computed twice (e.g. '2 * h' in an output and in a condition) is one node.
     private readonly Dictionary<(Op, TypeRef, string, string?, int), int> _computed = new();
     private readonly Dictionary<ISymbol, int> _values = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<SyntaxNode, Fact> _facts = new();
+    private readonly Dictionary<SyntaxNode, ITypeSymbol?> _conversions = new();
     private bool _failed;
 
     private StepBodyTranslator(IMethodSymbol step, SemanticModel model, List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
@@ -58,6 +62,7 @@ internal sealed class StepBodyTranslator
         if (model.GetDiagnostics(declaration.Span, cancellation).Any(d => d.Severity == DiagnosticSeverity.Error))
             return null;
         var translator = new StepBodyTranslator(step, model, diagnostics, cancellation);
+        translator.ReadFacts(declaration);
         for (int i = 0; i < arguments.Count; i++)
             translator._values[step.Parameters[i]] = translator.Add(Op.Input, arguments[i].Type, [], null, i, arguments[i].Name, shape: arguments[i].Shape);
 
@@ -184,99 +189,218 @@ internal sealed class StepBodyTranslator
         return node;
     }
 
-    private static ExpressionSyntax Unparenthesize(ExpressionSyntax e) =>
-        e is ParenthesizedExpressionSyntax p ? Unparenthesize(p.Expression) : e;
+    private static ExpressionSyntax Unparenthesize(ExpressionSyntax e)
+    {
+        while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+        return e;
+    }
 
     // ---- Expressions ------------------------------------------------------------------------------------------
 
-    /// <summary>Translates an expression, then applies the conversion C# applies to it in its context.</summary>
-    private int Translate(ExpressionSyntax expression)
+    /// <summary>
+    /// Translates an expression, then applies the conversion C# applies to it in its context. The walk keeps its own
+    /// stack of expressions waiting for their operands (as Roslyn's binder does for long binary chains), so a body
+    /// of any length or depth costs no call stack: <c>a + a + ... + b</c> with 10,000 terms is 10,000 entries of that stack.
+    /// </summary>
+    private int Translate(ExpressionSyntax root)
     {
-        _cancellation.ThrowIfCancellationRequested();
-        int node = TranslateValue(expression);
-        var converted = _model.GetTypeInfo(expression, _cancellation).ConvertedType;
-        return converted is null || node < 0 ? node : ConvertTo(node, TypeOf(expression, converted), expression);
+        var waiting = new Stack<Pending>();
+        var expression = root;
+        while (true)
+        {
+            _cancellation.ThrowIfCancellationRequested();
+            var pending = Plan(expression, out int node);
+            if (pending is not null && pending.Operands.Length > 0)
+            {
+                waiting.Push(pending);
+                expression = pending.Operands[0];
+                continue;
+            }
+            node = Converted(expression, pending is null ? node : pending.Finish(pending.Results), waiting.Count == 0);
+            // Hand the node to the expression waiting for it; finish every expression whose operands are all in.
+            while (true)
+            {
+                if (waiting.Count == 0)
+                    return node;
+                var parent = waiting.Peek();
+                parent.Results[parent.Next++] = node;
+                if (parent.Next < parent.Operands.Length)
+                {
+                    expression = parent.Operands[parent.Next];
+                    break;
+                }
+                waiting.Pop();
+                node = Converted(parent.Expression, parent.Finish(parent.Results), waiting.Count == 0);
+            }
+        }
     }
 
-    private int TranslateValue(ExpressionSyntax expression)
+    /// <summary>An expression whose node is made by <see cref="Finish"/> from the nodes of its operands.</summary>
+    private sealed class Pending(ExpressionSyntax expression, ExpressionSyntax[] operands, Func<int[], int> finish)
     {
-        var typeInfo = _model.GetTypeInfo(expression, _cancellation);
-        var constant = _model.GetConstantValue(expression, _cancellation);
+        public ExpressionSyntax Expression { get; } = expression;
+        public ExpressionSyntax[] Operands { get; } = operands;
+        public Func<int[], int> Finish { get; } = finish;
+        public int[] Results { get; } = new int[operands.Length];
+        public int Next { get; set; }
+    }
+
+    /// <summary>The conversion C# applies to an expression in its context (for an operand, as its operation reads).</summary>
+    private int Converted(ExpressionSyntax expression, int node, bool root)
+    {
+        if (node < 0)
+            return node;
+        var converted = !root && _facts.TryGetValue(Unparenthesize(expression), out var fact) ? ConvertedFact(expression, fact)
+            : _model.GetTypeInfo(expression, _cancellation).ConvertedType;
+        return converted is null ? node : ConvertTo(node, TypeOf(expression, converted), expression);
+    }
+
+    /// <summary>An expression's node (<paramref name="node"/>, returning null) or what it waits for.</summary>
+    private Pending? Plan(ExpressionSyntax expression, out int node)
+    {
+        node = -1;
+        var resultType = TypeFact(expression);
+        var constant = _facts.TryGetValue(Unparenthesize(expression), out var fact) ? fact.Constant : _model.GetConstantValue(expression, _cancellation);
         if (constant.HasValue)
         {
-            var type = TypeOf(expression, typeInfo.Type);
-            return type is null ? -1 : Constant(constant.Value, type, expression);
+            var type = TypeOf(expression, resultType);
+            node = type is null ? -1 : Constant(constant.Value, type, expression);
+            return null;
         }
         switch (expression)
         {
             case ParenthesizedExpressionSyntax parenthesized:
-                return Translate(parenthesized.Expression);
+                return new Pending(expression, [parenthesized.Expression], r => r[0]);
 
             case IdentifierNameSyntax identifier:
-                var symbol = _model.GetSymbolInfo(identifier, _cancellation).Symbol;
-                if (symbol is not null && _values.TryGetValue(symbol, out var value))
-                    return value;
-                return Unsupported(identifier, "the name", "a step method can read only its parameters, its locals and constants");
+                var symbol = SymbolFact(identifier);
+                node = symbol is not null && _values.TryGetValue(symbol, out var value) ? value
+                    : Unsupported(identifier, "the name", "a step method can read only its parameters, its locals and constants");
+                return null;
 
             case BinaryExpressionSyntax binary:
                 string token = binary.OperatorToken.Text switch { "&&" => "&", "||" => "|", var t => t };
-                if (!OpTable.TryGetOperator(token, 2, out var binaryOp))
-                    return Unsupported(binary, "the operator", "use arithmetic, comparison or logical operators");
-                return Node(binaryOp, expression, typeInfo.Type, binary.Left, binary.Right);
+                if (OpTable.TryGetOperator(token, 2, out var binaryOp))
+                    return Node(binaryOp, expression, resultType, binary.Left, binary.Right);
+                node = Unsupported(binary, "the operator", "use arithmetic, comparison or logical operators");
+                return null;
 
             case PrefixUnaryExpressionSyntax unary when unary.OperatorToken.Text == "+":
-                return Translate(unary.Operand);
+                return new Pending(expression, [unary.Operand], r => r[0]);
 
             case PrefixUnaryExpressionSyntax unary when OpTable.TryGetOperator(unary.OperatorToken.Text, 1, out var unaryOp):
-                return Node(unaryOp, expression, typeInfo.Type, unary.Operand);
+                return Node(unaryOp, expression, resultType, unary.Operand);
 
             case ConditionalExpressionSyntax conditional:
-                return Node(Op.Select, expression, typeInfo.Type, conditional.Condition, conditional.WhenTrue, conditional.WhenFalse);
+                return Node(Op.Select, expression, resultType, conditional.Condition, conditional.WhenTrue, conditional.WhenFalse);
 
             case CastExpressionSyntax cast:
-                int operand = Translate(cast.Expression);
-                var castType = TypeOf(expression, typeInfo.Type);
-                return operand < 0 || castType is null ? -1 : ConvertTo(operand, castType, expression);
+                return new Pending(expression, [cast.Expression], r =>
+                {
+                    var castType = TypeOf(expression, resultType);
+                    return r[0] < 0 || castType is null ? -1 : ConvertTo(r[0], castType, expression);
+                });
 
             case InvocationExpressionSyntax invocation:
-                var method = _model.GetSymbolInfo(invocation, _cancellation).Symbol as IMethodSymbol;
+                var method = SymbolFact(invocation) as IMethodSymbol;
                 var args = invocation.ArgumentList.Arguments.Select(a => a.Expression).ToArray();
                 if (method?.ContainingType?.ToDisplayString() is "System.Math" or "System.MathF"
                     && OpTable.TryGetMathFunction(method.Name, args.Length, out var mathOp))
-                    return Node(mathOp, expression, typeInfo.Type, args);
+                    return Node(mathOp, expression, resultType, args);
                 if (method?.ContainingType?.ToDisplayString() == "SymGen.Sym" && OpTable.TryGetSymFunction(method.Name, out var symOp))
                 {
                     // Reductions take an optional constant axis after the tensor.
                     if (OpTable.Get(symOp).Category == OpCategory.Reduction && args.Length == 2)
-                        return _model.GetConstantValue(args[1], _cancellation).Value is int axis
-                            ? Node(symOp, expression, typeInfo.Type, axis, args[0])
-                            : Unsupported(args[1], "the axis", "the axis of a reduction must be the constant 0 or 1");
-                    return Node(symOp, expression, typeInfo.Type, args);
+                    {
+                        if (_model.GetConstantValue(args[1], _cancellation).Value is int axis)
+                            return Node(symOp, expression, resultType, axis, args[0]);
+                        node = Unsupported(args[1], "the axis", "the axis of a reduction must be the constant 0 or 1");
+                        return null;
+                    }
+                    return Node(symOp, expression, resultType, args);
                 }
-                return Unsupported(invocation, "the call", "a step method can call the System.Math, System.MathF and SymGen.Sym functions listed in docs/step-methods.md");
+                node = Unsupported(invocation, "the call", "a step method can call the System.Math, System.MathF and SymGen.Sym functions listed in docs/step-methods.md");
+                return null;
 
             default:
-                return Unsupported(expression, "the expression", "see docs/step-methods.md for what a step method can contain");
+                node = Unsupported(expression, "the expression", "see docs/step-methods.md for what a step method can contain");
+                return null;
         }
     }
 
-    private int Node(Op op, ExpressionSyntax expression, ITypeSymbol? resultType, params ExpressionSyntax[] operands) =>
+    /// <summary>What C# says of an expression: its type, its conversion in context, its constant value, the symbol it names.</summary>
+    private sealed record Fact(ITypeSymbol? Type, Optional<object?> Constant, ISymbol? Symbol);
+
+    /// <summary>
+    /// Reads the body's operation tree once, for the facts of every expression. Asking the semantic model node by
+    /// node walks up from each node to its method: quadratic in the depth of a long chain like <c>a + a + ... + b</c>.
+    /// An expression the tree does not show is asked of the semantic model.
+    /// </summary>
+    private void ReadFacts(MethodDeclarationSyntax declaration)
+    {
+        if (_model.GetOperation(declaration, _cancellation) is not { } body)
+            return;
+        var pending = new Stack<IOperation>();
+        pending.Push(body);
+        while (pending.Count > 0)
+        {
+            _cancellation.ThrowIfCancellationRequested();
+            var operation = pending.Pop();
+            // Top down: the outermost implicit conversion of an expression is the one its context applies.
+            if (operation is IConversionOperation { IsImplicit: true })
+            {
+                if (!_conversions.ContainsKey(operation.Syntax)) _conversions[operation.Syntax] = operation.Type;
+            }
+            else if (operation.Type is not null && !_facts.ContainsKey(operation.Syntax))
+                _facts[operation.Syntax] = new Fact(operation.Type, operation.ConstantValue, operation switch
+                {
+                    ILocalReferenceOperation local => local.Local,
+                    IParameterReferenceOperation parameter => parameter.Parameter,
+                    IInvocationOperation call => call.TargetMethod,
+                    _ => null,
+                });
+            foreach (var child in operation.ChildOperations) pending.Push(child);
+        }
+    }
+
+    /// <summary>The type an operand is converted to: a conversion of it, or of a parenthesized form, else its type.</summary>
+    private ITypeSymbol? ConvertedFact(ExpressionSyntax expression, Fact fact)
+    {
+        for (var e = expression; ; e = ((ParenthesizedExpressionSyntax)e).Expression)
+        {
+            if (_conversions.TryGetValue(e, out var converted))
+                return converted;
+            if (e is not ParenthesizedExpressionSyntax)
+                return fact.Type;
+        }
+    }
+
+    private ITypeSymbol? TypeFact(ExpressionSyntax expression) =>
+        _facts.TryGetValue(Unparenthesize(expression), out var fact) ? fact.Type : _model.GetTypeInfo(expression, _cancellation).Type;
+
+    private ISymbol? SymbolFact(ExpressionSyntax expression) =>
+        _facts.TryGetValue(expression, out var fact) && fact.Symbol is not null ? fact.Symbol : _model.GetSymbolInfo(expression, _cancellation).Symbol;
+
+    private Pending Node(Op op, ExpressionSyntax expression, ITypeSymbol? resultType, params ExpressionSyntax[] operands) =>
         Node(op, expression, resultType, -1, operands);
 
-    private int Node(Op op, ExpressionSyntax expression, ITypeSymbol? resultType, int axis, params ExpressionSyntax[] operands)
+    private Pending Node(Op op, ExpressionSyntax expression, ITypeSymbol? resultType, int axis, params ExpressionSyntax[] operands) =>
+        new(expression, operands, inputs => MakeNode(op, expression, resultType, axis, inputs));
+
+    private int MakeNode(Op op, ExpressionSyntax expression, ITypeSymbol? resultType, int axis, int[] inputs)
     {
-        var inputs = operands.Select(Translate).ToList();
         var type = TypeOf(expression, resultType);
         if (type is null || inputs.Any(i => i < 0))
             return -1;
         var label = Label(expression);
-        // The op table's shape rule gives the node's dimensions; every pair it requires equal is checked per call.
+        // The op table's shape rule gives the node's dimensions; every pair it requires equal is checked per call
+        // (once per pair: a long chain of one vector's ops needs one check, not one per op).
         var shape = ShapeRules.Infer(op, inputs.Select(i => _nodes[i].Shape.ToArray()).ToList(), axis,
-            (a, b, what) => { if (a != b) _sizeChecks.Add(new SizeCheck(a, b, $"{label} in step {_step.Name}: {what}")); },
+            (a, b, what) => { if (a != b && _checkedPairs.Add((a, b))) _sizeChecks.Add(new SizeCheck(a, b, $"{label} in step {_step.Name}: {what}")); },
             out var rankError);
         if (shape is null || shape.Length != type.Rank)
             return Unsupported(expression, "the expression", rankError ?? $"its shape rule gives rank {shape?.Length}, but its C# type {type} has rank {type.Rank}");
-        return Add(op, type, inputs, null, -1, label, axis, shape.ToEquatableArray());
+        return Add(op, type, inputs.ToList(), null, -1, label, axis, shape.ToEquatableArray());
     }
 
     private TypeRef? TypeOf(SyntaxNode at, ITypeSymbol? type)
@@ -400,14 +524,51 @@ internal sealed class StepBodyTranslator
                "(a non-sequence) to pass it to, and the step a parameter in its place, which receives it";
     }
 
-    private static readonly Regex Whitespace = new(@"\s+", RegexOptions.Compiled);
+    private const int MaxLabelLength = 60;
 
-    /// <summary>The node's source text on one line, short enough for a comment.</summary>
+    /// <summary>
+    /// The node's source text on one line, short enough for a comment. It reads only the characters it shows, so
+    /// labelling every node of a long expression costs time linear in the body (a node's whole text would be
+    /// quadratic: each operand of a chain would copy the text of all the operands before it).
+    /// </summary>
     private static string Label(SyntaxNode node)
     {
-        var text = Whitespace.Replace(node.ToString(), " ");
-        if (text.Length <= 60) return text;
-        int cut = char.IsHighSurrogate(text[56]) ? 56 : 57; // never half a surrogate pair
-        return text.Substring(0, cut) + "...";
+        var text = node.SyntaxTree.GetText();
+        // Span walks down a node's first operands to skip leading trivia (the depth of a chain); a long node is
+        // read from its full span instead, past the whitespace before it. A comment there, or text that ends
+        // before the label is full (trailing trivia would show), takes the exact span.
+        var full = node.FullSpan;
+        if (full.Length > 4 * MaxLabelLength)
+        {
+            int start = full.Start;
+            while (start < full.End && char.IsWhiteSpace(text[start])) start++;
+            if (start < full.End && text[start] != '/' && Label(text, TextSpan.FromBounds(start, full.End)) is { Length: > MaxLabelLength } label)
+                return Shortened(label);
+        }
+        var exact = Label(text, node.Span);
+        return exact.Length <= MaxLabelLength ? exact : Shortened(exact);
+    }
+
+    /// <summary>A label cut to its length with an ellipsis, never between the halves of a surrogate pair.</summary>
+    private static string Shortened(string label)
+    {
+        int cut = char.IsHighSurrogate(label[MaxLabelLength - 4]) ? MaxLabelLength - 4 : MaxLabelLength - 3;
+        return label.Substring(0, cut) + "...";
+    }
+
+    /// <summary>The text of <paramref name="span"/> with whitespace runs as one space, up to one character more than a label holds.</summary>
+    private static string Label(SourceText text, TextSpan span)
+    {
+        var label = new System.Text.StringBuilder();
+        bool space = false;
+        for (int i = span.Start; i < span.End && label.Length <= MaxLabelLength; i++)
+        {
+            char c = text[i];
+            if (char.IsWhiteSpace(c)) { space = true; continue; }
+            if (space) label.Append(' ');
+            space = false;
+            label.Append(c);
+        }
+        return label.ToString();
     }
 }

@@ -400,7 +400,7 @@ internal sealed class Interpreter
                 {
                     int j = -tap, depth = scan.OutputInfo[o].Depth;
                     step._values[scan.StepInputs[a++]] = t >= j ? traces[o].Row(t - j)
-                        : scan.OutputInfo[o].IsRows ? ((TensorValue)initials[o]!).Row(depth + t - j) : initials[o]!;
+                        : scan.OutputInfo[o].IsRows ? ((TensorValue)initials[o]!).Row(depth - j + t) : initials[o]!;
                 }
             foreach (var n in nonSequences)
                 step._values[scan.StepInputs[a++]] = n;
