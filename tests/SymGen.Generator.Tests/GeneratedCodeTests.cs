@@ -90,4 +90,24 @@ public class GeneratedCodeTests
         var inner = assembly.GetType("A.B.Outer`1+Inner")!.MakeGenericType(typeof(string));
         Assert.Equal([1, 3, 7], (int[])inner.GetMethod("Run")!.Invoke(null, [new[] { 1, 1, 1 }, 0])!);
     }
+
+    [Fact]
+    public void ExtensionAndScopedParametersAreRepeatedInTheImplementation()
+    {
+        // Found by MutationTests: without 'this' and 'scoped' the implementation gave CS0755 and CS8988.
+        var assembly = GeneratorHarness.Load("""
+            using System;
+            using SymGen;
+            public static partial class S
+            {
+                static double Add(double x, double h) => h + x;
+                [Symbolic(nameof(Add))]
+                public static partial double[] CumSum([Sequence] this double[] x, [Initial] double h0);
+                [Symbolic(nameof(Add))]
+                public static partial double[] ScopedSum([Sequence] scoped ReadOnlySpan<double> x, [Initial] double h0);
+                public static double[] Both(double[] x) => [.. x.CumSum(0), .. ScopedSum(x, 10)];
+            }
+            """);
+        Assert.Equal([1.0, 3.0, 11.0, 13.0], (double[])Call(assembly, "Both", [typeof(double[])], new double[] { 1, 2 })!);
+    }
 }

@@ -114,8 +114,10 @@ internal sealed class ScanParser
         for (var type = _method.ContainingType; type is not null; type = type.ContainingType)
             types.Insert(0, new ContainingType(TypeKeyword(type), type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
         var ns = _method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+        // The implementation repeats every modifier the compiler requires partial declarations to agree on.
         var parameters = _method.Parameters.Select(p => new SignatureParameter(
-            p.IsParams ? "params " : "",
+            (_method.IsExtensionMethod && p.Ordinal == 0 ? "this " : "") + (p.IsParams ? "params " : "")
+                + (p.ScopedKind == ScopedKind.ScopedValue ? "scoped " : ""),
             p.Type.ToDisplayString(TypeMapping.FullyQualified),
             EscapeIdentifier(p.Name)));
         // Overloaded scans need distinct file names: the parameter count tells them apart, else their position.
