@@ -54,6 +54,16 @@ public class DiagnosticTests
         """, "is declared in 'S', which is not 'partial'");
 
     [Fact]
+    public void SYMG0001_ContainingTypeIsFileLocal() => AssertDiagnostic("SYMG0001", Usings + """
+        file static partial class S
+        {
+            static double Step(double x) => x;
+            [Symbolic(nameof(Step))]
+            public static partial double[] [|Map|]([Sequence] double[] x);
+        }
+        """, "is declared in 'S', a 'file' type");
+
+    [Fact]
     public void SYMG0002_StepMethodNotFound() => AssertDiagnostic("SYMG0002", Usings + """
         public static partial class S
         {

@@ -90,6 +90,7 @@ internal sealed class ScanParser
             : !_method.IsStatic ? "is not 'static'"
             : _syntax.Body is not null || _syntax.ExpressionBody is not null || _method.PartialImplementationPart is not null ? "already has a body"
             : NonPartialContainingType() is { } outer ? $"is declared in '{outer}', which is not 'partial'"
+            : FileLocalContainingType() is { } local ? $"is declared in '{local}', a 'file' type, which generated code in another file cannot extend"
             : null;
         if (problem is not null)
         {
@@ -139,6 +140,14 @@ internal sealed class ScanParser
             if (!isPartial)
                 return type.Name;
         }
+        return null;
+    }
+
+    private string? FileLocalContainingType()
+    {
+        for (var type = _method.ContainingType; type is not null; type = type.ContainingType)
+            if (type.IsFileLocal)
+                return type.Name;
         return null;
     }
 
