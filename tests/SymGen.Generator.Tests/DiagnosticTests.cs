@@ -269,6 +269,16 @@ public class DiagnosticTests
         """, "is generic");
 
     [Fact]
+    public void SYMG0020_ScanReturnsByReference() => AssertDiagnostic("SYMG0020", Usings + """
+        public static partial class S
+        {
+            static double Step(double x) => x;
+            [Symbolic(nameof(Step))]
+            public static partial [|ref double[]|] Map([Sequence] double[] x);
+        }
+        """, "returns by reference");
+
+    [Fact]
     public void SYMG0021_InitialTypeMismatch() => AssertDiagnostic("SYMG0021", Usings + """
         public static partial class S
         {

@@ -103,6 +103,12 @@ internal sealed class ScanParser
                 "is generic; a scan's element types must be known when it is generated");
             return null;
         }
+        if (_method.RefKind != RefKind.None)
+        {
+            Report(DiagnosticDescriptors.UnsupportedScanMethodShape, _syntax.ReturnType.GetLocation(), ScanName,
+                "returns by reference; a scan returns new arrays by value");
+            return null;
+        }
         foreach (var parameter in _method.Parameters)
             if (parameter.RefKind != RefKind.None)
             {
