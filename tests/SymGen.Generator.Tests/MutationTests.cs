@@ -19,7 +19,8 @@ namespace SymGen.Generator.Tests;
 /// sources embedded in these tests): it never throws, never falls into its catch-all (SYMG0022), takes at most
 /// <see cref="GeneratorTimeBound"/> per mutant, and whenever the user's own code compiles, so does the generated code.
 /// SYMGEN_MUTANTS sets the number of mutants (a long local run: SYMGEN_MUTANTS=20000), SYMGEN_MUTATION_SEED the seed,
-/// SYMGEN_MUTATION_FLAGS the mutations kept off for known bugs (see <see cref="MutationOptions"/>).
+/// SYMGEN_MUTANT one mutant alone, SYMGEN_MUTATION_FLAGS the mutations kept off for known bugs (see
+/// <see cref="MutationOptions"/>).
 /// </summary>
 public class MutationTests(ITestOutputHelper output)
 {
@@ -96,12 +97,16 @@ public class MutationTests(ITestOutputHelper output)
     {
         int count = int.TryParse(Environment.GetEnvironmentVariable("SYMGEN_MUTANTS"), out var n) ? n : DefaultMutants;
         int seed = int.TryParse(Environment.GetEnvironmentVariable("SYMGEN_MUTATION_SEED"), out var s) ? s : DefaultSeed;
+        // SYMGEN_MUTANT=index reruns one mutant of a failed run alone.
+        int first = 0;
+        if (int.TryParse(Environment.GetEnvironmentVariable("SYMGEN_MUTANT"), out var single))
+            (first, count) = (single, 1);
         var options = MutationOptions.FromEnvironment();
-        var report = Run(seed, 0, count, options);
+        var report = Run(seed, first, count, options);
         output.WriteLine($"Seed {seed}, {options}: {report.Summary}");
         Assert.True(report.Failures.IsEmpty,
-            $"{report.Failures.Count} of {count} mutants failed (seed {seed}, {options}; reproduce one with "
-            + "MutationTests.Reproduce(seed, index)):\n"
+            $"{report.Failures.Count} of {count} mutants failed (seed {seed}, {options}; rerun one with "
+            + "SYMGEN_MUTATION_SEED=seed SYMGEN_MUTANT=index):\n"
             + string.Join("\n", report.Failures.OrderBy(f => f.Index).Take(40).Select(f => $"Mutant {f.Index}: {Shorten(f.Problem)}"))
             + "\n\nThe first ones in full:\n\n" + string.Join("\n\n", report.Failures.OrderBy(f => f.Index).Take(3)));
     }
@@ -198,10 +203,4 @@ public class MutationTests(ITestOutputHelper output)
         return generatorDiagnostics.Any(d => d.Id is "SYMG0001" or "SYMG0020" && d.Location.SourceTree == error.Location.SourceTree
             && method.FullSpan.Contains(d.Location.SourceSpan));
     }
-
-    /// <summary>Reruns one mutant of a failed run, for a debugger.</summary>
-    internal static string? Reproduce(int seed, int index, MutationOptions? options = null) =>
-        Mutant(seed, index, options ?? MutationOptions.FromEnvironment()) is { } mutant
-            ? Check(mutant.Source, new ThreadLocal<GeneratorDriver>(Driver)).Problem
-            : null;
 }

@@ -52,6 +52,14 @@ public sealed class Mutator
     private static readonly string[] HostileStringLiterals =
         ["\"x\\\" + Evil.Run() + \\\"\"", "\"\\\"*/ } class X { //\"", "\"line\\nbreak\"", "@\"C:\\temp\\new\"", "\"/* open\"", "\"*/\"", "\"\\u2028\"", "\"\\0\"", "\"{0}{{\"", "\"\\\\\""];
 
+    // Names the generated code uses itself, contextual keywords and names of SymGen's and System's types.
+    private static readonly string[] TrickyNames =
+        ["steps", "t", "x", "step", "outputs", "n1", "n3", "SmoothedTrace", "Smoothed_1", "signalRows", "xRows", "startSpan", "Trace", "global",
+         "var", "value", "_", "@class", "@int", "nameof", "await", "async", "record", "field", "scoped", "file", "dynamic", "args", "Math",
+         "System", "SymGen", "Sym", "Vec", "Mat", "Until", "Shared", "Tensor", "Op", "Scan", "Graph", "Function", "ScanArguments", "i", "e",
+         "result", "SequenceAttribute", "InitialAttribute", "SymbolicAttribute", "Symbolic", "Sequence", "Initial", "Steps", "Update",
+         "\\u0061", "a\\u0062", "Ünïcödé", "_1", "__arglist", "Item1", "Rest", "Length", "Rows", "Value", "ThrowIfNull", "ArgumentException"];
+
     private static readonly string[] KnownTypes =
         ["double", "float", "int", "long", "bool", "double[]", "float[]", "int[]", "long[]", "bool[]",
          "ReadOnlySpan<double>", "Span<float>", "Memory<double>", "ReadOnlyMemory<long>", "ReadOnlySpan<int>",
@@ -149,8 +157,15 @@ public sealed class Mutator
             return null;
         int index = _random.Next(tokens.Count);
         var token = tokens[index];
-        switch (_random.Next(6))
+        switch (_random.Next(7))
         {
+            case 6:
+            {
+                // Trivia a user may put anywhere: line breaks and comments inside an expression, directives.
+                var trivia = Pick(new[] { "\n", "\n    ", " /* note */ ", "// note\n", "/** doc */", "\n#nullable disable\n", "\n#pragma warning disable\n",
+                    "\n#if false\nx\n#endif\n", "\n#region r\n", "\n#line 1 \"other.cs\"\n", "\t", "\r\n", "\u00A0" });
+                return new Edit(new TextSpan(token.SpanStart, 0), trivia, $"trivia '{trivia.Replace("\n", "\\n")}' inserted before '{token.Text}' at {token.SpanStart}");
+            }
             case 0:
                 return new Edit(token.Span, "", $"delete token '{token.Text}' at {token.SpanStart}");
             case 1:
@@ -179,7 +194,7 @@ public sealed class Mutator
                 if (identifiers.Count == 0)
                     return null;
                 var target = Pick(identifiers);
-                var replacement = Pick(identifiers.Select(t => t.Text).Distinct().ToList());
+                var replacement = _random.Next(3) == 0 ? Pick(TrickyNames) : Pick(identifiers.Select(t => t.Text).Distinct().ToList());
                 return new Edit(target.Span, replacement, $"replace identifier '{target.Text}' at {target.SpanStart} with '{replacement}'");
             }
             default:
@@ -196,8 +211,9 @@ public sealed class Mutator
 
     // ---- syntax-aware ----
 
-    private Edit? SyntaxMutation(SyntaxNode root) => _random.Next(14) switch
+    private Edit? SyntaxMutation(SyntaxNode root) => _random.Next(15) switch
     {
+        14 => AttributeName(root),
         0 => TapList(root),
         1 => SymbolicArguments(root),
         2 => ParameterType(root),
@@ -246,6 +262,16 @@ public sealed class Mutator
             arguments += (arguments.Length > 0 ? ", " : "") + "Output = " + OutputName(root);
         var text = attribute.Name + (_random.Next(6) == 0 && arguments.Length == 0 ? "" : "(" + arguments + ")");
         return new Edit(attribute.Span, text, $"taps of '{attribute}' at {attribute.SpanStart} become '{text}'");
+    }
+
+    private Edit? AttributeName(SyntaxNode root)
+    {
+        var attribute = PickOrDefault(root.DescendantNodes().OfType<AttributeSyntax>());
+        if (attribute is null)
+            return null;
+        var name = attribute.Name.ToString().Split('.', ':').Last().Replace("Attribute", "");
+        var text = Pick(new[] { name + "Attribute", "SymGen." + name, "global::SymGen." + name + "Attribute", "@" + name, "System." + name, "Sequence", "Initial", "Steps", "Update", "Symbolic" });
+        return new Edit(attribute.Name.Span, text, $"attribute '{attribute.Name}' at {attribute.SpanStart} renamed '{text}'");
     }
 
     private Edit? SymbolicArguments(SyntaxNode root)
