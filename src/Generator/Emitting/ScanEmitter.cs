@@ -14,12 +14,23 @@ namespace SymGen.Generator.Emitting;
 /// </summary>
 internal static class ScanEmitter
 {
+    /// <summary>
+    /// A file name unique to the scan (the compiler rejects two equal ones, failing every scan): the namespace, the
+    /// containing types joined by '-', the method, and the overload's suffix in parentheses; names are encoded one to
+    /// one (the compiler allows letters, digits and a few punctuation marks only).
+    /// </summary>
     public static string HintName(ScanModel model) =>
-        string.Join(".", model.Signature.ContainingTypes.Select(t => Sanitize(t.NameWithTypeParameters))
-            .Prepend(model.Signature.Namespace ?? "global")
-            .Append(model.Signature.Name.TrimStart('@') + Sanitize(model.Signature.FileSuffix))) + ".g.cs";
+        Namespace(model.Signature.Namespace) + "."
+        + string.Join("-", model.Signature.ContainingTypes.Select(t => Encode(t.NameWithTypeParameters))) + "."
+        + Encode(model.Signature.Name.TrimStart('@')) + (model.Signature.FileSuffix is "" ? "" : "(" + model.Signature.FileSuffix.TrimStart('`') + ")") + ".g.cs";
 
-    private static string Sanitize(string name) => new(name.Select(c => char.IsLetterOrDigit(c) || c == '_' ? c : '_').ToArray());
+    // "global" stands for the global namespace, so a namespace named 'global' becomes "_global" (never an encoding).
+    private static string Namespace(string? ns) =>
+        ns is null ? "global" : (ns == "global" || ns.StartsWith("global.") ? "_" : "") + string.Join(".", ns.Split('.').Select(Encode));
+
+    /// <summary>Letters and digits as they are, '_' doubled, anything else as '_' and four hex digits: distinct names stay distinct.</summary>
+    private static string Encode(string name) =>
+        string.Concat(name.Select(c => char.IsLetterOrDigit(c) ? c.ToString() : c == '_' ? "__" : "_" + ((int)c).ToString("X4")));
 
     public static string Emit(ScanModel model)
     {
