@@ -30,7 +30,7 @@ public class DiagnosticTests
         if (messageFragment is not null)
             Assert.Contains(messageFragment, diagnostic.GetMessage());
         var compilerErrors = run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        Assert.True(compilerErrors.All(d => id == "SYMG0001" || id == "SYMG0020" || d.Id == "CS0000"),
+        Assert.True(compilerErrors.All(d => id is "SYMG0001" or "SYMG0020" or "SYMG0027" || d.Id == "CS0000"),
             "The compiler reported errors besides SymGen's: " + string.Join("; ", compilerErrors));
     }
 
@@ -53,6 +53,16 @@ public class DiagnosticTests
             public static partial double[] [|Map|]([Sequence] double[] x);
         }
         """, "is declared in 'S', which is not 'partial'");
+
+    [Fact]
+    public void SYMG0001_ContainingTypeIsFileLocal() => AssertDiagnostic("SYMG0001", Usings + """
+        file static partial class S
+        {
+            static double Step(double x) => x;
+            [Symbolic(nameof(Step))]
+            public static partial double[] [|Map|]([Sequence] double[] x);
+        }
+        """, "is declared in 'S', a 'file' type");
 
     [Fact]
     public void SYMG0002_StepMethodNotFound() => AssertDiagnostic("SYMG0002", Usings + """
@@ -260,6 +270,16 @@ public class DiagnosticTests
         """, "is generic");
 
     [Fact]
+    public void SYMG0020_ScanReturnsByReference() => AssertDiagnostic("SYMG0020", Usings + """
+        public static partial class S
+        {
+            static double Step(double x) => x;
+            [Symbolic(nameof(Step))]
+            public static partial [|ref double[]|] Map([Sequence] double[] x);
+        }
+        """, "returns by reference");
+
+    [Fact]
     public void SYMG0021_InitialTypeMismatch() => AssertDiagnostic("SYMG0021", Usings + """
         public static partial class S
         {
@@ -351,6 +371,17 @@ public class DiagnosticTests
             public static partial double[] Lag([Initial({{taps}})] double[] y0, [Steps] int n);
         }
         """, message.Replace("spans", "which span"));
+
+    // (A global type named SymGen also hides the attributes, so no scan can be declared beside it.)
+    [Fact]
+    public void SYMG0027_AGlobalTypeHidesANamespaceTheGeneratedCodeUses() => AssertDiagnostic("SYMG0027", """
+        public static partial class System
+        {
+            static double Add(double x, double h) => h + x;
+            [SymGen.Symbolic(nameof(Add))]
+            public static partial double[] [|CumSum|]([SymGen.Sequence] double[] x, [SymGen.Initial] double h);
+        }
+        """, "a type named 'System' in the global namespace hides the namespace 'global::System'");
 
     [Fact]
     public void SYMG0026_SequenceTapsSpanTooFar() => AssertDiagnostic("SYMG0026", Usings + """

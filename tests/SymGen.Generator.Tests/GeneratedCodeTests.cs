@@ -90,4 +90,52 @@ public class GeneratedCodeTests
         var inner = assembly.GetType("A.B.Outer`1+Inner")!.MakeGenericType(typeof(string));
         Assert.Equal([1, 3, 7], (int[])inner.GetMethod("Run")!.Invoke(null, [new[] { 1, 1, 1 }, 0])!);
     }
+
+    [Fact]
+    public void ExtensionAndScopedParametersAreRepeatedInTheImplementation()
+    {
+        // Found by MutationTests: without 'this' and 'scoped' the implementation gave CS0755 and CS8988.
+        var assembly = GeneratorHarness.Load("""
+            using System;
+            using SymGen;
+            public static partial class S
+            {
+                static double Add(double x, double h) => h + x;
+                [Symbolic(nameof(Add))]
+                public static partial double[] CumSum([Sequence] this double[] x, [Initial] double h0);
+                [Symbolic(nameof(Add))]
+                public static partial double[] ScopedSum([Sequence] scoped ReadOnlySpan<double> x, [Initial] double h0);
+                public static double[] Both(double[] x) => [.. x.CumSum(0), .. ScopedSum(x, 10)];
+            }
+            """);
+        Assert.Equal([1.0, 3.0, 11.0, 13.0], (double[])Call(assembly, "Both", [typeof(double[])], new double[] { 1, 2 })!);
+    }
+
+    [Fact]
+    public void ScansWhoseFileNamesOnceCollidedEachGetAFile()
+    {
+        // Found by MutationTests: 'Outer<T>' and 'Outer_T_' (or types in the global namespace and in namespace 'global',
+        // or overloads 'Run(x)', 'Run(x, y)' and a scan 'Run_1') gave equal file names, so the generator threw (CS8785)
+        // and every scan of the project lost its body.
+        const string scan = """
+            static double Twice(double x) => 2 * x;
+            [Symbolic(nameof(Twice))] public static partial double[] Run([Sequence] double[] x);
+            """;
+        var source = "using SymGen;\n"
+            + $"public static partial class Outer<T> {{ public static partial class S {{ {scan} }} }}\n"
+            + $"public static partial class Outer_T_ {{ public static partial class S {{ {scan} }} }}\n"
+            + $"public static partial class O {{ {scan} static double Plus(double x, double y) => x + y;"
+            + " [Symbolic(nameof(Plus))] public static partial double[] Run([Sequence] double[] x, double y);"
+            + " [Symbolic(nameof(Twice))] public static partial double[] Run_1([Sequence] double[] x); }\n"
+            + $"namespace global {{ public static partial class S {{ {scan} }} }}\n"
+            + $"public static partial class S {{ {scan} }}\n";
+        Assert.Equal(7, GeneratorHarness.Run(source).GeneratedSources.Count);
+        var assembly = GeneratorHarness.Load(source);
+        foreach (var type in new[] { "Outer`1+S", "Outer_T_+S", "global.S", "S" })
+        {
+            var run = (type == "Outer`1+S" ? assembly.GetType(type)!.MakeGenericType(typeof(int)) : assembly.GetType(type)!).GetMethod("Run")!;
+            Assert.Equal([2.0, 4.0], (double[])run.Invoke(null, [new double[] { 1, 2 }])!);
+        }
+        Assert.Equal([2.0, 4.0], (double[])assembly.GetType("O")!.GetMethod("Run_1")!.Invoke(null, [new double[] { 1, 2 }])!);
+    }
 }

@@ -117,6 +117,10 @@ internal static class DiagnosticDescriptors
         "Taps span more steps than an array can hold",
         "[{0}] on '{1}' has taps [{2}], which span {3} steps (from {4} to {5}, tap 0 included); the span can be at most {6} (Array.MaxLength), as the rows the taps read must fit in one array");
 
+    public static readonly DiagnosticDescriptor NamespaceHiddenByType = Error("SYMG0027",
+        "A type hides a namespace the generated code uses",
+        "Scan '{0}' cannot be generated: a type named '{1}' in the global namespace hides the namespace 'global::{1}', which generated code uses; rename that type or move it into a namespace");
+
     public static readonly DiagnosticDescriptor GraphPropertyNameTaken = Warning("SYMG0030",
         "The graph property's name is taken",
         "Scan '{0}' gets no graph property '{1}', because type '{2}' already has a member of that name; rename that member to get the scan's graph");

@@ -14,10 +14,13 @@ namespace SymGen.Generator.Emitting;
 /// </summary>
 internal static class ScanEmitter
 {
-    /// <summary>The scan's full name, distinct for distinct scans (overloads by their suffix); '@' is no part of a name.</summary>
+    /// <summary>
+    /// The scan's full name, distinct for distinct scans (overloads by their suffix); '@' is no part of a name, and the
+    /// global namespace is the empty one (so that it differs from a namespace named 'global').
+    /// </summary>
     public static string Identity(MethodSignature signature) =>
         string.Join(".", signature.ContainingTypes.Select(t => t.NameWithTypeParameters)
-            .Prepend(signature.Namespace ?? "global")
+            .Prepend(signature.Namespace ?? "")
             .Append(signature.Name + signature.FileSuffix)).Replace("@", "");
 
     /// <summary>
@@ -29,12 +32,14 @@ internal static class ScanEmitter
     public static string HintName(ScanModel model, IEnumerable<string> identities)
     {
         var identity = Identity(model.Signature);
-        var name = Sanitize(identity);
-        var clashes = identities.Distinct().Where(i => string.Equals(Sanitize(i), name, System.StringComparison.OrdinalIgnoreCase))
+        var name = FileName(identity);
+        var clashes = identities.Distinct().Where(i => string.Equals(FileName(i), name, System.StringComparison.OrdinalIgnoreCase))
             .OrderBy(i => i, System.StringComparer.Ordinal).ToList();
         int index = clashes.IndexOf(identity);
         return (index > 0 ? name + "-" + index : name) + ".g.cs";
     }
+
+    private static string FileName(string identity) => Sanitize(identity.StartsWith(".", System.StringComparison.Ordinal) ? "global" + identity : identity);
 
     private static string Sanitize(string name) => new(name.Select(c => char.IsLetterOrDigit(c) || c is '_' or '.' ? c : '_').ToArray());
 

@@ -116,16 +116,28 @@ internal sealed class ScanParser
             : !_method.IsStatic ? "is not 'static'"
             : _syntax.Body is not null || _syntax.ExpressionBody is not null || _method.PartialImplementationPart is not null ? "already has a body"
             : NonPartialContainingType() is { } outer ? $"is declared in '{outer}', which is not 'partial'"
+            : FileLocalContainingType() is { } local ? $"is declared in '{local}', a 'file' type, which generated code in another file cannot extend"
             : null;
         if (problem is not null)
         {
             Report(DiagnosticDescriptors.ScanMethodNotStaticPartial, location, ScanName, problem);
             return null;
         }
+        if (HiddenNamespace() is { } hidden)
+        {
+            Report(DiagnosticDescriptors.NamespaceHiddenByType, location, ScanName, hidden);
+            return null;
+        }
         if (_method.IsGenericMethod)
         {
             Report(DiagnosticDescriptors.UnsupportedScanMethodShape, location, ScanName,
                 "is generic; a scan's element types must be known when it is generated");
+            return null;
+        }
+        if (_method.RefKind != RefKind.None)
+        {
+            Report(DiagnosticDescriptors.UnsupportedScanMethodShape, _syntax.ReturnType.GetLocation(), ScanName,
+                "returns by reference; a scan returns new arrays by value");
             return null;
         }
         foreach (var parameter in _method.Parameters)
@@ -140,8 +152,10 @@ internal sealed class ScanParser
         for (var type = _method.ContainingType; type is not null; type = type.ContainingType)
             types.Insert(0, new ContainingType(TypeKeyword(type), type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
         var ns = _method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+        // The implementation repeats every modifier the compiler requires partial declarations to agree on.
         var parameters = _method.Parameters.Select(p => new SignatureParameter(
-            p.IsParams ? "params " : "",
+            (_method.IsExtensionMethod && p.Ordinal == 0 ? "this " : "") + (p.IsParams ? "params " : "")
+                + (p.ScopedKind == ScopedKind.ScopedValue ? "scoped " : ""),
             p.Type.ToDisplayString(TypeMapping.FullyQualified),
             EscapeIdentifier(p.Name)));
         // Overloaded scans need distinct file names: the parameter count tells them apart, else their position.
@@ -163,6 +177,18 @@ internal sealed class ScanParser
             if (!isPartial)
                 return type.Name;
         }
+        return null;
+    }
+
+    /// <summary>A namespace the generated code names as <c>global::N</c> that a type in the global namespace hides.</summary>
+    private string? HiddenNamespace() =>
+        new[] { "System", "SymGen" }.FirstOrDefault(n => _compilation.GlobalNamespace.GetTypeMembers(n).Length > 0);
+
+    private string? FileLocalContainingType()
+    {
+        for (var type = _method.ContainingType; type is not null; type = type.ContainingType)
+            if (type.IsFileLocal)
+                return type.Name;
         return null;
     }
 
