@@ -299,7 +299,7 @@ internal sealed class ScanParser
                 for (int d = 0; d < resultShape.Count; d++)
                     if (resultShape[d] != boundOutputs[o].Shape[d])
                         sizeChecks.Add(new SizeCheck(boundOutputs[o].Shape[d], resultShape[d],
-                            $"output '{boundOutputs[o].Name}' of step {step.MethodName} must keep the shape of its initial state '{boundOutputs[o].InitialParameter}'"));
+                            $"output '{boundOutputs[o].Name}' of step {step.MethodName} must keep the shape of its initial state '{boundOutputs[o].SharedParameter ?? boundOutputs[o].InitialParameter}'"));
         }
 
         return new ScanSpec(name, goBackwards, truncateGradient, sequences.ToEquatableArray(), boundOutputs.ToEquatableArray(),
