@@ -341,9 +341,10 @@ internal sealed class ScanParser
         if (attribute.ConstructorArguments.Length == 0)
             return ImmutableArray.Create(defaultTap);
         var values = attribute.ConstructorArguments[0];
-        if (values.Kind != TypedConstantKind.Array || values.Values.IsDefault)
+        if (values.Kind != TypedConstantKind.Array || (values.Values.IsDefault && !values.IsNull))
             return null; // the attribute itself does not compile; the C# compiler reports it
-        if (values.Values.Length == 0)
+        // [Sequence(null)] compiles (a null params array) and lists no tap, as an empty array does.
+        if (values.IsNull || values.Values.Length == 0)
         {
             Report(DiagnosticDescriptors.EmptyTapList, AttributeLocation(attribute, parameter), ShortName(attribute), parameter.Name, defaultTap);
             return null;
