@@ -279,6 +279,16 @@ public class DiagnosticTests
         """, "is generic");
 
     [Fact]
+    public void SYMG0020_ScanInAFileLocalType() => AssertDiagnostic("SYMG0020", Usings + """
+        file static partial class S
+        {
+            static double Step(double x) => x;
+            [Symbolic(nameof(Step))]
+            public static partial double[] [|Map|]([Sequence] double[] x);
+        }
+        """, "is declared in 'S', a file-local type");
+
+    [Fact]
     public void SYMG0021_InitialTypeMismatch() => AssertDiagnostic("SYMG0021", Usings + """
         public static partial class S
         {

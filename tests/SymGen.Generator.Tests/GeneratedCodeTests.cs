@@ -110,4 +110,28 @@ public class GeneratedCodeTests
         Assert.Equal("state.Value.Length is 2 but W.Rows is 3; they must be equal (output 'state' of step Step must keep the shape of its initial state 'state'). (Parameter 'W')", error.Message);
         Assert.Equal([1.0, 2.0], state.Value.ToArray());
     }
+
+    [Fact]
+    public void ParameterModifiersAreRepeatedInTheImplementation()
+    {
+        // The implementation dropped 'scoped' and 'this' (CS8988, CS0759 in generated code, no SymGen diagnostic).
+        var assembly = GeneratorHarness.Load("""
+            using System;
+            using SymGen;
+            public static partial class S
+            {
+                static double Add(double x, double h) => h + x;
+                [Symbolic(nameof(Add))]
+                public static partial double[] Scoped([Sequence] scoped ReadOnlySpan<double> x, [Initial] double h0);
+                [Symbolic(nameof(Add))]
+                public static partial double[] Extension([Sequence] this double[] x, [Initial] double h0);
+                [Symbolic(nameof(Add))]
+                public static partial double[] Params([Initial] double h0, [Sequence] params double[] x);
+                public static double[] UseThem() => [.. new double[] { 1, 2 }.Extension(0), .. Params(10, 1, 2)];
+            }
+            """);
+        Assert.Equal([1.0, 3.0, 11.0, 13.0], (double[])Call(assembly, "UseThem", [])!);
+        var scoped = assembly.GetType("S")!.GetMethod("Scoped")!;
+        Assert.Equal("ReadOnlySpan`1", scoped.GetParameters()[0].ParameterType.Name);
+    }
 }

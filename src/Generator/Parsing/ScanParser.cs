@@ -128,6 +128,12 @@ internal sealed class ScanParser
                 "is generic; a scan's element types must be known when it is generated");
             return null;
         }
+        if (FileLocalContainingType() is { } fileLocal)
+        {
+            Report(DiagnosticDescriptors.UnsupportedScanMethodShape, location, ScanName,
+                $"is declared in '{fileLocal}', a file-local type: every part of it must be in one file, so the generated part cannot be added; remove 'file'");
+            return null;
+        }
         foreach (var parameter in _method.Parameters)
             if (parameter.RefKind != RefKind.None)
             {
@@ -140,8 +146,11 @@ internal sealed class ScanParser
         for (var type = _method.ContainingType; type is not null; type = type.ContainingType)
             types.Insert(0, new ContainingType(TypeKeyword(type), type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
         var ns = _method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
-        var parameters = _method.Parameters.Select(p => new SignatureParameter(
-            p.IsParams ? "params " : "",
+        // The implementation repeats the declaration's parameter modifiers (params, scoped, this): a partial method's
+        // parts must agree on them.
+        var declared = _syntax.ParameterList.Parameters;
+        var parameters = _method.Parameters.Select((p, i) => new SignatureParameter(
+            declared.Count == _method.Parameters.Length ? string.Concat(declared[i].Modifiers.Select(m => m.Text + " ")) : p.IsParams ? "params " : "",
             p.Type.ToDisplayString(TypeMapping.FullyQualified),
             EscapeIdentifier(p.Name)));
         // Overloaded scans need distinct file names: the parameter count tells them apart, else their position.
@@ -163,6 +172,14 @@ internal sealed class ScanParser
             if (!isPartial)
                 return type.Name;
         }
+        return null;
+    }
+
+    private string? FileLocalContainingType()
+    {
+        for (var type = _method.ContainingType; type is not null; type = type.ContainingType)
+            if (type.IsFileLocal)
+                return type.Name;
         return null;
     }
 
