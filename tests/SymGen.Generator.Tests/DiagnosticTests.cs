@@ -164,6 +164,25 @@ public class DiagnosticTests
         }
         """, "empty tap list");
 
+    [Theory]
+    [InlineData("Sequence(null)", "[Initial] double h0")]
+    [InlineData("Sequence((int[])null)", "[Initial] double h0")]
+    [InlineData("Sequence", "[[|Initial(null)|]] double[] h0")]
+    public void SYMG0011_NullTapList(string sequence, string initial)
+    {
+        // A null array compiles and lists no tap: the parameter was dropped without a word, and the generated
+        // code did not compile (CS0103).
+        var markedSequence = initial.Contains("[|") ? $"[{sequence}]" : $"[[|{sequence}|]]";
+        AssertDiagnostic("SYMG0011", Usings + $$"""
+            public static partial class S
+            {
+                static double Step(double h) => h + 1;
+                [Symbolic(nameof(Step))]
+                public static partial double[] Run({{markedSequence}} double[] x, {{initial}});
+            }
+            """, "empty tap list");
+    }
+
     [Fact]
     public void SYMG0012_NoStepCount() => AssertDiagnostic("SYMG0012", Usings + """
         public static partial class S

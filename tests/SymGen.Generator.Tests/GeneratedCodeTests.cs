@@ -92,6 +92,26 @@ public class GeneratedCodeTests
     }
 
     [Fact]
+    public void AnUpdatedSharedVectorThatChangesShapeIsNamedAsTheUserWroteIt()
+    {
+        // The message named the generated local 'stateValue'; the interpreter's names 'state', as the user wrote it.
+        var assembly = GeneratorHarness.Load("""
+            using SymGen;
+            public static partial class S
+            {
+                static (Vec<double>, Vec<double>) Step(Vec<double> x, Vec<double> state, Mat<double> W) => (Sym.Dot(W, state) + x, Sym.Dot(W, state) + x);
+                [Symbolic(nameof(Step))]
+                public static partial Mat<double> Run([Sequence] Mat<double> xs, [Update] Shared<Vec<double>> state, Mat<double> W);
+            }
+            """);
+        var state = new Shared<Vec<double>>("state", new Vec<double>(new double[] { 1, 2 }));
+        var error = Assert.IsType<ArgumentException>(Assert.Throws<System.Reflection.TargetInvocationException>(() =>
+            Call(assembly, "Run", [typeof(Mat<double>), typeof(Shared<Vec<double>>), typeof(Mat<double>)], Mat<double>.Zeros(2, 3), state, Mat<double>.Zeros(3, 2))).InnerException);
+        Assert.Equal("state.Value.Length is 2 but W.Rows is 3; they must be equal (output 'state' of step Step must keep the shape of its initial state 'state'). (Parameter 'W')", error.Message);
+        Assert.Equal([1.0, 2.0], state.Value.ToArray());
+    }
+
+    [Fact]
     public void ExtensionAndScopedParametersAreRepeatedInTheImplementation()
     {
         // Found by MutationTests: without 'this' and 'scoped' the implementation gave CS0755 and CS8988.

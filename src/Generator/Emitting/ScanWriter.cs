@@ -294,7 +294,7 @@ internal sealed class ScanWriter
                   (output.InitialContainer == ContainerKind.Single ? "." : $" (row 0 = y[-{output.Depth}]).")
                 : $"// Output '{output.Name}' ({output.ElementType}): a map (nothing fed back).");
         foreach (var nonSequence in _scan.NonSequences)
-            w.WriteLine($"// Non-sequence '{nonSequence.Parameter}' ({nonSequence.Type}).");
+            w.WriteLine($"// Non-sequence '{nonSequence.SharedParameter ?? nonSequence.Parameter}' ({nonSequence.Type}).");
         foreach (var update in _scan.Outputs.Where(o => o.SharedParameter is not null))
             w.WriteLine($"// Shared variable '{update.SharedParameter}' ({update.ElementType}): updated by every step, written back when the scan returns.");
         if (_scan.Cancellation is { } token)

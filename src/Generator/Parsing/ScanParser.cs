@@ -325,7 +325,7 @@ internal sealed class ScanParser
                 for (int d = 0; d < resultShape.Count; d++)
                     if (resultShape[d] != boundOutputs[o].Shape[d])
                         sizeChecks.Add(new SizeCheck(boundOutputs[o].Shape[d], resultShape[d],
-                            $"output '{boundOutputs[o].Name}' of step {step.MethodName} must keep the shape of its initial state '{boundOutputs[o].InitialParameter}'"));
+                            $"output '{boundOutputs[o].Name}' of step {step.MethodName} must keep the shape of its initial state '{boundOutputs[o].SharedParameter ?? boundOutputs[o].InitialParameter}'"));
         }
 
         return new ScanSpec(name, goBackwards, truncateGradient, sequences.ToEquatableArray(), boundOutputs.ToEquatableArray(),
@@ -367,9 +367,10 @@ internal sealed class ScanParser
         if (attribute.ConstructorArguments.Length == 0)
             return ImmutableArray.Create(defaultTap);
         var values = attribute.ConstructorArguments[0];
-        if (values.Kind != TypedConstantKind.Array || values.Values.IsDefault)
+        if (values.Kind != TypedConstantKind.Array || (values.Values.IsDefault && !values.IsNull))
             return null; // the attribute itself does not compile; the C# compiler reports it
-        if (values.Values.Length == 0)
+        // [Sequence(null)] compiles (a null params array) and lists no tap, as an empty array does.
+        if (values.IsNull || values.Values.Length == 0)
         {
             Report(DiagnosticDescriptors.EmptyTapList, AttributeLocation(attribute, parameter), ShortName(attribute), parameter.Name, defaultTap);
             return null;

@@ -140,6 +140,9 @@ public static class Tensor
             throw new ArgumentException("A shared input is updated twice.", nameof(updates));
         if (seqs.Count == 0 && steps is null)
             throw new ArgumentException("No information about the number of steps: give a sequence or the number of steps.", nameof(steps));
+        // As SYMG0031 for a generated scan: 0 or below -1 has no meaning.
+        if (truncateGradient is 0 or < -1)
+            throw new ArgumentOutOfRangeException(nameof(truncateGradient), truncateGradient, "truncateGradient must be -1 (differentiate through every step) or a number of steps k >= 1 (only the last k).");
         if (steps is not null && (steps.Type.Rank != 0 || steps.Type.Element is not (ElementKind.Int32 or ElementKind.Int64)))
             throw new ArgumentException($"The number of steps must be an int or long scalar, not {steps.Type}.", nameof(steps));
         // Taps are checked here, when the graph is built, so that tap arithmetic (depths, spans, rows) cannot

@@ -173,6 +173,19 @@ public class InterpreterHardeningTests
         Assert.True(f.ToDot().Length < 100 * 31 * 3);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public void TheGraphApiRejectsAMeaninglessTruncateGradient(int truncateGradient)
+    {
+        // SYMG0031 rejects these for a generated scan; the graph API accepted them silently.
+        var x = Vector("x");
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Scan(a => ScanStep.Of(a[0]), sequences: [new ScanSequence(x, [0])], truncateGradient: truncateGradient));
+        Assert.Equal("truncateGradient", error.ParamName);
+        Assert.Equal(truncateGradient, error.ActualValue);
+        Assert.Equal(3, Scan(a => ScanStep.Of(a[0]), sequences: [new ScanSequence(x, [0])], truncateGradient: 3).Node.TruncateGradient);
+    }
+
     // ---- Item 9: size errors name the user's parameter -------------------------------------------------------
 
     [Fact]
