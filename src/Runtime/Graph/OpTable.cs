@@ -14,27 +14,29 @@ public
 #endif
 enum Op
 {
+    // The values are compiled into every library that calls a scan (generated code passes ops to the runtime as
+    // constants): they never change, and a new op takes the next number. OpValueTests pins them.
     /// <summary>A literal or compile-time constant.</summary>
-    Constant,
+    Constant = 0,
     /// <summary>A step argument: a sequence tap, a recurrent output tap or a non-sequence.</summary>
-    Input,
+    Input = 1,
     /// <summary>A numeric conversion, implicit or explicit, with C#'s rules.</summary>
-    Convert,
+    Convert = 2,
 #pragma warning disable CS1591 // the remaining members are named after the operation they are
-    Negate, Not,
-    Add, Subtract, Multiply, Divide, Remainder,
-    Less, LessOrEqual, Greater, GreaterOrEqual, Equal, NotEqual,
-    And, Or, Xor,
+    Negate = 3, Not = 4,
+    Add = 5, Subtract = 6, Multiply = 7, Divide = 8, Remainder = 9,
+    Less = 10, LessOrEqual = 11, Greater = 12, GreaterOrEqual = 13, Equal = 14, NotEqual = 15,
+    And = 16, Or = 17, Xor = 18,
     /// <summary><c>cond ? a : b</c> (Theano's <c>switch</c>): both branches are computed.</summary>
-    Select,
-    Abs, Sqrt, Cbrt, Exp, Log, Log2, Log10,
-    Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh,
-    Floor, Ceiling, Truncate, Round, Sign,
-    Pow, Atan2, Maximum, Minimum, FusedMultiplyAdd,
-    Sigmoid, Relu,
-    Dot,
-    Sum, Prod, Mean, Max,
-    Softmax,
+    Select = 19,
+    Abs = 20, Sqrt = 21, Cbrt = 22, Exp = 23, Log = 24, Log2 = 25, Log10 = 26,
+    Sin = 27, Cos = 28, Tan = 29, Asin = 30, Acos = 31, Atan = 32, Sinh = 33, Cosh = 34, Tanh = 35,
+    Floor = 36, Ceiling = 37, Truncate = 38, Round = 39, Sign = 40,
+    Pow = 41, Atan2 = 42, Maximum = 43, Minimum = 44, FusedMultiplyAdd = 45,
+    Sigmoid = 46, Relu = 47,
+    Dot = 48,
+    Sum = 49, Prod = 50, Mean = 51, Max = 52,
+    Softmax = 53,
 #pragma warning restore CS1591
 }
 
