@@ -104,19 +104,10 @@ public static class SharedUpdates
         for (int i = 1; i < ordered.Length; i++)
             if (ReferenceEquals(ordered[i].Variable, ordered[i - 1].Variable))
                 throw new ArgumentException($"Shared variable '{ordered[i].Variable.Name}' is updated twice; one update per variable.", nameof(updates));
-        int locked = 0;
-        try
-        {
-            for (; locked < ordered.Length; locked++)
-                Monitor.Enter(ordered[locked].Variable.Gate);
-            foreach (var update in ordered)
-                update.Assign();
-        }
-        finally
-        {
-            for (int i = locked - 1; i >= 0; i--)
-                Monitor.Exit(ordered[i].Variable.Gate);
-        }
+        // The scans' own lock order (SharedTransaction), so an apply and a scan can never deadlock.
+        using var transaction = SharedTransaction.Begin(Array.ConvertAll(ordered, u => u.Variable), default);
+        foreach (var update in ordered)
+            update.Assign();
     }
 }
 
