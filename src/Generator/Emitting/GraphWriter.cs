@@ -88,9 +88,12 @@ internal static class GraphWriter
             {
                 Op.Constant => $"{Api}.Tensor.Constant({node.Literal})",
                 Op.Convert => $"{Api}.Tensor.Convert({operands}, {Api}.ElementKind.{Kind(node.Type)})",
-                _ => $"{Api}.Tensor.Apply({Api}.Op.{node.Op}, {node.Axis}, {operands})",
+                // Named and labelled as the loop's comment shows the node (n5 = Sym.Dot(W, h)).
+                _ => $"{Api}.Tensor.Apply({Api}.Op.{node.Op}, {node.Axis}, \"n{node.Id}\", {CSharpText.Literal(node.Label)}, {operands})",
             };
-            w.WriteLine($"var {nodes[node.Id]} = {expression}; // {CSharpText.Comment(node.Label)}");
+            w.WriteLine(node.Op == Op.Constant || node.Op == Op.Convert
+                ? $"var {nodes[node.Id]} = {expression}; // {CSharpText.Comment(node.Label)}"
+                : $"var {nodes[node.Id]} = {expression};");
         }
         var results = string.Join(", ", step.Results.Select(r => nodes[r]));
         w.WriteLine(step.Condition >= 0
@@ -157,12 +160,5 @@ internal static class GraphWriter
         return null;
     }
 
-    private static string Kind(TypeRef type) => type.Element switch
-    {
-        ElementType.Bool => "Bool",
-        ElementType.Int32 => "Int32",
-        ElementType.Int64 => "Int64",
-        ElementType.Float32 => "Float32",
-        _ => "Float64",
-    };
+    private static string Kind(TypeRef type) => type.Element.ToString();
 }

@@ -515,32 +515,49 @@ internal sealed class ScanWriter
             WriteFusedLoop(node);
             return;
         }
-        var x = node.Inputs.Select(i => _nodeNames[i]).ToList();
-        var shapes = node.Inputs.Select(i => _step.Nodes[i].Shape).ToList();
-        string t = node.Type.ElementKeyword;
-        _w.WriteLine(node.Op switch
-        {
-            Op.Dot when shapes[0].Count == 2 && shapes[1].Count == 1 => $"{Kernels}.MatVec<{t}>({x[0]}, {shapes[0][0]}, {shapes[0][1]}, {x[1]}, {name});",
-            Op.Dot when shapes[0].Count == 1 && shapes[1].Count == 2 => $"{Kernels}.VecMat<{t}>({x[0]}, {x[1]}, {shapes[1][0]}, {shapes[1][1]}, {name});",
-            Op.Dot => $"{Kernels}.MatMul<{t}>({x[0]}, {shapes[0][0]}, {shapes[0][1]}, {x[1]}, {shapes[1][1]}, {name});",
-            Op.Softmax when shapes[0].Count == 1 => $"{Kernels}.Softmax<{t}>({x[0]}, {name});",
-            Op.Softmax => $"{Kernels}.Softmax<{t}>({x[0]}, {shapes[0][0]}, {shapes[0][1]}, {name});",
-            _ => $"{Kernels}.Reduce<{t}>(global::SymGen.Graph.Op.{node.Op}, {x[0]}, {shapes[0][0]}, {shapes[0][1]}, {node.Axis}, {name});",
-        });
+        _w.WriteLine(KernelCall(node, name) + ";");
     }
 
     /// <summary>The C# expression of a scalar node: an operator, a Math call, or a kernel on tensor inputs.</summary>
     private string ScalarExpression(StepNode node)
     {
-        var operands = node.Inputs.Select(i => _nodeNames[i]).ToList();
-        return node.Op switch
+        var info = OpTable.Get(node.Op);
+        return info.Emit switch
         {
-            Op.Convert => $"({node.Type.CSharpName}){operands[0]}",
-            Op.Dot => $"{Kernels}.Dot<{node.Type.ElementKeyword}>({operands[0]}, {operands[1]})",
-            Op.Sum or Op.Prod or Op.Mean or Op.Max => $"{Kernels}.Reduce<{node.Type.ElementKeyword}>(global::SymGen.Graph.Op.{node.Op}, {operands[0]})",
-            _ => OpTable.FormatCSharp(node.Op, ComputesInSinglePrecision(node), operands),
+            OpEmit.Cast => $"({node.Type.CSharpName}){_nodeNames[node.Inputs[0]]}",
+            OpEmit.Kernel => KernelCall(node, null),
+            _ => OpTable.FormatCSharp(node.Op, ComputesInSinglePrecision(node), node.Inputs.Select(i => _nodeNames[i]).ToList()),
         };
     }
+
+    /// <summary>
+    /// The call of a node's kernel (its op's row names it): the op first when the kernel serves several, each tensor
+    /// operand as its span and Dims, a scalar operand as it is, the axis of a reduction along one, and the
+    /// destination of a tensor result (a scalar result is returned).
+    /// </summary>
+    private string KernelCall(StepNode node, string? destination)
+    {
+        var info = OpTable.Get(node.Op);
+        var arguments = new List<string>();
+        if (info.Kernel != info.Name)
+            arguments.Add($"global::SymGen.Graph.Op.{node.Op}");
+        foreach (var input in node.Inputs.Select(i => _step.Nodes[i]))
+        {
+            arguments.Add(_nodeNames[input.Id]);
+            if (input.Type.Rank > 0) arguments.Add(Dims(input.Shape));
+        }
+        if (info.HasAxis && node.Axis >= 0)
+            arguments.Add(node.Axis.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (destination is not null)
+            arguments.Add(destination);
+        var element = _step.Nodes[node.Inputs.First(i => _step.Nodes[i].Type.Rank > 0)].Type.ElementKeyword;
+        return $"{Kernels}.{info.Kernel}<{element}>({string.Join(", ", arguments)})";
+    }
+
+    /// <summary>The <c>SymGen.Dims</c> of a tensor of <paramref name="shape"/>.</summary>
+    private static string Dims(EquatableArray<Dim> shape) => shape.Count == 1
+        ? $"global::SymGen.Dims.Vector({shape[0]})"
+        : $"global::SymGen.Dims.Matrix({shape[0]}, {shape[1]})";
 
     /// <summary>
     /// One loop over the elements computing the node and every elementwise node fused into it. A vector operand of
@@ -605,7 +622,7 @@ internal sealed class ScanWriter
             }
             if (node.Op == Op.Select)
                 operands[0] = $"{operands[0]} != {Zero(node.Type)}";
-            expression = OpTable.FormatCSharp(node.Op, node.Type.Element == ElementType.Float32, operands);
+            expression = OpTable.FormatCSharp(node.Op, node.Type.Element == ElementKind.Float32, operands);
             if (node == top)
                 break;
             if (depth < MaxFusedDepth)
@@ -743,8 +760,8 @@ internal sealed class ScanWriter
     /// </summary>
     private bool CanThrow(StepNode node) =>
         node.Op == Op.Sign || !OpTable.Get(node.Op).IsElementwise
-        || node.Type.Element is ElementType.Int32 or ElementType.Int64
-        || node.Inputs.Any(i => _step.Nodes[i].Type.Element is ElementType.Int32 or ElementType.Int64);
+        || node.Type.Element is ElementKind.Int32 or ElementKind.Int64
+        || node.Inputs.Any(i => _step.Nodes[i].Type.Element is ElementKind.Int32 or ElementKind.Int64);
 
     /// <summary>The nodes the outputs depend on: the rest would be computed for nothing.</summary>
     internal static HashSet<int> LiveNodes(StepGraph step)
@@ -793,7 +810,7 @@ internal sealed class ScanWriter
 
     /// <summary>Math functions on float compute with MathF, as C# overload resolution picks for float operands.</summary>
     private bool ComputesInSinglePrecision(StepNode node) =>
-        node.Inputs.Count > 0 && _step.Nodes[node.Inputs[0]].Type.Element == ElementType.Float32;
+        node.Inputs.Count > 0 && _step.Nodes[node.Inputs[0]].Type.Element == ElementKind.Float32;
 
     /// <summary>Where step <paramref name="step"/>'s row of output <paramref name="o"/> starts: in its trace, or in a shared variable's two rows.</summary>
     private string RowOffset(int o, string step) =>
@@ -803,7 +820,7 @@ internal sealed class ScanWriter
 
     private static string Size(EquatableArray<Dim> shape) => string.Join(" * ", shape.Select(d => d.Expression));
 
-    private static string Zero(TypeRef type) => type.Element == ElementType.Float32 ? "0f" : "0d";
+    private static string Zero(TypeRef type) => type.Element == ElementKind.Float32 ? "0f" : "0d";
 
     private static string Taps(EquatableArray<int> taps) => string.Join(", ", taps);
 

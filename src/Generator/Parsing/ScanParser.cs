@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymGen.Graph;
 using SymGen.Generator.Diagnostics;
 using SymGen.Generator.Emitting;
 using SymGen.Generator.Model;
@@ -252,7 +253,7 @@ internal sealed class ScanParser
                 case StepsAttributeName:
                     if (stepsParameter is not null)
                         Report(DiagnosticDescriptors.MultipleStepsParameters, parameter.Locations.FirstOrDefault(), ScanName, stepsParameter.Name, parameter.Name);
-                    else if (TypeMapping.Scalar(parameter.Type) is { Element: ElementType.Int32 or ElementType.Int64 } stepsType)
+                    else if (TypeMapping.Scalar(parameter.Type) is { Element: ElementKind.Int32 or ElementKind.Int64 } stepsType)
                         (steps, stepsParameter) = (new StepsInput(parameter.Name, stepsType), parameter);
                     else
                     {

@@ -28,11 +28,10 @@ internal sealed class StepBodyTranslator
     private readonly SemanticModel _model;
     private readonly List<DiagnosticInfo> _diagnostics;
     private readonly CancellationToken _cancellation;
-    private readonly List<StepNode> _nodes = new();
+    // The builder merges an expression computed twice (e.g. '2 * h' in an output and in a condition) into one node.
+    private readonly StepGraphBuilder<Dim> _graph;
     private readonly List<SizeCheck> _sizeChecks = new();
     private readonly HashSet<(Dim, Dim)> _checkedPairs = new();
-    // Every op is pure, so an expression computed twice (e.g. '2 * h' in an output and in a condition) is one node.
-    private readonly Dictionary<(Op, TypeRef, string, string?, int), int> _computed = new();
     private readonly Dictionary<ISymbol, int> _values = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<SyntaxNode, Fact> _facts = new();
     private readonly Dictionary<SyntaxNode, ITypeSymbol?> _conversions = new();
@@ -44,6 +43,12 @@ internal sealed class StepBodyTranslator
         _model = model;
         _diagnostics = diagnostics;
         _cancellation = cancellation;
+        // Every pair of dimensions the shape rules require equal is checked per call, once per pair: a long chain
+        // of one vector's ops needs one check, not one per op.
+        _graph = new StepGraphBuilder<Dim>((a, b, label, what) =>
+        {
+            if (a != b && _checkedPairs.Add((a, b))) _sizeChecks.Add(new SizeCheck(a, b, $"{label} in step {_step.Name}: {what}"));
+        });
     }
 
     /// <summary>The step graph and the size checks its shapes need, or null after errors.</summary>
@@ -64,7 +69,7 @@ internal sealed class StepBodyTranslator
         var translator = new StepBodyTranslator(step, model, diagnostics, cancellation);
         translator.ReadFacts(declaration);
         for (int i = 0; i < arguments.Count; i++)
-            translator._values[step.Parameters[i]] = translator.Add(Op.Input, arguments[i].Type, [], null, i, arguments[i].Name, shape: arguments[i].Shape);
+            translator._values[step.Parameters[i]] = translator._graph.Input(arguments[i].Type.Element, arguments[i].Shape.ToArray(), i, arguments[i].Name);
 
         // The returned expression is translated even after a bad statement, so all errors show at once.
         var returned = translator.TranslateBody(declaration);
@@ -75,7 +80,7 @@ internal sealed class StepBodyTranslator
             return null;
         int condition = hasCondition ? results[results.Count - 1] : -1;
         if (hasCondition) results.RemoveAt(results.Count - 1);
-        return (new StepGraph(step.Name, arguments.ToEquatableArray(), translator._nodes.ToEquatableArray(), results.ToEquatableArray(), condition),
+        return (new StepGraph(step.Name, arguments.ToEquatableArray(), translator.StepNodes(), results.ToEquatableArray(), condition),
             translator._sizeChecks);
     }
 
@@ -147,7 +152,7 @@ internal sealed class StepBodyTranslator
             return;
         }
         int right = Translate(assignment.Right);
-        int result = Add(kind, resultType, [ConvertTo(current, leftType, assignment.Left), right], null, -1, Label(assignment));
+        int result = Apply(kind, assignment, resultType, -1, [ConvertTo(current, leftType, assignment.Left), right]);
         _values[target] = ConvertTo(result, targetType, assignment);
     }
 
@@ -184,7 +189,7 @@ internal sealed class StepBodyTranslator
         if (argument is null)
             return Unsupported(expression, "the stop condition", "write it 'Until.When(condition)' with a bool condition");
         int node = Translate(argument);
-        if (node >= 0 && _nodes[node].Type != new TypeRef(ElementType.Bool))
+        if (node >= 0 && TypeOf(node) != new TypeRef(ElementKind.Bool))
             return Unsupported(argument, "the stop condition", "the condition must be a bool scalar");
         return node;
     }
@@ -392,16 +397,31 @@ internal sealed class StepBodyTranslator
         var type = TypeOf(expression, resultType);
         if (type is null || inputs.Any(i => i < 0))
             return -1;
-        var label = Label(expression);
-        // The op table's shape rule gives the node's dimensions; every pair it requires equal is checked per call
-        // (once per pair: a long chain of one vector's ops needs one check, not one per op).
-        var shape = ShapeRules.Infer(op, inputs.Select(i => _nodes[i].Shape.ToArray()).ToList(), axis,
-            (a, b, what) => { if (a != b && _checkedPairs.Add((a, b))) _sizeChecks.Add(new SizeCheck(a, b, $"{label} in step {_step.Name}: {what}")); },
-            out var rankError);
-        if (shape is null || shape.Length != type.Rank)
-            return Unsupported(expression, "the expression", rankError ?? $"its shape rule gives rank {shape?.Length}, but its C# type {type} has rank {type.Rank}");
-        return Add(op, type, inputs.ToList(), null, -1, label, axis, shape.ToEquatableArray());
+        return Apply(op, expression, type, axis, inputs);
     }
+
+    /// <summary>
+    /// The node of <paramref name="op"/>, made by the builder with the op table's type and shape rules; C#'s type of
+    /// the expression must be the one the rules give (the rules are C#'s), else the expression is reported.
+    /// </summary>
+    private int Apply(Op op, SyntaxNode expression, TypeRef? csharpType, int axis, IReadOnlyList<int> inputs)
+    {
+        if (csharpType is null || inputs.Any(i => i < 0))
+            return -1;
+        int node = _graph.Apply(op, axis, inputs, Label(expression), out var error);
+        if (node < 0)
+            return Unsupported(expression, "the expression", error!);
+        if (TypeOf(node) != csharpType)
+            return Unsupported(expression, "the expression", $"the op table types {OpTable.Get(op).Name} as '{TypeOf(node)}', but C# types it as '{csharpType}'");
+        return node;
+    }
+
+    /// <summary>A node's type: its element kind and rank.</summary>
+    private TypeRef TypeOf(int node) => new(_graph.Nodes[node].Kind, _graph.Nodes[node].Shape.Length);
+
+    /// <summary>The built nodes as the model's equatable records.</summary>
+    private EquatableArray<StepNode> StepNodes() => _graph.Nodes.Select(n => new StepNode(n.Id, n.Op, new TypeRef(n.Kind, n.Shape.Length),
+        n.Inputs.ToEquatableArray(), n.Literal, n.Argument, n.Label, n.Axis, n.Shape.ToEquatableArray())).ToEquatableArray();
 
     private TypeRef? TypeOf(SyntaxNode at, ITypeSymbol? type)
     {
@@ -413,94 +433,40 @@ internal sealed class StepBodyTranslator
 
     private int ConvertTo(int node, TypeRef? type, SyntaxNode at)
     {
-        if (node < 0 || type is null || _nodes[node].Type == type)
+        if (node < 0 || type is null || TypeOf(node) == type)
             return node;
-        var source = _nodes[node];
-        if (source.Type.Rank != 0 || type.Rank != 0)
-            return Unsupported(at, "the conversion", $"SymGen converts scalars only, not '{source.Type}' to '{type}'");
-        if (source.Op == Op.Constant)
-            return Constant(CastConstant(source.Literal!, source.Type, type), type, at, source.Label);
-        return Add(Op.Convert, type, [node], null, -1, $"({type}){source.Label}");
+        var source = TypeOf(node);
+        if (source.Rank != 0 || type.Rank != 0)
+            return Unsupported(at, "the conversion", $"SymGen converts scalars only, not '{source}' to '{type}'");
+        return _graph.Convert(node, type.Element, $"({type}){_graph.Nodes[node].Label}", out _);
     }
 
     // ---- Constants --------------------------------------------------------------------------------------------
 
-    private int Constant(object? value, TypeRef type, SyntaxNode at, string? label = null)
+    private int Constant(object? value, TypeRef type, SyntaxNode at)
     {
         var literal = Literal(value, type);
-        if (literal is null)
+        if (literal is null || type.Rank != 0)
             return Unsupported(at, "the constant", "constants are numbers or booleans");
-        return Add(Op.Constant, type, [], literal, -1, label ?? Label(at));
+        return _graph.Constant(ElementKinds.ParseLiteral(literal, type.Element), type.Element, Label(at));
     }
 
-    /// <summary>A C# literal for a constant of the given type, culture-invariant and round-tripping.</summary>
-    internal static string? Literal(object? value, TypeRef type) => (value, type.Element) switch
+    /// <summary>
+    /// A C# literal for a constant of the given type, culture-invariant and round-tripping. Roslyn gives a constant
+    /// of the expression's own type; another numeric constant (a char, a byte) is read as its number first.
+    /// </summary>
+    internal static string? Literal(object? value, TypeRef type)
     {
-        (bool b, ElementType.Bool) => b ? "true" : "false",
-        (IConvertible c, ElementType.Int32) when value is not bool => System.Convert.ToInt32(c, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
-        (IConvertible c, ElementType.Int64) when value is not bool => System.Convert.ToInt64(c, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture) + "L",
-        (IConvertible c, ElementType.Float32) when value is not bool => FloatLiteral(System.Convert.ToSingle(c, CultureInfo.InvariantCulture)),
-        (IConvertible c, ElementType.Float64) when value is not bool => DoubleLiteral(System.Convert.ToDouble(c, CultureInfo.InvariantCulture)),
-        _ => null,
-    };
-
-    private static string DoubleLiteral(double d) =>
-        double.IsNaN(d) ? "double.NaN"
-        : double.IsPositiveInfinity(d) ? "double.PositiveInfinity"
-        : double.IsNegativeInfinity(d) ? "double.NegativeInfinity"
-        : d.ToString("R", CultureInfo.InvariantCulture) + "d";
-
-    private static string FloatLiteral(float f) =>
-        float.IsNaN(f) ? "float.NaN"
-        : float.IsPositiveInfinity(f) ? "float.PositiveInfinity"
-        : float.IsNegativeInfinity(f) ? "float.NegativeInfinity"
-        : f.ToString("R", CultureInfo.InvariantCulture) + "f";
-
-    /// <summary>Converts a constant the way a C# cast does (long to double rounds to nearest, like the compiler).</summary>
-    private static object CastConstant(string literal, TypeRef from, TypeRef to)
-    {
-        string text = literal.TrimEnd('d', 'f', 'L');
-        object value = from.Element switch
+        if (value is null || value is string || (value is bool) != (type.Element == ElementKind.Bool)) return null;
+        if (ElementKinds.Of(value) is null)
         {
-            ElementType.Bool => literal == "true",
-            ElementType.Int32 => int.Parse(text, CultureInfo.InvariantCulture),
-            ElementType.Int64 => long.Parse(text, CultureInfo.InvariantCulture),
-            ElementType.Float32 => literal switch { "float.NaN" => float.NaN, "float.PositiveInfinity" => float.PositiveInfinity, "float.NegativeInfinity" => float.NegativeInfinity, _ => float.Parse(text, CultureInfo.InvariantCulture) },
-            _ => literal switch { "double.NaN" => double.NaN, "double.PositiveInfinity" => double.PositiveInfinity, "double.NegativeInfinity" => double.NegativeInfinity, _ => double.Parse(text, CultureInfo.InvariantCulture) },
-        };
-        return (value, to.Element) switch
-        {
-            (int i, ElementType.Int64) => (long)i,
-            (int i, ElementType.Float32) => (float)i,
-            (int i, ElementType.Float64) => (double)i,
-            (long l, ElementType.Int32) => unchecked((int)l),
-            (long l, ElementType.Float32) => (float)l,
-            (long l, ElementType.Float64) => (double)l,
-            (float f, ElementType.Float64) => (double)f,
-            (float f, ElementType.Int32) => unchecked((int)f),
-            (float f, ElementType.Int64) => unchecked((long)f),
-            (double d, ElementType.Float32) => (float)d,
-            (double d, ElementType.Int32) => unchecked((int)d),
-            (double d, ElementType.Int64) => unchecked((long)d),
-            _ => value,
-        };
+            if (value is not IConvertible number) return null;
+            value = ElementKinds.IsFloatingPoint(type.Element) ? number.ToDouble(CultureInfo.InvariantCulture) : number.ToInt64(CultureInfo.InvariantCulture);
+        }
+        return ElementKinds.Literal(value, type.Element);
     }
 
     // ---- Bookkeeping ------------------------------------------------------------------------------------------
-
-    private int Add(Op op, TypeRef type, List<int> inputs, string? literal, int argument, string label,
-        int axis = -1, EquatableArray<Dim> shape = default)
-    {
-        var key = (op, type, string.Join(",", inputs), literal, axis);
-        if (op != Op.Input && _computed.TryGetValue(key, out var existing))
-            return existing;
-        int id = _nodes.Count;
-        // Scalar nodes (conversions, constants and scalar ops included) have no dimensions.
-        if (type.Rank == 0) shape = EquatableArray<Dim>.Empty;
-        _nodes.Add(new StepNode(id, op, type, inputs.ToEquatableArray(), literal, argument, label, axis, shape));
-        if (op != Op.Input) _computed[key] = id;
-        return id;
-    }
 
     private int Unsupported(SyntaxNode node, string what, string hint, string? text = null)
     {

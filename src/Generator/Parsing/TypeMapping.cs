@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using SymGen.Graph;
 using SymGen.Generator.Model;
 
 namespace SymGen.Generator.Parsing;
@@ -13,11 +14,11 @@ internal static class TypeMapping
     /// <summary>The scalar type of <paramref name="type"/>, if it is one a scan computes with.</summary>
     public static TypeRef? Scalar(ITypeSymbol? type) => type?.SpecialType switch
     {
-        SpecialType.System_Boolean => new TypeRef(ElementType.Bool),
-        SpecialType.System_Int32 => new TypeRef(ElementType.Int32),
-        SpecialType.System_Int64 => new TypeRef(ElementType.Int64),
-        SpecialType.System_Single => new TypeRef(ElementType.Float32),
-        SpecialType.System_Double => new TypeRef(ElementType.Float64),
+        SpecialType.System_Boolean => new TypeRef(ElementKind.Bool),
+        SpecialType.System_Int32 => new TypeRef(ElementKind.Int32),
+        SpecialType.System_Int64 => new TypeRef(ElementKind.Int64),
+        SpecialType.System_Single => new TypeRef(ElementKind.Float32),
+        SpecialType.System_Double => new TypeRef(ElementKind.Float64),
         _ => null,
     };
 
@@ -28,7 +29,7 @@ internal static class TypeMapping
             return scalar;
         if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1, Name: "Vec" or "Mat" or "Tensor3" } named
             && named.ContainingNamespace?.ToDisplayString() == "SymGen"
-            && Scalar(named.TypeArguments[0]) is { Element: ElementType.Float32 or ElementType.Float64 } element)
+            && Scalar(named.TypeArguments[0]) is { Element: ElementKind.Float32 or ElementKind.Float64 } element)
             return element with { Rank = named.Name switch { "Vec" => 1, "Mat" => 2, _ => 3 } };
         return null;
     }

@@ -165,7 +165,9 @@ public static class GraphPrinter
 
     private static string Label(Variable v) => v switch
     {
-        ApplyVariable a => OpTable.Get(a.Op).Name + (a.Axis >= 0 ? $"{{axis={a.Axis}}}" : ""),
+        // The op, then the node's name and source as the generated loop's comment shows them: "Tanh n5 'Math.Tanh(a)'".
+        ApplyVariable a => OpTable.Get(a.Op).Name + (a.Axis >= 0 ? $"{{axis={a.Axis}}}" : "")
+            + (a.Name is null ? "" : " " + a.Name) + (a.Label is null ? "" : $" '{a.Label}'"),
         ScanOutputVariable s => $"Scan{{{s.Scan.Name}}}.{s.Index}" + (s.Name is null ? "" : $" '{s.Name}'"),
         ConstantVariable c => c.ToString(),
         _ => v.ToString(),

@@ -1,6 +1,7 @@
-// The op table: the single source of truth for the operations a scan's step graph is made of.
-// This file is compiled into the runtime (public API) and linked into the generator (internal), so both agree on
-// every op's name, arity, C# spelling and the System.Math method it stands for.
+// The op table: each op's one definition. Everything that computes, types, shapes, spells or checks an op reads its
+// row here: the step-graph builder (type and shape rules), the generator (how to emit it), the eager Sym functions,
+// the interpreter and generated code (its kernel), the engines' tests (its tolerance), and the gradients (its
+// derivative). Compiled into the runtime (public API) and linked into the generator (internal).
 using System;
 using System.Collections.Generic;
 
@@ -22,7 +23,7 @@ enum Op
     Input = 1,
     /// <summary>A numeric conversion, implicit or explicit, with C#'s rules.</summary>
     Convert = 2,
-#pragma warning disable CS1591 // the remaining members are named after the operation they are
+#pragma warning disable CS1591 // the remaining members are named after the operation they are (see their rows)
     Negate = 3, Not = 4,
     Add = 5, Subtract = 6, Multiply = 7, Divide = 8, Remainder = 9,
     Less = 10, LessOrEqual = 11, Greater = 12, GreaterOrEqual = 13, Equal = 14, NotEqual = 15,
@@ -37,10 +38,16 @@ enum Op
     Dot = 48,
     Sum = 49, Prod = 50, Mean = 51, Max = 52,
     Softmax = 53,
+    Min = 54, ArgMax = 55, ArgMin = 56, LogSumExp = 57, LogSoftmax = 58,
+    /// <summary><c>Clip(x, lo, hi)</c>: x limited to [lo, hi] (Theano's <c>clip</c>).</summary>
+    Clip = 59,
+    Transpose = 60, Outer = 61, Diagonal = 62, Trace = 63,
+    /// <summary><c>x[i]</c>: an element of a vector, or a row of a matrix, at an integer index (Theano's indexing).</summary>
+    Index = 64,
 #pragma warning restore CS1591
 }
 
-/// <summary>What kind of operation an op is; decides how it is spelled in C# and how it types.</summary>
+/// <summary>What kind of operation an op is.</summary>
 #if SYMGEN_GENERATOR
 internal
 #else
@@ -50,49 +57,180 @@ enum OpCategory
 {
 #pragma warning disable CS1591
     Leaf,
-    /// <summary>An elementwise function of the runtime's <c>Sym</c> with no System.Math counterpart (Sigmoid, Relu).</summary>
+    /// <summary>An elementwise function of the runtime's <c>Sym</c> with no System.Math counterpart (Sigmoid, Relu, Clip).</summary>
     Activation,
     /// <summary>A product that contracts an axis (Dot).</summary>
     Contraction,
-    /// <summary>A reduction over all elements or along an axis (Sum, Prod, Mean, Max).</summary>
+    /// <summary>A reduction over all elements or along an axis (Sum, Prod, Mean, Max, Min, ArgMax, ArgMin, LogSumExp).</summary>
     Reduction,
-    /// <summary>A function of a whole vector (Softmax).</summary>
+    /// <summary>A function of a whole vector, or of each row of a matrix (Softmax, LogSoftmax).</summary>
     Normalization, Conversion, Arithmetic, Comparison, Logical, Select, MathFunction,
+    /// <summary>Rearranges or picks elements (Transpose, Outer, Diagonal, Trace, Index).</summary>
+    Structural,
 #pragma warning restore CS1591
 }
 
-/// <summary>One row of the op table.</summary>
+/// <summary>What an op does besides computing its value.</summary>
 #if SYMGEN_GENERATOR
 internal
 #else
 public
 #endif
-sealed class OpInfo
+enum OpEffect
 {
-    internal OpInfo(Op op, OpCategory category, int arity, string name, string? csharpToken = null, string? mathMethod = null, string? symMethod = null)
+    /// <summary>Nothing: two equal applications are one node, and the node may be hoisted, fused or left out when unused.</summary>
+    Pure,
+    /// <summary>It reports the value it passes on (a print, a monitor): never merged, hoisted, fused or removed.</summary>
+    Observes,
+}
+
+/// <summary>How generated code computes an op.</summary>
+#if SYMGEN_GENERATOR
+internal
+#else
+public
+#endif
+enum OpEmit
+{
+    /// <summary>Not computed: a constant or a step argument.</summary>
+    Leaf,
+    /// <summary>A C# cast.</summary>
+    Cast,
+    /// <summary>A C# operator (<see cref="OpInfo.CSharpToken"/>).</summary>
+    Operator,
+    /// <summary>A call of <c>System.Math</c> or <c>System.MathF</c> (<see cref="OpInfo.MathMethod"/>).</summary>
+    MathCall,
+    /// <summary>A C# expression of its own (<see cref="OpInfo.Formula"/>).</summary>
+    Formula,
+    /// <summary>A call of the runtime's kernel <c>SymGen.Kernels.{Kernel}</c> (<see cref="OpInfo.Kernel"/>).</summary>
+    Kernel,
+}
+
+/// <summary>How an op's result element type follows from its operands' (the type rule of <see cref="TypeRules"/>).</summary>
+#if SYMGEN_GENERATOR
+internal
+#else
+public
+#endif
+enum TypeRule
+{
+    /// <summary>C#'s numeric promotion of the operands.</summary>
+    Promote,
+    /// <summary>As <c>System.Math</c>'s overloads: promotion, but integer operands compute in double.</summary>
+    MathPromote,
+    /// <summary>Comparisons: bool for scalars; for tensors a mask (1 or 0) of the operands' promoted type.</summary>
+    Comparison,
+    /// <summary>Bool when every operand is bool, else C#'s integer promotion (the bitwise operators).</summary>
+    Logical,
+    /// <summary>The promotion of the branches (every operand but the first).</summary>
+    Branches,
+    /// <summary>An <c>int</c> for a scalar result (Math.Sign, an index), else the operand's type.</summary>
+    IndexOrOperand,
+    /// <summary>The element type of the first operand (indexing takes an integer second operand).</summary>
+    FirstOperand,
+    /// <summary>The conversion's target (given when the node is made).</summary>
+    Target,
+}
+
+/// <summary>How an op's result shape follows from its operands' (the shape rule of <see cref="ShapeRules"/>).</summary>
+#if SYMGEN_GENERATOR
+internal
+#else
+public
+#endif
+enum ShapeRule
+{
+    /// <summary>No operands (constants, inputs).</summary>
+    Leaf,
+    /// <summary>Element by element, with Theano's broadcasting (scalars to anything, a vector over a matrix's rows).</summary>
+    Elementwise,
+    /// <summary>Dot: vector·vector, matrix·vector, vector·matrix, matrix·matrix.</summary>
+    Contraction,
+    /// <summary>Over all elements (a scalar), or along axis 0 (each column) or 1 (each row) of a matrix (a vector).</summary>
+    Reduction,
+    /// <summary>The operand's shape, a vector or a matrix (each row on its own).</summary>
+    RowWise,
+    /// <summary>A matrix's columns as rows.</summary>
+    Transpose,
+    /// <summary>Two vectors' outer product: a matrix of their lengths.</summary>
+    Outer,
+    /// <summary>A square matrix's diagonal, a vector.</summary>
+    Diagonal,
+    /// <summary>A square matrix to a scalar.</summary>
+    SquareToScalar,
+    /// <summary>One row of the first operand (one rank less) at the scalar integer second operand.</summary>
+    Index,
+}
+
+/// <summary>One op's definition: a row of the op table.</summary>
+#if SYMGEN_GENERATOR
+internal
+#else
+public
+#endif
+sealed record OpInfo
+{
+    internal OpInfo(Op op, OpCategory category, int arity, TypeRule type, ShapeRule shape, OpEmit emit)
     {
-        Op = op; Category = category; Arity = arity; Name = name; CSharpToken = csharpToken; MathMethod = mathMethod; SymMethod = symMethod;
+        Op = op; Category = category; Arity = arity; Type = type; Shape = shape; Emit = emit; Name = op.ToString();
     }
 
     /// <summary>The op.</summary>
     public Op Op { get; }
+    /// <summary>Its name in printed graphs and messages.</summary>
+    public string Name { get; }
     /// <summary>Its category.</summary>
     public OpCategory Category { get; }
-    /// <summary>How many inputs it takes.</summary>
+    /// <summary>How many operands it takes.</summary>
     public int Arity { get; }
-    /// <summary>Its name in printed graphs.</summary>
-    public string Name { get; }
-    /// <summary>The C# operator token (<c>+</c>, <c>&lt;</c>, ...) for operators, else null.</summary>
-    public string? CSharpToken { get; }
-    /// <summary>The <c>System.Math</c>/<c>System.MathF</c> method for math functions, else null.</summary>
-    public string? MathMethod { get; }
-    /// <summary>The function of the runtime's <c>Sym</c> class that computes it on tensors, else null.</summary>
-    public string? SymMethod { get; }
+    /// <summary>How its result's element type follows from its operands'.</summary>
+    public TypeRule Type { get; }
+    /// <summary>How its result's shape follows from its operands'.</summary>
+    public ShapeRule Shape { get; }
+    /// <summary>How generated code computes it.</summary>
+    public OpEmit Emit { get; }
+    /// <summary>What it does besides computing its value.</summary>
+    public OpEffect Effect { get; internal init; }
+    /// <summary>Whether it takes an axis (reductions: -1 for all elements, 0 each column, 1 each row).</summary>
+    public bool HasAxis { get; internal init; }
+    /// <summary>The C# operator token (<c>+</c>, <c>&lt;</c>, ...) a step method writes it with, else null.</summary>
+    public string? CSharpToken { get; internal init; }
+    /// <summary>The <c>System.Math</c>/<c>System.MathF</c> method a step method writes it with, else null.</summary>
+    public string? MathMethod { get; internal init; }
+    /// <summary>The function of the runtime's <c>Sym</c> class that computes it (on tensors, and on scalars for ops with no Math method).</summary>
+    public string? SymMethod { get; internal init; }
+    /// <summary>
+    /// For <see cref="OpEmit.Formula"/>: its C# expression, with <c>{0}</c>, <c>{1}</c>... for the operands,
+    /// <c>{M}</c> for <c>global::System.Math</c> or <c>MathF</c> and <c>{1}</c>-style literals suffixed by <c>{s}</c>
+    /// (<c>d</c> or <c>f</c>).
+    /// </summary>
+    public string? Formula { get; internal init; }
+    /// <summary>For <see cref="OpEmit.Kernel"/> (and tensor results of every op without a fused form): the method of <c>SymGen.Kernels</c>.</summary>
+    public string? Kernel { get; internal init; }
+    /// <summary>
+    /// How far two engines' tensor results of this op may differ, in units in the last place (0: bit for bit). Every
+    /// engine computes scalars with the same C# expression, so scalar results always agree bit for bit; tensors
+    /// differ where one engine uses a vectorised approximation (TensorPrimitives' Exp, Tanh...) and another
+    /// <c>System.Math</c> element by element.
+    /// </summary>
+    public int ToleranceUlps { get; internal init; }
+    /// <summary>The op's derivative (its vector-Jacobian product), for gradients through a scan; null until defined.</summary>
+    public DerivativeRule? Derivative { get; internal set; }
 
     /// <summary>Computed element by element (with broadcasting), so chains of such ops fuse into one loop.</summary>
-    public bool IsElementwise => Category is OpCategory.Arithmetic or OpCategory.Comparison or OpCategory.Logical
-        or OpCategory.Select or OpCategory.MathFunction or OpCategory.Activation or OpCategory.Conversion;
+    public bool IsElementwise => Shape == ShapeRule.Elementwise;
 }
+
+/// <summary>
+/// An op's derivative: given the node being differentiated and the gradient flowing into its result, the gradient of
+/// each operand (or -1 for none), as nodes of the step graph being built. Filled by the gradients work.
+/// </summary>
+#if SYMGEN_GENERATOR
+internal
+#else
+public
+#endif
+delegate int[] DerivativeRule(int node, int resultGradient);
 
 /// <summary>Looks ops up and spells them in C#.</summary>
 #if SYMGEN_GENERATOR
@@ -108,37 +246,28 @@ static class OpTable
     public static IReadOnlyList<OpInfo> All => Rows;
 
     /// <summary>The row of <paramref name="op"/>.</summary>
-    public static OpInfo Get(Op op) => Rows[(int)op];
+    public static OpInfo Get(Op op) => (uint)op < (uint)Rows.Length ? Rows[(int)op]
+        : throw new ArgumentOutOfRangeException(nameof(op), op, "No such op in this version of SymGen.");
 
     /// <summary>The op spelled by a C# operator token with this many operands, if any.</summary>
-    public static bool TryGetOperator(string token, int arity, out Op op)
-    {
-        foreach (var row in Rows)
-            if (row.CSharpToken == token && row.Arity == arity) { op = row.Op; return true; }
-        op = default;
-        return false;
-    }
+    public static bool TryGetOperator(string token, int arity, out Op op) => TryFind(r => r.CSharpToken == token && r.Arity == arity, out op);
 
     /// <summary>The op a <c>System.Math</c>/<c>System.MathF</c> method with this many arguments stands for, if any.</summary>
-    public static bool TryGetMathFunction(string method, int arity, out Op op)
-    {
-        foreach (var row in Rows)
-            if (row.MathMethod == method && row.Arity == arity) { op = row.Op; return true; }
-        op = default;
-        return false;
-    }
+    public static bool TryGetMathFunction(string method, int arity, out Op op) => TryFind(r => r.MathMethod == method && r.Arity == arity, out op);
 
     /// <summary>The op a function of the runtime's <c>Sym</c> class stands for, if any.</summary>
-    public static bool TryGetSymFunction(string method, out Op op)
+    public static bool TryGetSymFunction(string method, out Op op) => TryFind(r => r.SymMethod == method, out op);
+
+    private static bool TryFind(Func<OpInfo, bool> match, out Op op)
     {
         foreach (var row in Rows)
-            if (row.SymMethod == method) { op = row.Op; return true; }
+            if (match(row)) { op = row.Op; return true; }
         op = default;
         return false;
     }
 
     /// <summary>
-    /// The C# expression computing <paramref name="op"/> on operands that are simple names or literals.
+    /// The C# expression computing <paramref name="op"/> on scalar operands that are simple names or literals.
     /// <paramref name="singlePrecision"/> picks <c>MathF</c> over <c>Math</c>, as C# overload resolution would.
     /// </summary>
     public static string FormatCSharp(Op op, bool singlePrecision, IReadOnlyList<string> operands)
@@ -146,19 +275,17 @@ static class OpTable
         var row = Get(op);
         if (operands.Count != row.Arity)
             throw new ArgumentException($"{row.Name} takes {row.Arity} operand(s); {operands.Count} were given.", nameof(operands));
-        switch (row.Category)
+        string math = singlePrecision ? "global::System.MathF" : "global::System.Math";
+        switch (row.Emit)
         {
-            case OpCategory.Arithmetic or OpCategory.Comparison or OpCategory.Logical:
+            case OpEmit.Operator:
                 return row.Arity == 1 ? row.CSharpToken + operands[0] : $"{operands[0]} {row.CSharpToken} {operands[1]}";
-            case OpCategory.Select:
-                return $"{operands[0]} ? {operands[1]} : {operands[2]}";
-            case OpCategory.MathFunction:
-                return $"global::System.{(singlePrecision ? "MathF" : "Math")}.{row.MathMethod}({string.Join(", ", operands)})";
-            case OpCategory.Activation:
-                string math = singlePrecision ? "global::System.MathF" : "global::System.Math", suffix = singlePrecision ? "f" : "d";
-                return op == Op.Sigmoid
-                    ? $"1{suffix} / (1{suffix} + {math}.Exp(-{operands[0]}))"
-                    : $"{math}.Max({operands[0]}, 0{suffix})";
+            case OpEmit.MathCall:
+                return $"{math}.{row.MathMethod}({string.Join(", ", operands)})";
+            case OpEmit.Formula:
+                var text = row.Formula!.Replace("{M}", math).Replace("{s}", singlePrecision ? "f" : "d");
+                for (int i = 0; i < operands.Count; i++) text = text.Replace("{" + i + "}", operands[i]);
+                return text;
             default:
                 throw new ArgumentException($"{row.Name} has no C# expression of its own.", nameof(op));
         }
@@ -166,55 +293,99 @@ static class OpTable
 
     private static OpInfo[] Build()
     {
+        // One line per op. Elementwise ops are fused into loops by generated code (their scalar form per element);
+        // kernel ops call SymGen.Kernels.
+        OpInfo Row(Op op, OpCategory category, int arity, TypeRule type, ShapeRule shape, OpEmit emit) => new(op, category, arity, type, shape, emit);
+        OpInfo Operator(Op op, OpCategory category, int arity, string token, TypeRule type = TypeRule.Promote) =>
+            new(op, category, arity, type, ShapeRule.Elementwise, OpEmit.Operator) { CSharpToken = token };
+        // TensorPrimitives' vectorised exp/log/trig are within a few ulps of System.Math's.
+        OpInfo Math(Op op, int arity, string? method = null, bool onTensors = true, int ulps = 0, TypeRule type = TypeRule.MathPromote) =>
+            new(op, OpCategory.MathFunction, arity, type, ShapeRule.Elementwise, OpEmit.MathCall)
+            {
+                MathMethod = method ?? op.ToString(), SymMethod = onTensors ? op.ToString() : null, ToleranceUlps = ulps,
+            };
+        OpInfo Reduction(Op op, string kernel, int ulps = 0, TypeRule type = TypeRule.Promote) =>
+            new(op, OpCategory.Reduction, 1, type, ShapeRule.Reduction, OpEmit.Kernel) { HasAxis = true, SymMethod = op.ToString(), Kernel = kernel, ToleranceUlps = ulps };
+        OpInfo Structural(Op op, int arity, ShapeRule shape, TypeRule type = TypeRule.Promote) =>
+            new(op, OpCategory.Structural, arity, type, shape, OpEmit.Kernel) { SymMethod = op.ToString(), Kernel = op.ToString() };
+
         var rows = new List<OpInfo>
         {
-            new(Op.Constant, OpCategory.Leaf, 0, "Constant"),
-            new(Op.Input, OpCategory.Leaf, 0, "Input"),
-            new(Op.Convert, OpCategory.Conversion, 1, "Convert"),
-            new(Op.Negate, OpCategory.Arithmetic, 1, "Negate", "-"),
-            new(Op.Not, OpCategory.Logical, 1, "Not", "!"),
-            new(Op.Add, OpCategory.Arithmetic, 2, "Add", "+"),
-            new(Op.Subtract, OpCategory.Arithmetic, 2, "Subtract", "-"),
-            new(Op.Multiply, OpCategory.Arithmetic, 2, "Multiply", "*"),
-            new(Op.Divide, OpCategory.Arithmetic, 2, "Divide", "/"),
-            new(Op.Remainder, OpCategory.Arithmetic, 2, "Remainder", "%"),
-            new(Op.Less, OpCategory.Comparison, 2, "Less", "<"),
-            new(Op.LessOrEqual, OpCategory.Comparison, 2, "LessOrEqual", "<="),
-            new(Op.Greater, OpCategory.Comparison, 2, "Greater", ">"),
-            new(Op.GreaterOrEqual, OpCategory.Comparison, 2, "GreaterOrEqual", ">="),
-            new(Op.Equal, OpCategory.Comparison, 2, "Equal", "=="),
-            new(Op.NotEqual, OpCategory.Comparison, 2, "NotEqual", "!="),
+            Row(Op.Constant, OpCategory.Leaf, 0, TypeRule.Target, ShapeRule.Leaf, OpEmit.Leaf),
+            Row(Op.Input, OpCategory.Leaf, 0, TypeRule.Target, ShapeRule.Leaf, OpEmit.Leaf),
+            Row(Op.Convert, OpCategory.Conversion, 1, TypeRule.Target, ShapeRule.Elementwise, OpEmit.Cast),
+            Operator(Op.Negate, OpCategory.Arithmetic, 1, "-"),
+            Operator(Op.Not, OpCategory.Logical, 1, "!", TypeRule.Logical),
+            Operator(Op.Add, OpCategory.Arithmetic, 2, "+"),
+            Operator(Op.Subtract, OpCategory.Arithmetic, 2, "-"),
+            Operator(Op.Multiply, OpCategory.Arithmetic, 2, "*"),
+            Operator(Op.Divide, OpCategory.Arithmetic, 2, "/"),
+            Operator(Op.Remainder, OpCategory.Arithmetic, 2, "%"),
+            // On tensors (Sym.Less, ...) comparisons give masks of 1 and 0 that Sym.Where takes.
+            Operator(Op.Less, OpCategory.Comparison, 2, "<", TypeRule.Comparison) with { SymMethod = "Less" },
+            Operator(Op.LessOrEqual, OpCategory.Comparison, 2, "<=", TypeRule.Comparison) with { SymMethod = "LessOrEqual" },
+            Operator(Op.Greater, OpCategory.Comparison, 2, ">", TypeRule.Comparison) with { SymMethod = "Greater" },
+            Operator(Op.GreaterOrEqual, OpCategory.Comparison, 2, ">=", TypeRule.Comparison) with { SymMethod = "GreaterOrEqual" },
+            Operator(Op.Equal, OpCategory.Comparison, 2, "==", TypeRule.Comparison) with { SymMethod = "Equal" },
+            Operator(Op.NotEqual, OpCategory.Comparison, 2, "!=", TypeRule.Comparison) with { SymMethod = "NotEqual" },
             // && and || on pure operands equal & and |: both sides are computed, like every graph node.
-            new(Op.And, OpCategory.Logical, 2, "And", "&"),
-            new(Op.Or, OpCategory.Logical, 2, "Or", "|"),
-            new(Op.Xor, OpCategory.Logical, 2, "Xor", "^"),
-            new(Op.Select, OpCategory.Select, 3, "Select", symMethod: "Where"),
-            new(Op.Sigmoid, OpCategory.Activation, 1, "Sigmoid", symMethod: "Sigmoid"),
-            new(Op.Relu, OpCategory.Activation, 1, "Relu", symMethod: "Relu"),
-            new(Op.Dot, OpCategory.Contraction, 2, "Dot", symMethod: "Dot"),
-            new(Op.Sum, OpCategory.Reduction, 1, "Sum", symMethod: "Sum"),
-            new(Op.Prod, OpCategory.Reduction, 1, "Prod", symMethod: "Prod"),
-            new(Op.Mean, OpCategory.Reduction, 1, "Mean", symMethod: "Mean"),
-            new(Op.Max, OpCategory.Reduction, 1, "Max", symMethod: "Max"),
-            new(Op.Softmax, OpCategory.Normalization, 1, "Softmax", symMethod: "Softmax"),
+            Operator(Op.And, OpCategory.Logical, 2, "&", TypeRule.Logical),
+            Operator(Op.Or, OpCategory.Logical, 2, "|", TypeRule.Logical),
+            Operator(Op.Xor, OpCategory.Logical, 2, "^", TypeRule.Logical),
+            // A tensor condition is a mask: non-zero elements pick the first branch.
+            Row(Op.Select, OpCategory.Select, 3, TypeRule.Branches, ShapeRule.Elementwise, OpEmit.Formula) with { Formula = "{0} ? {1} : {2}", SymMethod = "Where" },
+            Math(Op.Abs, 1, type: TypeRule.Promote),
+            Math(Op.Sqrt, 1),
+            Math(Op.Cbrt, 1, ulps: 4),
+            Math(Op.Exp, 1, ulps: 4),
+            Math(Op.Log, 1, ulps: 4),
+            Math(Op.Log2, 1, ulps: 4),
+            Math(Op.Log10, 1, ulps: 4),
+            Math(Op.Sin, 1, ulps: 4),
+            Math(Op.Cos, 1, ulps: 4),
+            Math(Op.Tan, 1, ulps: 4),
+            Math(Op.Asin, 1, ulps: 4),
+            Math(Op.Acos, 1, ulps: 4),
+            Math(Op.Atan, 1, ulps: 4),
+            Math(Op.Sinh, 1, ulps: 4),
+            Math(Op.Cosh, 1, ulps: 4),
+            Math(Op.Tanh, 1, ulps: 4),
+            Math(Op.Floor, 1),
+            Math(Op.Ceiling, 1),
+            Math(Op.Truncate, 1),
+            Math(Op.Round, 1),
+            Math(Op.Sign, 1, type: TypeRule.IndexOrOperand),
+            Math(Op.Pow, 2, ulps: 4),
+            Math(Op.Atan2, 2, ulps: 4),
+            Math(Op.Maximum, 2, "Max", type: TypeRule.Promote),
+            Math(Op.Minimum, 2, "Min", type: TypeRule.Promote),
+            Math(Op.FusedMultiplyAdd, 3),
+            Row(Op.Sigmoid, OpCategory.Activation, 1, TypeRule.MathPromote, ShapeRule.Elementwise, OpEmit.Formula)
+                with { Formula = "1{s} / (1{s} + {M}.Exp(-{0}))", SymMethod = "Sigmoid", ToleranceUlps = 4 },
+            Row(Op.Relu, OpCategory.Activation, 1, TypeRule.Promote, ShapeRule.Elementwise, OpEmit.Formula)
+                with { Formula = "{M}.Max({0}, 0{s})", SymMethod = "Relu" },
+            Row(Op.Clip, OpCategory.Activation, 3, TypeRule.Promote, ShapeRule.Elementwise, OpEmit.Formula)
+                with { Formula = "{M}.Min({M}.Max({0}, {1}), {2})", SymMethod = "Clip" },
+            Row(Op.Dot, OpCategory.Contraction, 2, TypeRule.Promote, ShapeRule.Contraction, OpEmit.Kernel) with { SymMethod = "Dot", Kernel = "Dot" },
+            Reduction(Op.Sum, "Reduce"),
+            Reduction(Op.Prod, "Reduce"),
+            Reduction(Op.Mean, "Reduce"),
+            Reduction(Op.Max, "Reduce"),
+            Reduction(Op.Min, "Reduce"),
+            Reduction(Op.ArgMax, "ArgReduce", type: TypeRule.IndexOrOperand),
+            Reduction(Op.ArgMin, "ArgReduce", type: TypeRule.IndexOrOperand),
+            Reduction(Op.LogSumExp, "Reduce", ulps: 4),
+            Row(Op.Softmax, OpCategory.Normalization, 1, TypeRule.Promote, ShapeRule.RowWise, OpEmit.Kernel) with { SymMethod = "Softmax", Kernel = "Softmax" },
+            Row(Op.LogSoftmax, OpCategory.Normalization, 1, TypeRule.Promote, ShapeRule.RowWise, OpEmit.Kernel) with { SymMethod = "LogSoftmax", Kernel = "LogSoftmax" },
+            Structural(Op.Transpose, 1, ShapeRule.Transpose),
+            Structural(Op.Outer, 2, ShapeRule.Outer),
+            Structural(Op.Diagonal, 1, ShapeRule.Diagonal),
+            Structural(Op.Trace, 1, ShapeRule.SquareToScalar),
+            Structural(Op.Index, 2, ShapeRule.Index, TypeRule.FirstOperand) with { SymMethod = null },
         };
-        foreach (var (op, arity) in new[]
-        {
-            (Op.Abs, 1), (Op.Sqrt, 1), (Op.Cbrt, 1), (Op.Exp, 1), (Op.Log, 1), (Op.Log2, 1), (Op.Log10, 1),
-            (Op.Sin, 1), (Op.Cos, 1), (Op.Tan, 1), (Op.Asin, 1), (Op.Acos, 1), (Op.Atan, 1),
-            (Op.Sinh, 1), (Op.Cosh, 1), (Op.Tanh, 1),
-            (Op.Floor, 1), (Op.Ceiling, 1), (Op.Truncate, 1), (Op.Round, 1), (Op.Sign, 1),
-            (Op.Pow, 2), (Op.Atan2, 2), (Op.Maximum, 2), (Op.Minimum, 2), (Op.FusedMultiplyAdd, 3),
-        })
-        {
-            string method = op switch { Op.Maximum => "Max", Op.Minimum => "Min", _ => op.ToString() };
-            // The runtime's Sym computes these on tensors too, under the same names (Maximum/Minimum are elementwise).
-            string? sym = op is Op.Abs or Op.Sqrt or Op.Exp or Op.Log or Op.Tanh or Op.Pow or Op.Maximum or Op.Minimum ? op.ToString() : null;
-            rows.Add(new OpInfo(op, OpCategory.MathFunction, arity, op.ToString(), mathMethod: method, symMethod: sym));
-        }
         rows.Sort((a, b) => a.Op.CompareTo(b.Op));
         for (int i = 0; i < rows.Count; i++)
-            if ((int)rows[i].Op != i) throw new InvalidOperationException($"The op table has no row for op {i}.");
+            if ((int)rows[i].Op != i) throw new InvalidOperationException($"The op table has no row for op {(Op)i}, or two for one op.");
         return rows.ToArray();
     }
 }

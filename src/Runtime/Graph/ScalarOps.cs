@@ -10,36 +10,11 @@ namespace SymGen.Graph;
 /// </summary>
 internal static class ScalarOps
 {
-    public static ElementKind KindOf(object value) => value switch
-    {
-        bool => ElementKind.Bool,
-        int => ElementKind.Int32,
-        long => ElementKind.Int64,
-        float => ElementKind.Float32,
-        double => ElementKind.Float64,
-        _ => throw new ArgumentException($"{value?.GetType().Name ?? "null"} is not a scalar of a graph.", nameof(value)),
-    };
+    public static ElementKind KindOf(object value) => ElementKinds.Of(value)
+        ?? throw new ArgumentException($"{value?.GetType().Name ?? "null"} is not a scalar of a graph.", nameof(value));
 
     /// <summary>A C# cast (unchecked) of a boxed scalar to <paramref name="kind"/>.</summary>
-    public static object Cast(object value, ElementKind kind) => (value, kind) switch
-    {
-        (bool b, ElementKind.Bool) => b,
-        (_, ElementKind.Bool) => Convert.ToDouble(value, CultureInfo.InvariantCulture) != 0,
-        (double d, ElementKind.Int32) => unchecked((int)d),
-        (double d, ElementKind.Int64) => unchecked((long)d),
-        (double d, ElementKind.Float32) => (float)d,
-        (float f, ElementKind.Int32) => unchecked((int)f),
-        (float f, ElementKind.Int64) => unchecked((long)f),
-        (float f, ElementKind.Float64) => (double)f,
-        (long l, ElementKind.Int32) => unchecked((int)l),
-        (long l, ElementKind.Float32) => (float)l,
-        (long l, ElementKind.Float64) => (double)l,
-        (int i, ElementKind.Int64) => (long)i,
-        (int i, ElementKind.Float32) => (float)i,
-        (int i, ElementKind.Float64) => (double)i,
-        (bool b, _) => Cast(b ? 1 : 0, kind),
-        _ => value,
-    };
+    public static object Cast(object value, ElementKind kind) => ElementKinds.Cast(value, kind);
 
     public static object Evaluate(Op op, ElementKind kind, object[] x)
     {
@@ -90,22 +65,34 @@ internal static class ScalarOps
         };
     }
 
-    /// <summary>The floating-point kernels, once for float and double (T.Sqrt is Math.Sqrt or MathF.Sqrt).</summary>
-    private static T Float<T>(Op op, T[] x) where T : IFloatingPointIeee754<T> => op switch
+    private static T Float<T>(Op op, T[] x) where T : IFloatingPointIeee754<T> =>
+        Float(op, x[0], x.Length > 1 ? x[1] : T.Zero, x.Length > 2 ? x[2] : T.Zero);
+
+    /// <summary>
+    /// The floating-point kernels of the elementwise ops, once for float and double (T.Sqrt is Math.Sqrt or
+    /// MathF.Sqrt): the scalar form of each op, the one every engine computes. On tensors, comparisons give masks
+    /// (1 or 0) and Select reads a mask's non-zero elements as true.
+    /// </summary>
+    internal static T Float<T>(Op op, T a, T b, T c) where T : IFloatingPointIeee754<T> => op switch
     {
-        Op.Negate => -x[0], Op.Add => x[0] + x[1], Op.Subtract => x[0] - x[1], Op.Multiply => x[0] * x[1],
-        Op.Divide => x[0] / x[1], Op.Remainder => x[0] % x[1],
-        Op.Abs => T.Abs(x[0]), Op.Sqrt => T.Sqrt(x[0]), Op.Cbrt => T.Cbrt(x[0]), Op.Exp => T.Exp(x[0]),
-        Op.Log => T.Log(x[0]), Op.Log2 => T.Log2(x[0]), Op.Log10 => T.Log10(x[0]),
-        Op.Sin => T.Sin(x[0]), Op.Cos => T.Cos(x[0]), Op.Tan => T.Tan(x[0]), Op.Asin => T.Asin(x[0]),
-        Op.Acos => T.Acos(x[0]), Op.Atan => T.Atan(x[0]), Op.Sinh => T.Sinh(x[0]), Op.Cosh => T.Cosh(x[0]),
-        Op.Tanh => T.Tanh(x[0]), Op.Floor => T.Floor(x[0]), Op.Ceiling => T.Ceiling(x[0]),
-        Op.Truncate => T.Truncate(x[0]), Op.Round => T.Round(x[0]),
-        Op.Pow => T.Pow(x[0], x[1]), Op.Atan2 => T.Atan2(x[0], x[1]), Op.Maximum => T.Max(x[0], x[1]),
-        Op.Minimum => T.Min(x[0], x[1]), Op.FusedMultiplyAdd => T.FusedMultiplyAdd(x[0], x[1], x[2]),
-        Op.Sigmoid => T.One / (T.One + T.Exp(-x[0])), Op.Relu => T.Max(x[0], T.Zero),
+        Op.Negate => -a, Op.Add => a + b, Op.Subtract => a - b, Op.Multiply => a * b,
+        Op.Divide => a / b, Op.Remainder => a % b,
+        Op.Less => Mask<T>(a < b), Op.LessOrEqual => Mask<T>(a <= b), Op.Greater => Mask<T>(a > b),
+        Op.GreaterOrEqual => Mask<T>(a >= b), Op.Equal => Mask<T>(a == b), Op.NotEqual => Mask<T>(a != b),
+        Op.Select => a != T.Zero ? b : c,
+        Op.Abs => T.Abs(a), Op.Sqrt => T.Sqrt(a), Op.Cbrt => T.Cbrt(a), Op.Exp => T.Exp(a),
+        Op.Log => T.Log(a), Op.Log2 => T.Log2(a), Op.Log10 => T.Log10(a),
+        Op.Sin => T.Sin(a), Op.Cos => T.Cos(a), Op.Tan => T.Tan(a), Op.Asin => T.Asin(a),
+        Op.Acos => T.Acos(a), Op.Atan => T.Atan(a), Op.Sinh => T.Sinh(a), Op.Cosh => T.Cosh(a),
+        Op.Tanh => T.Tanh(a), Op.Floor => T.Floor(a), Op.Ceiling => T.Ceiling(a),
+        Op.Truncate => T.Truncate(a), Op.Round => T.Round(a), Op.Sign => T.CreateTruncating(T.Sign(a)),
+        Op.Pow => T.Pow(a, b), Op.Atan2 => T.Atan2(a, b), Op.Maximum => T.Max(a, b),
+        Op.Minimum => T.Min(a, b), Op.FusedMultiplyAdd => T.FusedMultiplyAdd(a, b, c),
+        Op.Sigmoid => T.One / (T.One + T.Exp(-a)), Op.Relu => T.Max(a, T.Zero), Op.Clip => T.Min(T.Max(a, b), c),
         _ => throw Unsupported(op, typeof(T) == typeof(float) ? ElementKind.Float32 : ElementKind.Float64),
     };
+
+    private static T Mask<T>(bool value) where T : IFloatingPointIeee754<T> => value ? T.One : T.Zero;
 
     /// <summary>The integer kernels, once for int and long: unchecked, truncating, as C# computes them.</summary>
     private static T Integer<T>(Op op, T[] x) where T : IBinaryInteger<T> => unchecked(op switch

@@ -1,6 +1,7 @@
-// The shape rules of the op table, written once for the generator (whose dimensions are C# expressions known only
-// per call) and the runtime (whose dimensions are numbers): generic over the dimension type. A rule checks ranks,
-// reports every pair of dimensions that must agree, and returns the result's dimensions.
+// The type and shape rules of the op table, written once for the generator (whose dimensions are C# expressions known
+// only per call) and the runtime (whose dimensions are numbers): generic over the dimension type. A shape rule checks
+// ranks, reports every pair of dimensions that must agree, and returns the result's dimensions; a type rule gives the
+// result's element kind. Each op's row names its rules (OpInfo.Type, OpInfo.Shape).
 using System;
 using System.Collections.Generic;
 
@@ -28,11 +29,16 @@ static class ShapeRules
     {
         rankError = null;
         var info = OpTable.Get(op);
-        if (info.IsElementwise)
-            return Broadcast(info.Name, shapes, requireEqual, out rankError);
-        switch (op)
+        if (shapes.Count != info.Arity)
         {
-            case Op.Dot:
+            rankError = $"{info.Name} takes {info.Arity} operand(s), not {shapes.Count}";
+            return null;
+        }
+        switch (info.Shape)
+        {
+            case ShapeRule.Elementwise:
+                return Broadcast(info.Name, shapes, requireEqual, out rankError);
+            case ShapeRule.Contraction:
                 var (a, b) = (shapes[0], shapes[1]);
                 switch (a.Length, b.Length)
                 {
@@ -41,19 +47,45 @@ static class ShapeRules
                     case (1, 2): requireEqual(a[0], b[0], "the vector's length and the matrix's rows"); return [b[1]];
                     case (2, 2): requireEqual(a[1], b[0], "the first matrix's columns and the second's rows"); return [a[0], b[1]];
                 }
-                rankError = $"Dot takes vectors and matrices, not operands of rank {a.Length} and {b.Length}";
+                rankError = $"{info.Name} takes vectors and matrices, not operands of rank {a.Length} and {b.Length}";
                 return null;
-            case Op.Sum or Op.Prod or Op.Mean or Op.Max:
+            case ShapeRule.Reduction:
                 var x = shapes[0];
-                if (axis == -1 && x.Length >= 1) return [];
+                if (axis == -1 && x.Length is 1 or 2) return [];
                 if (x.Length == 2 && axis is 0 or 1) return [axis == 0 ? x[1] : x[0]];
-                rankError = axis == -1 ? $"{info.Name} reduces a vector or a matrix, not a scalar"
+                rankError = axis == -1 ? $"{info.Name} reduces a vector or a matrix, not {RankName(x.Length)}"
                     : axis is not (0 or 1) ? $"{info.Name} of a matrix reduces axis 0 (each column) or 1 (each row), not axis {axis}"
                     : $"{info.Name} along axis {axis} needs a matrix";
                 return null;
-            case Op.Softmax:
+            case ShapeRule.RowWise:
                 if (shapes[0].Length is 1 or 2) return shapes[0];
-                rankError = "Softmax takes a vector or a matrix";
+                rankError = $"{info.Name} takes a vector or a matrix, not {RankName(shapes[0].Length)}";
+                return null;
+            case ShapeRule.Transpose:
+                if (shapes[0].Length == 2) return [shapes[0][1], shapes[0][0]];
+                rankError = $"{info.Name} takes a matrix, not {RankName(shapes[0].Length)}";
+                return null;
+            case ShapeRule.Outer:
+                if (shapes[0].Length == 1 && shapes[1].Length == 1) return [shapes[0][0], shapes[1][0]];
+                rankError = $"{info.Name} takes two vectors, not operands of rank {shapes[0].Length} and {shapes[1].Length}";
+                return null;
+            case ShapeRule.Diagonal or ShapeRule.SquareToScalar:
+                if (shapes[0].Length != 2)
+                {
+                    rankError = $"{info.Name} takes a square matrix, not {RankName(shapes[0].Length)}";
+                    return null;
+                }
+                requireEqual(shapes[0][0], shapes[0][1], $"the rows and the columns of the matrix of {info.Name} (it must be square)");
+                return info.Shape == ShapeRule.Diagonal ? [shapes[0][0]] : [];
+            case ShapeRule.Index:
+                if (shapes[0].Length is 1 or 2 && shapes[1].Length == 0)
+                {
+                    var row = new TDim[shapes[0].Length - 1];
+                    Array.Copy(shapes[0], 1, row, 0, row.Length);
+                    return row;
+                }
+                rankError = shapes[1].Length != 0 ? "an index is a scalar int or long"
+                    : $"an index picks an element of a vector or a row of a matrix, not of {RankName(shapes[0].Length)}";
                 return null;
             default:
                 rankError = $"{info.Name} has no shape rule";
@@ -75,6 +107,15 @@ static class ShapeRules
     /// </summary>
     public static (TDim Established, TDim Compared) Blame<TDim>(TDim first, TDim second, Func<TDim, int> precedence) =>
         precedence(second) < precedence(first) ? (second, first) : (first, second);
+
+    /// <summary>"a scalar", "a vector", "a matrix", "a tensor of rank 3".</summary>
+    public static string RankName(int rank) => rank switch
+    {
+        0 => "a scalar",
+        1 => "a vector",
+        2 => "a matrix",
+        _ => $"a tensor of rank {rank}",
+    };
 
     /// <summary>
     /// Theano-style broadcasting: scalars broadcast to anything; a vector broadcasts over the rows of a matrix (its
@@ -101,5 +142,64 @@ static class ShapeRules
                 requireEqual(result[1], shape[0], $"the vector's length and the matrix's columns in {name}");
         }
         return result;
+    }
+}
+
+/// <summary>Infers an op's result element kind from its operands' kinds, with C#'s rules (the op's <see cref="TypeRule"/>).</summary>
+#if SYMGEN_GENERATOR
+internal
+#else
+public
+#endif
+static class TypeRules
+{
+    /// <summary>
+    /// The element kind of <paramref name="op"/>'s result of rank <paramref name="resultRank"/> on operands of
+    /// <paramref name="kinds"/>, or null with an <paramref name="error"/> when the kinds do not fit.
+    /// </summary>
+    public static ElementKind? Infer(Op op, IReadOnlyList<ElementKind> kinds, int resultRank, out string? error)
+    {
+        error = null;
+        var info = OpTable.Get(op);
+        bool anyBool = false, allBool = kinds.Count > 0;
+        var promoted = ElementKind.Int32;
+        for (int i = info.Type == TypeRule.Branches ? 1 : 0; i < kinds.Count; i++)
+        {
+            if (kinds[i] == ElementKind.Bool) anyBool = true; else allBool = false;
+            if (kinds[i] != ElementKind.Bool) promoted = ElementKinds.Promote(promoted, kinds[i]);
+        }
+        switch (info.Type)
+        {
+            case TypeRule.Logical:
+                if (allBool) return ElementKind.Bool;
+                if (!anyBool && ElementKinds.IsInteger(promoted)) return promoted;
+                error = $"{info.Name} takes bools or integers";
+                return null;
+            case TypeRule.Comparison when !anyBool:
+                return resultRank == 0 ? ElementKind.Bool : promoted;
+            case TypeRule.Comparison when info.Op is Op.Equal or Op.NotEqual && allBool && resultRank == 0:
+                return ElementKind.Bool;
+            case TypeRule.FirstOperand:
+                if (op == Op.Index && !ElementKinds.IsInteger(kinds[1]))
+                {
+                    error = $"an index is an int or a long, not a {ElementKinds.Keyword(kinds[1])}";
+                    return null;
+                }
+                return kinds[0];
+            case TypeRule.Branches when kinds[0] == ElementKind.Bool || resultRank > 0:
+                if (allBool) return ElementKind.Bool;
+                if (!anyBool) return promoted;
+                break;
+            case TypeRule.IndexOrOperand when !anyBool:
+                return resultRank == 0 ? ElementKind.Int32 : promoted;
+            case TypeRule.Promote when !anyBool:
+                return promoted;
+            case TypeRule.MathPromote when !anyBool:
+                return ElementKinds.IsInteger(promoted) ? ElementKind.Float64 : promoted;
+        }
+        error = info.Type == TypeRule.Branches && kinds[0] != ElementKind.Bool
+            ? "the condition of a scalar Select is a bool"
+            : $"{info.Name} takes numbers, not bools";
+        return null;
     }
 }

@@ -58,7 +58,7 @@ public static class Tensor
 
     /// <summary>A scalar constant of the given element kind.</summary>
     public static ConstantVariable Constant(double value, ElementKind kind = ElementKind.Float64) =>
-        new(ScalarOps.Cast(value, kind), new TensorType(kind, 0));
+        new(ElementKinds.Cast(value, kind), new TensorType(kind, 0));
 
 #pragma warning disable CS1591 // a constant of the argument's own type
     public static ConstantVariable Constant(int value) => new(value, new TensorType(ElementKind.Int32, 0));
@@ -71,21 +71,36 @@ public static class Tensor
     public static Variable Apply(Op op, params Variable[] inputs) => Apply(op, -1, inputs);
 
     /// <summary><paramref name="op"/> along <paramref name="axis"/> (reductions), applied to <paramref name="inputs"/>.</summary>
-    public static Variable Apply(Op op, int axis, params Variable[] inputs)
+    public static Variable Apply(Op op, int axis, params Variable[] inputs) => Apply(op, axis, null, null, inputs);
+
+    /// <summary>
+    /// <paramref name="op"/> along <paramref name="axis"/>, applied to <paramref name="inputs"/>, with a
+    /// <paramref name="name"/> and the <paramref name="label"/> of the source it stands for. A generated graph names
+    /// each node as the generated loop does (<c>n5</c>) and labels it with its C# expression: the loop's comments,
+    /// <see cref="GraphPrinter.DebugPrint"/> and <see cref="GraphPrinter.ToDot"/> show the same node the same way.
+    /// </summary>
+    public static Variable Apply(Op op, int axis, string? name, string? label, params Variable[] inputs)
     {
+        ArgumentNullException.ThrowIfNull(inputs);
         var info = OpTable.Get(op);
         if (info.Category is OpCategory.Leaf or OpCategory.Conversion)
             throw new ArgumentException($"{info.Name} is not applied to operands; use Tensor.Input, Tensor.Constant or Tensor.Convert.", nameof(op));
         if (inputs.Length != info.Arity)
             throw new ArgumentException($"{info.Name} takes {info.Arity} operand(s); {inputs.Length} were given.", nameof(inputs));
-        var shape = ShapeRules.Infer<int>(op, inputs.Select(v => new int[v.Type.Rank]).ToList(), axis, static (_, _, _) => { }, out var rankError)
-            ?? throw new ArgumentException($"{info.Name}: {rankError}.", nameof(inputs));
-        return new ApplyVariable(op, inputs, axis, new TensorType(ResultKind(op, inputs), shape.Length));
+        for (int i = 0; i < inputs.Length; i++)
+            if (inputs[i] is null) throw new ArgumentNullException(nameof(inputs), $"Operand {i} of {info.Name} is null.");
+        // The op table's type and shape rules, as the generator's step-graph builder applies them (sizes are
+        // checked when the graph runs: only ranks are known here).
+        var kinds = Array.ConvertAll(inputs, v => v.Type.Element);
+        var ranks = Array.ConvertAll(inputs, v => new int[v.Type.Rank]);
+        var (kind, shape) = NodeRules.Infer(op, axis, kinds, ranks, static (_, _, _) => { }, out var error)
+            ?? throw new ArgumentException($"{info.Name}: {error}.", nameof(inputs));
+        return new ApplyVariable(op, inputs, info.HasAxis ? axis : -1, new TensorType(kind, shape.Length), name, label);
     }
 
     /// <summary>A scalar converted to another element kind, with C#'s conversion rules.</summary>
     public static Variable Convert(Variable x, ElementKind kind) =>
-        x.Type.Rank == 0 ? new ApplyVariable(Op.Convert, [x], -1, new TensorType(kind, 0))
+        x.Type.Rank == 0 ? new ApplyVariable(Op.Convert, [x], -1, new TensorType(kind, 0), null, null)
             : throw new ArgumentException("Only scalars are converted.", nameof(x));
 
 #pragma warning disable CS1591 // each builds the op it names (see the op table and Sym for their meaning)
@@ -204,20 +219,4 @@ public static class Tensor
         new(inputs.ToList(), outputs.ToList(), updating);
 
     private static string Signed(int tap) => tap == 0 ? "" : tap > 0 ? "+" + tap.ToString(CultureInfo.InvariantCulture) : tap.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>Comparisons and logic give bools; Select the branches' kind; the rest C#'s promotion of their operands.</summary>
-    private static ElementKind ResultKind(Op op, IReadOnlyList<Variable> inputs)
-    {
-        var info = OpTable.Get(op);
-        if (info.Category == OpCategory.Comparison) return ElementKind.Bool;
-        if (info.Category == OpCategory.Logical && inputs.All(i => i.Type.Element == ElementKind.Bool)) return ElementKind.Bool;
-        if (op == Op.Sign) return ElementKind.Int32;
-        var operands = op == Op.Select ? inputs.Skip(1) : inputs;
-        var kind = operands.Select(i => i.Type.Element).Max();
-        // Math functions of integers compute in double, as System.Math's overloads do (but for Abs, Max, Min).
-        bool integer = kind is ElementKind.Int32 or ElementKind.Int64;
-        if (integer && info.Category is OpCategory.MathFunction or OpCategory.Activation && op is not (Op.Abs or Op.Maximum or Op.Minimum))
-            return ElementKind.Float64;
-        return kind;
-    }
 }

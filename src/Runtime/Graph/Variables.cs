@@ -5,21 +5,6 @@ using System.Threading;
 
 namespace SymGen.Graph;
 
-/// <summary>The element types of graph values.</summary>
-public enum ElementKind
-{
-    /// <summary><c>bool</c>.</summary>
-    Bool,
-    /// <summary><c>int</c>.</summary>
-    Int32,
-    /// <summary><c>long</c>.</summary>
-    Int64,
-    /// <summary><c>float</c>.</summary>
-    Float32,
-    /// <summary><c>double</c>.</summary>
-    Float64,
-}
-
 /// <summary>A graph value's static type: element kind and rank (0 scalar, 1 vector, 2 matrix, 3 stack of matrices).</summary>
 public sealed record TensorType(ElementKind Element, int Rank)
 {
@@ -118,12 +103,16 @@ public sealed class ConstantVariable : Variable
 /// <summary>An op of the op table applied to inputs.</summary>
 public sealed class ApplyVariable : Variable
 {
-    internal ApplyVariable(Op op, IReadOnlyList<Variable> inputs, int axis, TensorType type) : base(type, null)
+    internal ApplyVariable(Op op, IReadOnlyList<Variable> inputs, int axis, TensorType type, string? name, string? label) : base(type, name)
     {
         Op = op;
         Inputs = inputs;
         Axis = axis;
+        Label = label;
     }
+
+    /// <summary>The source this node stands for (a generated graph's C# expression, e.g. <c>Sym.Dot(W, h)</c>), if given.</summary>
+    public string? Label { get; }
 
     /// <summary>The op.</summary>
     public Op Op { get; }

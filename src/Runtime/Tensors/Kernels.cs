@@ -16,7 +16,7 @@ namespace SymGen;
 /// accelerated vectors (float and double; other types fall back to TensorPrimitives). Nothing here allocates.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class Kernels
+public static partial class Kernels
 {
     // ---- Elementwise --------------------------------------------------------------------------------------------
 

@@ -16,38 +16,31 @@ public static class Sym
     /// <summary>The inner product x · y.</summary>
     public static T Dot<T>(Vec<T> x, Vec<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (x.Length != y.Length)
-            throw new ArgumentException($"Dot(vector, vector) needs equal lengths; they are {x.Length} and {y.Length}.");
-        return Kernels.Dot<T>(x.Span, y.Span);
+        Eager.Shape(Op.Dot, -1, Eager.Of(x), Eager.Of(y));
+        return Kernels.Dot<T>(x.Span, Eager.DimsOf(x), y.Span, Eager.DimsOf(y));
     }
 
     /// <summary>The matrix-vector product W x.</summary>
     public static Vec<T> Dot<T>(Mat<T> w, Vec<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (w.Columns != x.Length)
-            throw new ArgumentException($"Dot(matrix, vector) needs the matrix's columns ({w.Columns}) to equal the vector's length ({x.Length}).");
-        var result = Vec<T>.Zeros(w.Rows);
-        Kernels.MatVec<T>(w.Span, w.Rows, w.Columns, x.Span, result.Span);
+        var result = Eager.NewVector<T>(Eager.Shape(Op.Dot, -1, Eager.Of(w), Eager.Of(x)));
+        Kernels.Dot<T>(w.Span, Eager.DimsOf(w), x.Span, Eager.DimsOf(x), result.Span);
         return result;
     }
 
     /// <summary>The vector-matrix product xᵀ W.</summary>
     public static Vec<T> Dot<T>(Vec<T> x, Mat<T> w) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (w.Rows != x.Length)
-            throw new ArgumentException($"Dot(vector, matrix) needs the vector's length ({x.Length}) to equal the matrix's rows ({w.Rows}).");
-        var result = Vec<T>.Zeros(w.Columns);
-        Kernels.VecMat<T>(x.Span, w.Span, w.Rows, w.Columns, result.Span);
+        var result = Eager.NewVector<T>(Eager.Shape(Op.Dot, -1, Eager.Of(x), Eager.Of(w)));
+        Kernels.Dot<T>(x.Span, Eager.DimsOf(x), w.Span, Eager.DimsOf(w), result.Span);
         return result;
     }
 
     /// <summary>The matrix product A B.</summary>
     public static Mat<T> Dot<T>(Mat<T> a, Mat<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (a.Columns != b.Rows)
-            throw new ArgumentException($"Dot(matrix, matrix) needs the first's columns ({a.Columns}) to equal the second's rows ({b.Rows}).");
-        var result = Mat<T>.Zeros(a.Rows, b.Columns);
-        Kernels.MatMul<T>(a.Span, a.Rows, a.Columns, b.Span, b.Columns, result.Span);
+        var result = Eager.NewMatrix<T>(Eager.Shape(Op.Dot, -1, Eager.Of(a), Eager.Of(b)));
+        Kernels.Dot<T>(a.Span, Eager.DimsOf(a), b.Span, Eager.DimsOf(b), result.Span);
         return result;
     }
 

@@ -78,9 +78,9 @@ partial class Scans
         var count = global::SymGen.Graph.Tensor.SharedInput("count", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Int64, 0));
         var outputs = global::SymGen.Graph.Tensor.Scan(step =>
         {
-            var n3 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, step[1], step[0]); // total + x
+            var n3 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, "n3", "total + x", step[1], step[0]);
             var n5 = global::SymGen.Graph.Tensor.Constant(1L); // 1
-            var n6 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, step[2], n5); // count + 1
+            var n6 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, "n6", "count + 1", step[2], n5);
             return global::SymGen.Graph.ScanStep.Of(n3, n3, n6);
         },
             sequences: new global::SymGen.Graph.ScanSequence[] { new(values, new[] { 0 }) },

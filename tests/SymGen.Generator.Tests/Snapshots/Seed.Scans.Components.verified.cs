@@ -67,8 +67,8 @@ partial class Scans
         var outputs = global::SymGen.Graph.Tensor.Scan(step =>
         {
             var n3 = global::SymGen.Graph.Tensor.Convert(step[1], global::SymGen.Graph.ElementKind.Float64); // (double)power
-            var n4 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Pow, -1, step[2], n3); // Math.Pow(x, power)
-            var n5 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, step[0], n4); // coefficient * Math.Pow(x, power)
+            var n4 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Pow, -1, "n4", "Math.Pow(x, power)", step[2], n3);
+            var n5 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, "n5", "coefficient * Math.Pow(x, power)", step[0], n4);
             return global::SymGen.Graph.ScanStep.Of(n5);
         },
             sequences: new global::SymGen.Graph.ScanSequence[] { new(coefficients, new[] { 0 }), new(powers, new[] { 0 }) },

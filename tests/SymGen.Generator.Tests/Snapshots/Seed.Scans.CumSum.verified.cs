@@ -58,7 +58,7 @@ partial class Scans
         var start = global::SymGen.Graph.Tensor.Input("start", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 0));
         var outputs = global::SymGen.Graph.Tensor.Scan(step =>
         {
-            var n2 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, step[0], step[1]); // a + b
+            var n2 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, "n2", "a + b", step[0], step[1]);
             return global::SymGen.Graph.ScanStep.Of(n2);
         },
             sequences: new global::SymGen.Graph.ScanSequence[] { new(input, new[] { 0 }) },

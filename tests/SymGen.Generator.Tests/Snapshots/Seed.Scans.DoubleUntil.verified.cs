@@ -78,8 +78,8 @@ partial class Scans
         var outputs = global::SymGen.Graph.Tensor.Scan(step =>
         {
             var n3 = global::SymGen.Graph.Tensor.Constant(2d); // 2
-            var n4 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, n3, step[0]); // 2 * h
-            var n5 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Greater, -1, n4, step[1]); // 2 * h > limit
+            var n4 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, "n4", "2 * h", n3, step[0]);
+            var n5 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Greater, -1, "n5", "2 * h > limit", n4, step[1]);
             return global::SymGen.Graph.ScanStep.Stop(n5, n4);
         },
             sequences: new global::SymGen.Graph.ScanSequence[] {  },

@@ -78,12 +78,12 @@ partial class Scans
         var alpha = global::SymGen.Graph.Tensor.Input("alpha", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 0));
         var outputs = global::SymGen.Graph.Tensor.Scan(step =>
         {
-            var n3 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, step[2], step[0]); // alpha * x
+            var n3 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, "n3", "alpha * x", step[2], step[0]);
             var n5 = global::SymGen.Graph.Tensor.Constant(1d); // 1
-            var n6 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Subtract, -1, n5, step[2]); // 1 - alpha
-            var n7 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, n6, step[1]); // (1 - alpha) * previous
-            var n8 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, n3, n7); // alpha * x + (1 - alpha) * previous
-            var n9 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Maximum, -1, n8, step[0]); // Math.Max(smoothed, x)
+            var n6 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Subtract, -1, "n6", "1 - alpha", n5, step[2]);
+            var n7 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, "n7", "(1 - alpha) * previous", n6, step[1]);
+            var n8 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, "n8", "alpha * x + (1 - alpha) * previous", n3, n7);
+            var n9 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Maximum, -1, "n9", "Math.Max(smoothed, x)", n8, step[0]);
             return global::SymGen.Graph.ScanStep.Of(n8, n9);
         },
             sequences: new global::SymGen.Graph.ScanSequence[] { new(signal, new[] { 0 }) },

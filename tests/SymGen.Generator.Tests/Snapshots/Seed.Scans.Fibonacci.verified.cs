@@ -58,7 +58,7 @@ partial class Scans
         var count = global::SymGen.Graph.Tensor.Input("count", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Int32, 0));
         var outputs = global::SymGen.Graph.Tensor.Scan(step =>
         {
-            var n2 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, step[0], step[1]); // previous2 + previous1
+            var n2 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, "n2", "previous2 + previous1", step[0], step[1]);
             return global::SymGen.Graph.ScanStep.Of(n2);
         },
             sequences: new global::SymGen.Graph.ScanSequence[] {  },

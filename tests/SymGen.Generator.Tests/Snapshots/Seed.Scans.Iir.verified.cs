@@ -93,14 +93,14 @@ partial class Scans
         var outputs = global::SymGen.Graph.Tensor.Scan(step =>
         {
             var n6 = global::SymGen.Graph.Tensor.Constant(0.5d); // 0.5
-            var n7 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, n6, step[1]); // 0.5 * xp2
-            var n8 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, step[0], n7); // xm3 + 0.5 * xp2
-            var n9 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Subtract, -1, n8, step[2]); // xm3 + 0.5 * xp2 - xm1
+            var n7 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, "n7", "0.5 * xp2", n6, step[1]);
+            var n8 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, "n8", "xm3 + 0.5 * xp2", step[0], n7);
+            var n9 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Subtract, -1, "n9", "xm3 + 0.5 * xp2 - xm1", n8, step[2]);
             var n10 = global::SymGen.Graph.Tensor.Constant(0.25d); // 0.25
-            var n11 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, n10, step[4]); // 0.25 * ym5
-            var n12 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Subtract, -1, step[3], n11); // ym3 - 0.25 * ym5
-            var n13 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, step[5], n12); // w * (ym3 - 0.25 * ym5)
-            var n14 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, n9, n13); // feedForward + w * (ym3 - 0.25 * ym5)
+            var n11 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, "n11", "0.25 * ym5", n10, step[4]);
+            var n12 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Subtract, -1, "n12", "ym3 - 0.25 * ym5", step[3], n11);
+            var n13 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Multiply, -1, "n13", "w * (ym3 - 0.25 * ym5)", step[5], n12);
+            var n14 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, "n14", "feedForward + w * (ym3 - 0.25 * ym5)", n9, n13);
             return global::SymGen.Graph.ScanStep.Of(n14);
         },
             sequences: new global::SymGen.Graph.ScanSequence[] { new(x, new[] { -3, 2, -1 }) },

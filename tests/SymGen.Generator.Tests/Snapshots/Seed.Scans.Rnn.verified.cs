@@ -54,9 +54,9 @@ partial class Scans
             // h = Rnn[t-1]
             global::System.ReadOnlySpan<double> Rnn_1 = t >= 1 ? RnnRows.Slice((t - 1) * RnnWidth, RnnWidth) : h0Rows;
             // n5 = Sym.Dot(W, h)  (Dot)
-            global::SymGen.Kernels.MatVec<double>(WSpan, W.Rows, W.Columns, Rnn_1, n5);
+            global::SymGen.Kernels.Dot<double>(WSpan, global::SymGen.Dims.Matrix(W.Rows, W.Columns), Rnn_1, global::SymGen.Dims.Vector(h0.Length), n5);
             // n6 = Sym.Dot(U, x)  (Dot)
-            global::SymGen.Kernels.MatVec<double>(USpan, U.Rows, U.Columns, x, n6);
+            global::SymGen.Kernels.Dot<double>(USpan, global::SymGen.Dims.Matrix(U.Rows, U.Columns), x, global::SymGen.Dims.Vector(xs.Columns), n6);
             // n9 = Sym.Tanh(Sym.Dot(W, h) + Sym.Dot(U, x) + b)  (Tanh, fused: Add, Add, Tanh)
             global::System.Span<double> n9 = RnnRows.Slice(t * RnnWidth, RnnWidth);
             for (int i = 0; i < n9.Length; i++)
@@ -87,11 +87,11 @@ partial class Scans
         var b = global::SymGen.Graph.Tensor.Input("b", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 1));
         var outputs = global::SymGen.Graph.Tensor.Scan(step =>
         {
-            var n5 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Dot, -1, step[2], step[1]); // Sym.Dot(W, h)
-            var n6 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Dot, -1, step[3], step[0]); // Sym.Dot(U, x)
-            var n7 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, n5, n6); // Sym.Dot(W, h) + Sym.Dot(U, x)
-            var n8 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, n7, step[4]); // Sym.Dot(W, h) + Sym.Dot(U, x) + b
-            var n9 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Tanh, -1, n8); // Sym.Tanh(Sym.Dot(W, h) + Sym.Dot(U, x) + b)
+            var n5 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Dot, -1, "n5", "Sym.Dot(W, h)", step[2], step[1]);
+            var n6 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Dot, -1, "n6", "Sym.Dot(U, x)", step[3], step[0]);
+            var n7 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, "n7", "Sym.Dot(W, h) + Sym.Dot(U, x)", n5, n6);
+            var n8 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, "n8", "Sym.Dot(W, h) + Sym.Dot(U, x) + b", n7, step[4]);
+            var n9 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Tanh, -1, "n9", "Sym.Tanh(Sym.Dot(W, h) + Sym.Dot(U, x) + b)", n8);
             return global::SymGen.Graph.ScanStep.Of(n9);
         },
             sequences: new global::SymGen.Graph.ScanSequence[] { new(xs, new[] { 0 }) },

@@ -95,7 +95,7 @@ public class EagerKernelTests
     public void ShapeMismatchesAreClearErrors()
     {
         var error = Assert.Throws<ArgumentException>(() => Sym.Dot(Mat<double>.Zeros(2, 3), Vec<double>.Zeros(4)));
-        Assert.Contains("columns (3) to equal the vector's length (4)", error.Message);
+        Assert.Equal("Dot: the matrix's columns and the vector's length must be equal; they are 3 and 4.", error.Message);
         Assert.Throws<ArgumentException>(() => Vec<double>.Zeros(2) + Vec<double>.Zeros(3));
     }
 
