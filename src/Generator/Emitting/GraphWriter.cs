@@ -76,12 +76,11 @@ internal static class GraphWriter
         w.WriteLine($"var {outputs} = {Api}.Tensor.Scan({argument} =>");
         w.WriteLine("{");
         w.Indent++;
-        var graphIndex = GraphArgumentOrder(scan);
         var live = ScanWriter.LiveNodes(step);
         foreach (var node in step.Nodes)
         {
             if (!live.Contains(node.Id)) continue;
-            nodes[node.Id] = node.Op == Op.Input ? $"{argument}[{graphIndex[node.Argument]}]" : names.Fresh("n" + node.Id);
+            nodes[node.Id] = node.Op == Op.Input ? $"{argument}[{node.Argument}]" : names.Fresh("n" + node.Id);
             if (node.Op == Op.Input) continue;
             var operands = string.Join(", ", node.Inputs.Select(i => nodes[i]));
             var expression = node.Op switch
@@ -114,34 +113,13 @@ internal static class GraphWriter
         w.WriteLine($"truncateGradient: {scan.TruncateGradient},");
         w.WriteLine($"name: {CSharpText.Literal(scan.Name)},");
         w.WriteLine($"outputNames: new string?[] {{ {string.Join(", ", scan.Outputs.Select(o => CSharpText.Literal(o.Name)))} }},");
-        var stepNames = new string[step.Arguments.Count];
-        for (int i = 0; i < step.Arguments.Count; i++) stepNames[graphIndex[i]] = step.Arguments[i].Name;
-        w.WriteLine($"stepInputNames: new[] {{ {string.Join(", ", stepNames.Select(CSharpText.Literal))} }});");
+        w.WriteLine($"stepInputNames: new[] {{ {string.Join(", ", step.Arguments.Select(a => CSharpText.Literal(a.Name)))} }});");
         w.Indent--;
         w.WriteLine(scan.Outputs.Any(o => o.SharedParameter is not null)
             ? $"return {Api}.Tensor.Function(new[] {{ {string.Join(", ", inputs.Values)} }}, {outputs}, {outputs}.Node);"
             : $"return {Api}.Tensor.Function(new[] {{ {string.Join(", ", inputs.Values)} }}, {outputs});");
         w.Indent--;
         w.WriteLine("}");
-    }
-
-    /// <summary>
-    /// Where each step argument stands in the graph API's order (sequence taps, output taps, updated shared values,
-    /// non-sequences); the step method's order puts updated shared values among the non-sequences, where declared.
-    /// </summary>
-    private static int[] GraphArgumentOrder(ScanSpec scan)
-    {
-        var arguments = scan.Step.Arguments;
-        int firstHidden = scan.Outputs.Count(o => o.SharedParameter is null);
-        int leading = arguments.Count(a => a.Source == StepArgumentSource.SequenceTap
-                                           || (a.Source == StepArgumentSource.OutputTap && a.Index < firstHidden));
-        int hidden = scan.Outputs.Count - firstHidden;
-        return arguments.Select((a, i) => a.Source switch
-        {
-            StepArgumentSource.OutputTap when a.Index >= firstHidden => leading + a.Index - firstHidden,
-            StepArgumentSource.NonSequence => leading + hidden + a.Index,
-            _ => i,
-        }).ToArray();
     }
 
     /// <summary>The graph type of a scan parameter, by its role.</summary>

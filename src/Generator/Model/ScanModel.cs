@@ -118,9 +118,14 @@ internal sealed record StepsInput(string Parameter, TypeRef Type);
 /// <summary>Where a step argument comes from.</summary>
 internal enum StepArgumentSource { SequenceTap, OutputTap, NonSequence }
 
-/// <summary>One parameter of the step method and what the scan passes to it.</summary>
+/// <summary>
+/// One parameter of the step method and what the scan passes to it. A step graph lists its arguments in the graph's
+/// one order (the runtime's <c>Tensor.Scan</c> order): sequence taps, returned outputs' taps, updated shared
+/// variables' values, non-sequences; <paramref name="Parameter"/> is where the step method declares it.
+/// </summary>
 /// <param name="Index">Index into the scan's sequences, outputs or non-sequences.</param>
-internal sealed record StepArgument(string Name, TypeRef Type, StepArgumentSource Source, int Index, int Tap, EquatableArray<Dim> Shape);
+/// <param name="Parameter">The step method's parameter it is (its position).</param>
+internal sealed record StepArgument(string Name, TypeRef Type, StepArgumentSource Source, int Index, int Tap, EquatableArray<Dim> Shape, int Parameter);
 
 /// <summary>
 /// The step method's body as a graph (SSA form): each node computes one op of the op table from earlier nodes.

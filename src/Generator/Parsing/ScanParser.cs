@@ -725,7 +725,16 @@ internal sealed class ScanParser
             return null;
         WarnOfParametersNamedLikeOthers(step, expected);
 
-        var arguments = expected.Select((e, i) => new StepArgument(step.Parameters[i].Name, e.Type, e.Source, e.Index, e.Tap, e.Shape)).ToList();
+        // The graph's order: the step method lists updated shared values among the non-sequences, where declared.
+        int returnedOutputs = outputs.Count(o => o.SharedParameter is null);
+        var arguments = expected.Select((e, i) => new StepArgument(step.Parameters[i].Name, e.Type, e.Source, e.Index, e.Tap, e.Shape, i))
+            .OrderBy(a => a.Source switch
+            {
+                StepArgumentSource.SequenceTap => 0,
+                StepArgumentSource.OutputTap when a.Index < returnedOutputs => 1,
+                StepArgumentSource.OutputTap => 2,
+                _ => 3,
+            }).ToList();
         var semanticModel = _compilation.GetSemanticModel(declaration!.SyntaxTree);
         return StepBodyTranslator.Translate(step, declaration!, semanticModel, arguments, outputs, hasCondition, _diagnostics, _cancellation);
     }

@@ -69,7 +69,7 @@ internal sealed class StepBodyTranslator
         var translator = new StepBodyTranslator(step, model, diagnostics, cancellation);
         translator.ReadFacts(declaration);
         for (int i = 0; i < arguments.Count; i++)
-            translator._values[step.Parameters[i]] = translator._graph.Input(arguments[i].Type.Element, arguments[i].Shape.ToArray(), i, arguments[i].Name);
+            translator._values[step.Parameters[arguments[i].Parameter]] = translator._graph.Input(arguments[i].Type.Element, arguments[i].Shape.ToArray(), i, arguments[i].Name);
 
         // The returned expression is translated even after a bad statement, so all errors show at once.
         var returned = translator.TranslateBody(declaration);
