@@ -759,7 +759,7 @@ internal sealed class ScanWriter
     /// kernels (Max of an empty vector): floating-point arithmetic never throws.
     /// </summary>
     private bool CanThrow(StepNode node) =>
-        node.Op == Op.Sign || !OpTable.Get(node.Op).IsElementwise
+        OpTable.Get(node.Op).MayThrow
         || node.Type.Element is ElementKind.Int32 or ElementKind.Int64
         || node.Inputs.Any(i => _step.Nodes[i].Type.Element is ElementKind.Int32 or ElementKind.Int64);
 

@@ -315,7 +315,7 @@ internal sealed class StepBodyTranslator
                 if (method?.ContainingType?.ToDisplayString() == "SymGen.Sym" && OpTable.TryGetSymFunction(method.Name, out var symOp))
                 {
                     // Reductions take an optional constant axis after the tensor.
-                    if (OpTable.Get(symOp).Category == OpCategory.Reduction && args.Length == 2)
+                    if (OpTable.Get(symOp).HasAxis && args.Length == 2)
                     {
                         if (_model.GetConstantValue(args[1], _cancellation).Value is int axis)
                             return Node(symOp, expression, resultType, axis, args[0]);

@@ -126,8 +126,10 @@ enum TypeRule
     Branches,
     /// <summary>An <c>int</c> for a scalar result (Math.Sign, an index), else the operand's type.</summary>
     IndexOrOperand,
-    /// <summary>The element type of the first operand (indexing takes an integer second operand).</summary>
+    /// <summary>The element type of the first operand (the others are its dimensions or bounds).</summary>
     FirstOperand,
+    /// <summary>Indexing: the element type of the first operand, at an integer index (the second).</summary>
+    Indexing,
     /// <summary>The conversion's target (given when the node is made).</summary>
     Target,
 }
@@ -191,6 +193,12 @@ sealed record OpInfo
     public OpEmit Emit { get; }
     /// <summary>What it does besides computing its value.</summary>
     public OpEffect Effect { get; internal init; }
+    /// <summary>
+    /// Whether it can throw on floating-point operands (Math.Sign of NaN, an index out of range, the maximum of
+    /// nothing): such a node is never hoisted out of a loop, since a loop of zero steps would not have run it.
+    /// Integer arithmetic can throw whatever the op (division by zero), which the type shows.
+    /// </summary>
+    public bool MayThrow { get; internal init; }
     /// <summary>Whether it takes an axis (reductions: -1 for all elements, 0 each column, 1 each row).</summary>
     public bool HasAxis { get; internal init; }
     /// <summary>The C# operator token (<c>+</c>, <c>&lt;</c>, ...) a step method writes it with, else null.</summary>
@@ -354,7 +362,7 @@ static class OpTable
             Math(Op.Ceiling, 1),
             Math(Op.Truncate, 1),
             Math(Op.Round, 1),
-            Math(Op.Sign, 1, type: TypeRule.IndexOrOperand),
+            Math(Op.Sign, 1, type: TypeRule.IndexOrOperand) with { MayThrow = true },
             Math(Op.Pow, 2, ulps: 4),
             Math(Op.Atan2, 2, ulps: 4),
             Math(Op.Maximum, 2, "Max", type: TypeRule.Promote),
@@ -381,8 +389,11 @@ static class OpTable
             Structural(Op.Outer, 2, ShapeRule.Outer),
             Structural(Op.Diagonal, 1, ShapeRule.Diagonal),
             Structural(Op.Trace, 1, ShapeRule.SquareToScalar),
-            Structural(Op.Index, 2, ShapeRule.Index, TypeRule.FirstOperand) with { SymMethod = null },
+            Structural(Op.Index, 2, ShapeRule.Index, TypeRule.Indexing) with { SymMethod = null },
         };
+        // A kernel checks its operands (empty reductions, indices, sizes): it may throw.
+        for (int i = 0; i < rows.Count; i++)
+            if (rows[i].Emit == OpEmit.Kernel) rows[i] = rows[i] with { MayThrow = true };
         rows.Sort((a, b) => a.Op.CompareTo(b.Op));
         for (int i = 0; i < rows.Count; i++)
             if ((int)rows[i].Op != i) throw new InvalidOperationException($"The op table has no row for op {(Op)i}, or two for one op.");

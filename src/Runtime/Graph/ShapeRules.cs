@@ -180,12 +180,11 @@ static class TypeRules
             case TypeRule.Comparison when info.Op is Op.Equal or Op.NotEqual && allBool && resultRank == 0:
                 return ElementKind.Bool;
             case TypeRule.FirstOperand:
-                if (op == Op.Index && !ElementKinds.IsInteger(kinds[1]))
-                {
-                    error = $"an index is an int or a long, not a {ElementKinds.Keyword(kinds[1])}";
-                    return null;
-                }
                 return kinds[0];
+            case TypeRule.Indexing:
+                if (ElementKinds.IsInteger(kinds[1])) return kinds[0];
+                error = $"an index is an int or a long, not a {ElementKinds.Keyword(kinds[1])}";
+                return null;
             case TypeRule.Branches when kinds[0] == ElementKind.Bool || resultRank > 0:
                 if (allBool) return ElementKind.Bool;
                 if (!anyBool) return promoted;
