@@ -38,8 +38,6 @@ public static class TestScans
     public static readonly ScanUnderTest DoubleUntil = ScanUnderTest.Of(a => SharedScans.DoubleUntil((double)a[0], (int)a[1]), () => SharedScans.DoubleUntilGraph);
 
     private static readonly Gen<double[]> AnyDoubles = Gen.Double.Array[0, 40]; // special values included
-    private static readonly Gen<double> Small = Gen.Double[-10, 10];
-    private static readonly Gen<double[]> SmallDoubles = Small.Array[0, 30];
     private static readonly Gen<int> Steps = Gen.Int[0, 8];
 
     private static object[] Args(params object[] arguments) => arguments;
@@ -177,7 +175,7 @@ public static class TestScans
             }),
 
         // ---- The scan rules beyond the reference file (docs/scan-semantics.md).
-        new(ScanUnderTest.Of(a => SemanticsScans.BackwardsTaps((double[])a[0]), () => SemanticsScans.BackwardsTapsGraph), SmallDoubles.Select(s => Args(s))),
+        new(ScanUnderTest.Of(a => SemanticsScans.BackwardsTaps((double[])a[0]), () => SemanticsScans.BackwardsTapsGraph), AnyDoubles.Select(s => Args(s))),
         new(ScanUnderTest.Of(a => SemanticsScans.BackwardsSteps((double[])a[0], (double)a[1], (int)a[2]), () => SemanticsScans.BackwardsStepsGraph),
             Gen.Select(AnyDoubles, Gen.Double, Gen.Int[0, 40]).Select((x, h0, n) => Args(x, h0, Math.Min(n, x.Length))), a =>
             {
@@ -185,14 +183,14 @@ public static class TestScans
                 return [x.Reverse().Take(n).Select(v => h = SemanticsScans.Accumulate(v, h)).ToArray()];
             }),
         new(ScanUnderTest.Of(a => SemanticsScans.ForwardSteps((double[])a[0], (double)a[1], (long)a[2]), () => SemanticsScans.ForwardStepsGraph),
-            Gen.Select(SmallDoubles, Small, Gen.Long[0, 8]).Select((x, h0, n) => Args(x, h0, n))),
+            Gen.Select(AnyDoubles, Gen.Double, Gen.Long[0, 8]).Select((x, h0, n) => Args(x, h0, n))),
         new(ScanUnderTest.Of(a => SemanticsScans.TwoBack((double[])a[0], (int)a[1]), () => SemanticsScans.TwoBackGraph),
-            Gen.Select(Small.Array[2, 4], Steps).Select((y0, n) => Args(y0, n))),
+            Gen.Select(Gen.Double.Array[2, 4], Steps).Select((y0, n) => Args(y0, n))),
         new(ScanUnderTest.Of(a => SemanticsScans.TwoSequences((double[])a[0], (double[])a[1]), () => SemanticsScans.TwoSequencesGraph),
-            Gen.Select(SmallDoubles, SmallDoubles).Select((x, y) => Args(x, y))),
-        new(ScanUnderTest.Of(a => SemanticsScans.AroundSum((double[])a[0]), () => SemanticsScans.AroundSumGraph), SmallDoubles.Select(x => Args(x))),
+            Gen.Select(AnyDoubles, AnyDoubles).Select((x, y) => Args(x, y))),
+        new(ScanUnderTest.Of(a => SemanticsScans.AroundSum((double[])a[0]), () => SemanticsScans.AroundSumGraph), AnyDoubles.Select(x => Args(x))),
         new(ScanUnderTest.Of(a => SemanticsScans.AroundSumSteps((double[])a[0], (int)a[1]), () => SemanticsScans.AroundSumStepsGraph),
-            Gen.Select(SmallDoubles, Steps).Select((x, n) => Args(x, n))),
+            Gen.Select(AnyDoubles, Steps).Select((x, n) => Args(x, n))),
         new(ScanUnderTest.Of(a => SemanticsScans.IntAndFloat((int[])a[0], (float[])a[1], (int)a[2]), () => SemanticsScans.IntAndFloatGraph),
             Gen.Select(Gen.Int.Array[0, 40], Gen.Float.Array[0, 40], Gen.Int).Select((i, f, d) => Args(i, f, d)), a =>
             {
@@ -208,24 +206,24 @@ public static class TestScans
                 return [x.Select(v => h = SemanticsScans.Clipped(v, h, limit)).ToArray()];
             }),
         new(ScanUnderTest.Of(a => SemanticsScans.NameClash((double[])a[0], (double)a[1]), () => SemanticsScans.NameClashGraph),
-            Gen.Select(SmallDoubles, Small).Select((t, steps) => Args(t, steps))),
-        new(ScanUnderTest.Of(a => SemanticsScans.Ones((double[])a[0]), () => SemanticsScans.OnesGraph), SmallDoubles.Select(x => Args(x))),
+            Gen.Select(AnyDoubles, Gen.Double).Select((t, steps) => Args(t, steps))),
+        new(ScanUnderTest.Of(a => SemanticsScans.Ones((double[])a[0]), () => SemanticsScans.OnesGraph), AnyDoubles.Select(x => Args(x))),
         new(ScanUnderTest.Of(a => SemanticsScans.Signs((double[])a[0]), () => SemanticsScans.SignsGraph), AnyDoubles.Select(x => Args(x))),
         new(ScanUnderTest.Of(a => SemanticsScans.Swap((double)a[0], (double)a[1], (int)a[2]), () => SemanticsScans.SwapGraph),
-            Gen.Select(Small, Small, Steps).Select((x, y, n) => Args(x, y, n))),
+            Gen.Select(Gen.Double, Gen.Double, Steps).Select((x, y, n) => Args(x, y, n))),
         new(ScanUnderTest.Of(a => SemanticsScans.DelayLine((double[])a[0], (int)a[1]), () => SemanticsScans.DelayLineGraph),
-            Gen.Select(Small.Array[2], Steps).Select((y0, n) => Args(y0, n))),
+            Gen.Select(Gen.Double.Array[2], Steps).Select((y0, n) => Args(y0, n))),
 
         // ---- Shared variables, updates and until.
-        new(Counter, Gen.Select(Gen.Long[0, 8], Small).Select((n, c) => Args(n, new Shared<double>("c", c)))),
-        new(DoubleUntil, Gen.Select(Small, Gen.Int[0, 20]).Select((h0, n) => Args(h0, n))),
+        new(Counter, Gen.Select(Gen.Long[0, 8], Gen.Double).Select((n, c) => Args(n, new Shared<double>("c", c)))),
+        new(DoubleUntil, Gen.Select(Gen.Double, Gen.Int[0, 20]).Select((h0, n) => Args(h0, n))),
         new(ScanUnderTest.Of(a => { SharedScans.Swap((Shared<double>)a[0], (Shared<double>)a[1], (int)a[2]); return null; }, () => SharedScans.SwapGraph),
-            Gen.Select(Small, Small, Steps).Select((x, y, n) => Args(new Shared<double>("x", x), new Shared<double>("y", y), n))),
+            Gen.Select(Gen.Double, Gen.Double, Steps).Select((x, y, n) => Args(new Shared<double>("x", x), new Shared<double>("y", y), n))),
         new(ScanUnderTest.Of(a => SharedScans.Quotients((int[])a[0], (Shared<long>)a[1], (Shared<long>)a[2], (int)a[3]), () => SharedScans.QuotientsGraph),
             Gen.Select(Gen.Int[-3, 3].Array[0, 8], Gen.Long[0, 9], Gen.Long[-99, 99], Gen.Int[-20, 20])
                 .Select((x, steps, total, numerator) => Args(x, new Shared<long>("steps", steps), new Shared<long>("total", total), numerator))),
         new(ScanUnderTest.Of(a => SharedScans.Accumulated((double[])a[0], (Shared<double>)a[1], (Shared<long>)a[2], (Shared<double>)a[3], default), () => SharedScans.AccumulatedGraph),
-            Gen.Select(SmallDoubles, Small, Gen.Long[0, 9], Small, Gen.Bool).Select((x, sum, count, scale, aliased) =>
+            Gen.Select(AnyDoubles, Gen.Double, Gen.Long[0, 9], Gen.Double, Gen.Bool).Select((x, sum, count, scale, aliased) =>
             {
                 // The scale may be the sum itself: one variable read as a non-sequence and updated.
                 var s = new Shared<double>("sum", sum);
@@ -235,7 +233,7 @@ public static class TestScans
             Gen.Select(Gen.Int[0, 6], Gen.Int[1, 4]).SelectMany((n, k) => Gen.Select(Matrix(n, k), Vector(k), Gen.Double[0, 3]))
                 .Select((x, state, limit) => Args(x, new Shared<Vec<double>>("state", state), limit))),
         new(ScanUnderTest.Of(a => SharedScans.SumUntil((double[])a[0], (double)a[1], (double)a[2]), () => SharedScans.SumUntilGraph),
-            Gen.Select(SmallDoubles, Small, Gen.Double[-5, 20]).Select((x, h0, stop) => Args(x, h0, stop))),
+            Gen.Select(AnyDoubles, Gen.Double, Gen.Double[-5, 20]).Select((x, h0, stop) => Args(x, h0, stop))),
         new(ScanUnderTest.Of(a => WhileLoopScans.DoubleVectorUntil((Vec<double>)a[0], (double)a[1], (int)a[2]), () => WhileLoopScans.DoubleVectorUntilGraph),
             Gen.Int[1, 4].SelectMany(k => Gen.Select(Vector(k), Gen.Double[-5, 100], Gen.Int[0, 12])).Select((h0, limit, n) => Args(h0, limit, n))),
         new(ScanUnderTest.Of(a => WhileLoopScans.DoubleMatrixUntil((Mat<double>)a[0], (double)a[1], (int)a[2]), () => WhileLoopScans.DoubleMatrixUntilGraph),
@@ -250,22 +248,22 @@ public static class TestScans
             Gen.Int[0, 4].SelectMany(k => Gen.Select(Vector(k), Gen.Int[-1, 8])).Select((h0, n) => Args(h0, n))),
 
         // ---- The demo's scans (samples/SeedScans).
-        new(ScanUnderTest.Of(a => Seed.Scans.CumSum((double[])a[0], (double)a[1]), () => Seed.Scans.CumSumGraph), Gen.Select(SmallDoubles, Small).Select((x, s) => Args(x, s))),
+        new(ScanUnderTest.Of(a => Seed.Scans.CumSum((double[])a[0], (double)a[1]), () => Seed.Scans.CumSumGraph), Gen.Select(AnyDoubles, Gen.Double).Select((x, s) => Args(x, s))),
         new(ScanUnderTest.Of(a => Seed.Scans.Components((double[])a[0], (int[])a[1], (double)a[2]), () => Seed.Scans.ComponentsGraph),
-            Gen.Select(SmallDoubles, Gen.Int[0, 6].Array[0, 30], Gen.Double[-3, 3]).Select((c, p, x) => Args(c, p, x))),
+            Gen.Select(AnyDoubles, Gen.Int[0, 6].Array[0, 30], Gen.Double[-3, 3]).Select((c, p, x) => Args(c, p, x))),
         new(ScanUnderTest.Of(a => Seed.Scans.Iir((double[])a[0], (double[])a[1], (double)a[2]), () => Seed.Scans.IirGraph),
-            Gen.Select(SmallDoubles, Small.Array[4, 6], Gen.Double[-1, 1]).Select((x, y0, w) => Args(x, y0, w))),
+            Gen.Select(AnyDoubles, Gen.Double.Array[4, 6], Gen.Double[-1, 1]).Select((x, y0, w) => Args(x, y0, w))),
         new(ScanUnderTest.Of(a => Seed.Scans.Fibonacci((long[])a[0], (int)a[1]), () => Seed.Scans.FibonacciGraph),
             Gen.Select(Gen.Long.Array[2], Gen.Int[0, 100]).Select((first, n) => Args(first, n))),
         new(ScanUnderTest.Of(a => Seed.Scans.Ema((double[])a[0], (double)a[1], (double)a[2]), () => Seed.Scans.EmaGraph),
-            Gen.Select(SmallDoubles, Small, Gen.Double[0, 1]).Select((x, s, alpha) => Args(x, s, alpha))),
+            Gen.Select(AnyDoubles, Gen.Double, Gen.Double[0, 1]).Select((x, s, alpha) => Args(x, s, alpha))),
         new(ScanUnderTest.Of(a => Seed.Scans.RowSums((Mat<double>)a[0], (Vec<double>)a[1]), () => Seed.Scans.RowSumsGraph),
             Gen.Select(Gen.Int[0, 5], Gen.Int[1, 5]).SelectMany((n, k) => Gen.Select(Matrix(n, k), Vector(k))).Select((rows, start) => Args(rows, start))),
         new(ScanUnderTest.Of(a => Seed.Scans.Rnn((Mat<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2], (Mat<double>)a[3], (Vec<double>)a[4]), () => Seed.Scans.RnnGraph),
             Gen.Select(Gen.Int[0, 6], Gen.Int[1, 5], Gen.Int[1, 5]).SelectMany((n, h, k) => Gen.Select(Matrix(n, k), Vector(h), Matrix(h, h), Matrix(h, k), Vector(h)))
                 .Select((xs, h0, W, U, b) => Args(xs, h0, W, U, b))),
         new(ScanUnderTest.Of(a => Seed.Scans.AddToTotal((double[])a[0], (Shared<double>)a[1], (Shared<long>)a[2]), () => Seed.Scans.AddToTotalGraph),
-            Gen.Select(SmallDoubles, Small, Gen.Long[0, 9]).Select((x, total, count) => Args(x, new Shared<double>("total", total), new Shared<long>("count", count)))),
+            Gen.Select(AnyDoubles, Gen.Double, Gen.Long[0, 9]).Select((x, total, count) => Args(x, new Shared<double>("total", total), new Shared<long>("count", count)))),
         new(ScanUnderTest.Of(a => Seed.Scans.DoubleUntil((double)a[0], (double)a[1], (int)a[2]), () => Seed.Scans.DoubleUntilGraph),
             Gen.Select(Gen.Double[-3, 3], Gen.Double[-5, 100], Gen.Int[0, 12]).Select((s, limit, n) => Args(s, limit, n))),
     ];
