@@ -18,20 +18,6 @@ public class SharedGraphTests
     }
 
     [Fact]
-    public void TheInterpreterMatchesTheGeneratedLoopWithSharedVariables()
-    {
-        Shared<double> sum = new("sum", 1), scale = new("scale", 2);
-        Shared<long> count = new("count", 3);
-        Shared<double> sum2 = new("sum", 1);
-        Shared<long> count2 = new("count", 3);
-        double[] input = [1, 2, 3, 4];
-        var generated = SharedScans.Accumulated(input, sum, count, scale, default);
-        GraphCheck.SameAsInterpreter(SharedScans.AccumulatedGraph, generated, input, sum2, count2, scale);
-        Assert.Equal(sum.Value, sum2.Value);
-        Assert.Equal(count.Value, count2.Value);
-    }
-
-    [Fact]
     public void AFailingCallLeavesSharedVariablesAsTheyWere()
     {
         Shared<long> steps = new("steps", 7), total = new("total", 100);
