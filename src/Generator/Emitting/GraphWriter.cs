@@ -77,10 +77,9 @@ internal static class GraphWriter
         w.WriteLine("{");
         w.Indent++;
         var graphIndex = GraphArgumentOrder(scan);
-        var live = ScanWriter.LiveNodes(step);
         foreach (var node in step.Nodes)
         {
-            if (!live.Contains(node.Id)) continue;
+            if (!scan.Plan.Nodes[node.Id].Live) continue;
             nodes[node.Id] = node.Op == Op.Input ? $"{argument}[{graphIndex[node.Argument]}]" : names.Fresh("n" + node.Id);
             if (node.Op == Op.Input) continue;
             var operands = string.Join(", ", node.Inputs.Select(i => nodes[i]));
