@@ -43,9 +43,10 @@ public sealed class ScanGenerator : IIncrementalGenerator
 
     /// <summary>
     /// For tests only: every scan's loop is planned with <paramref name="loopOptions"/> (the monitoring and debug
-    /// modes will choose them per scan).
+    /// modes will choose them per scan); <paramref name="beforeEmit"/> as above.
     /// </summary>
-    internal ScanGenerator(LoopOptions loopOptions) => _loopOptions = loopOptions;
+    internal ScanGenerator(LoopOptions loopOptions, System.Action<ScanModel>? beforeEmit = null) =>
+        (_loopOptions, _beforeEmit) = (loopOptions, beforeEmit);
 
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)

@@ -168,7 +168,7 @@ internal sealed class ScanWriter
         WriteGrowth();
         WriteStepInputs();
         foreach (var node in _step.Nodes)
-            if (_plan.HasStorage(node.Id) && !_plan.Nodes[node.Id].Hoisted)
+            if (_plan.ComputedInLoop(node.Id))
                 WriteNode(node);
         WriteStores();
         if (_step.Condition >= 0)

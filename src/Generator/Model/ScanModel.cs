@@ -42,6 +42,7 @@ internal sealed record SignatureParameter(string Modifiers, string Type, string 
 internal enum ContainerKind { Single, Array, Span, ReadOnlySpan, Memory, ReadOnlyMemory, Vec, Mat, Tensor3 }
 
 /// <summary>A scan, fully checked, and the plan of its loop.</summary>
+/// <param name="Plan">How the loop computes the step (<see cref="LoopPlanner"/>), made with the generator's <see cref="LoopOptions"/>.</param>
 internal sealed record ScanSpec(
     string Name,
     bool GoBackwards,

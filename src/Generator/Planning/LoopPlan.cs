@@ -69,6 +69,9 @@ internal sealed record LoopPlan(
     /// <summary>Whether the node has a name of its own in the loop: a local, a buffer or a trace row.</summary>
     public bool HasStorage(int node) => Nodes[node].Storage is NodeStorage.Register or NodeStorage.Buffer or NodeStorage.TraceRow;
 
+    /// <summary>Whether the node is computed in the loop body, in node order (the others are hoisted, fused or not computed).</summary>
+    public bool ComputedInLoop(int node) => HasStorage(node) && !Nodes[node].Hoisted;
+
     /// <summary>Whether a step argument is a past value of a scalar output held in a register (else it is read from the trace).</summary>
     public bool InRegister(StepArgument argument) =>
         argument.Source == StepArgumentSource.OutputTap && argument.Type.Rank == 0 && -argument.Tap <= RegisterDepths[argument.Index];
