@@ -55,7 +55,7 @@ internal static class LoopPlanner
         foreach (var id in hoisted) isHoisted[id] = true;
 
         var groups = nodes
-            .Where(n => live[n.Id] && n.Type.Rank > 0 && n.Op != Op.Input && storage[n.Id] != NodeStorage.Fused && OpTable.Get(n.Op).IsElementwise)
+            .Where(n => storage[n.Id] is NodeStorage.Buffer or NodeStorage.TraceRow && OpTable.Get(n.Op).IsElementwise)
             .Select(n => Group(n))
             .ToEquatableArray();
 
@@ -90,6 +90,7 @@ internal static class LoopPlanner
         {
             var members = new List<int>();
             var operands = new List<int>();
+            var seen = new HashSet<int>();
             var pending = new Stack<(StepNode Node, int Next)>();
             pending.Push((top, 0));
             while (pending.Count > 0)
@@ -104,7 +105,7 @@ internal static class LoopPlanner
                 var input = nodes[node.Inputs[next]];
                 if (storage[input.Id] == NodeStorage.Fused)
                     pending.Push((input, 0));
-                else if (!operands.Contains(input.Id))
+                else if (seen.Add(input.Id))
                     operands.Add(input.Id);
             }
             return new FusionGroup(top.Id, members.ToEquatableArray(), operands.ToEquatableArray());
