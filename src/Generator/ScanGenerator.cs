@@ -5,6 +5,7 @@ using SymGen.Generator.Diagnostics;
 using SymGen.Generator.Emitting;
 using SymGen.Generator.Model;
 using SymGen.Generator.Parsing;
+using SymGen.Generator.Planning;
 
 namespace SymGen.Generator;
 
@@ -29,6 +30,7 @@ public sealed class ScanGenerator : IIncrementalGenerator
     }
 
     private readonly System.Action<ScanModel>? _beforeEmit;
+    private readonly LoopOptions _loopOptions = LoopOptions.Default;
 
     /// <summary>The generator the compiler loads.</summary>
     public ScanGenerator() { }
@@ -39,15 +41,23 @@ public sealed class ScanGenerator : IIncrementalGenerator
     /// </summary>
     internal ScanGenerator(System.Action<ScanModel> beforeEmit) => _beforeEmit = beforeEmit;
 
+    /// <summary>
+    /// For tests only: every scan's loop is planned with <paramref name="loopOptions"/> (the monitoring and debug
+    /// modes will choose them per scan); <paramref name="beforeEmit"/> as above.
+    /// </summary>
+    internal ScanGenerator(LoopOptions loopOptions, System.Action<ScanModel>? beforeEmit = null) =>
+        (_loopOptions, _beforeEmit) = (loopOptions, beforeEmit);
+
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         // All symbol work happens in this transform; what leaves it is a value model, so unrelated edits
         // (a comment, another file) produce equal results and every later step stays cached.
+        var loopOptions = _loopOptions;
         var parsed = context.SyntaxProvider.ForAttributeWithMetadataName(
                 "SymGen.SymbolicAttribute",
                 predicate: static (node, _) => node is MethodDeclarationSyntax,
-                transform: ScanParser.Parse)
+                transform: (target, cancellation) => ScanParser.Parse(target, cancellation, loopOptions))
             .WithTrackingName(Steps.Parsed);
 
         // Sources depend on the model only: moving code changes diagnostic locations but regenerates nothing.

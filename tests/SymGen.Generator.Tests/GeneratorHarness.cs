@@ -44,9 +44,12 @@ public static class GeneratorHarness
             References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver Driver() =>
+    public static GeneratorDriver Driver() => Driver(new ScanGenerator());
+
+    /// <summary>A driver running <paramref name="generator"/> (e.g. one made with test-only options).</summary>
+    public static GeneratorDriver Driver(ScanGenerator generator) =>
         CSharpGeneratorDriver.Create(
-            [new ScanGenerator().AsSourceGenerator()],
+            [generator.AsSourceGenerator()],
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
@@ -59,9 +62,12 @@ public static class GeneratorHarness
     }
 
     /// <summary>Compiles sources with the generated code into a collectible context and returns the assembly.</summary>
-    public static Assembly Load(params string[] sources)
+    public static Assembly Load(params string[] sources) => Load(Driver(), sources);
+
+    /// <summary>As <see cref="Load(string[])"/>, with the generator of <paramref name="driver"/>.</summary>
+    public static Assembly Load(GeneratorDriver driver, params string[] sources)
     {
-        var run = Run(sources);
+        var run = Run(Compilation(sources), driver);
         var errors = run.AllDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         if (errors.Count > 0)
             throw new InvalidOperationException("The sources do not compile:\n" + string.Join("\n", errors));

@@ -76,10 +76,9 @@ internal static class GraphWriter
         w.WriteLine($"var {outputs} = {Api}.Tensor.Scan({argument} =>");
         w.WriteLine("{");
         w.Indent++;
-        var live = ScanWriter.LiveNodes(step);
         foreach (var node in step.Nodes)
         {
-            if (!live.Contains(node.Id)) continue;
+            if (!scan.Plan.Nodes[node.Id].Live) continue;
             nodes[node.Id] = node.Op == Op.Input ? $"{argument}[{node.Argument}]" : names.Fresh("n" + node.Id);
             if (node.Op == Op.Input) continue;
             var operands = string.Join(", ", node.Inputs.Select(i => nodes[i]));

@@ -3,18 +3,18 @@ using System.Collections.Generic;
 using System.Linq;
 using SymGen.Generator.Model;
 using SymGen.Generator.Parsing;
+using SymGen.Generator.Planning;
 using SymGen.Graph;
 
 namespace SymGen.Generator.Emitting;
 
 /// <summary>
 /// Writes one scan's body: argument and size checks, one allocation per trace and per intermediate tensor, then a
-/// loop whose body is the step graph.
-/// Scalars: one local per node; recurrent state and past taps down to y[t-8] live in locals (registers), because
-/// scalar recurrences are bound by the latency of the step's dependency chain; deeper taps read the trace.
-/// Tensors: a span per node that must exist in memory; chains of elementwise ops are fused into one loop over the
-/// elements; Dot, reductions and Softmax call the runtime's vectorised kernels; a vector output is computed straight
-/// into its trace row, and its past values are read back from the trace (no copies).
+/// loop whose body is the step graph, as the scan's <see cref="LoopPlan"/> lays it out (which nodes are computed,
+/// where each value lives, what is hoisted and fused, which past values stay in registers).
+/// Scalars: a local per node. Tensors: a span per node that exists in memory; each fusion group is one loop over
+/// the elements; Dot, reductions and Softmax call the runtime's vectorised kernels; a tensor computed into its
+/// trace row is read back from the trace as a past value (no copies).
 /// </summary>
 internal sealed class ScanWriter
 {
@@ -27,10 +27,9 @@ internal sealed class ScanWriter
     private readonly ScanSpec _scan;
     private readonly StepGraph _step;
     private readonly NameScope _names;
-    private readonly HashSet<int> _live;
-    private readonly int[] _uses;
-    /// <summary>The first live node reading each node (-1 for none).</summary>
-    private readonly int[] _firstUser;
+    private readonly LoopPlan _plan;
+    /// <summary>The plan's fusion groups by the node each one computes.</summary>
+    private readonly Dictionary<int, FusionGroup> _groups;
     private readonly string _t, _steps, _executed;
     /// <summary>A while loop's trace rows so far (its traces grow as it runs); null when they hold every step.</summary>
     private readonly string? _capacity;
@@ -39,8 +38,6 @@ internal sealed class ScanWriter
     private readonly List<string?> _initialRows, _widths;
     private readonly List<List<string>> _state;
     private readonly List<string> _argumentNames, _nodeNames;
-    /// <summary>For a tensor node computed straight into a trace row: the output whose row it is.</summary>
-    private readonly Dictionary<int, int> _writtenToTrace = new();
 
     public ScanWriter(IndentedTextWriter writer, MethodSignature signature, ScanSpec scan)
     {
@@ -49,15 +46,8 @@ internal sealed class ScanWriter
         _names = new NameScope(signature.Parameters.Select(p => p.Name.TrimStart('@'))
             .Concat(scan.NonSequences.Where(n => n.SharedParameter is not null).Select(n => n.Parameter))
             .Concat(scan.Outputs.Where(o => o.SharedParameter is not null).Select(o => o.InitialParameter!)));
-        _live = LiveNodes(_step);
-        _uses = new int[_step.Nodes.Count];
-        foreach (var node in _step.Nodes.Where(n => _live.Contains(n.Id)))
-            foreach (var input in node.Inputs) _uses[input]++;
-        foreach (var result in _step.Results) _uses[result]++;
-        _firstUser = Enumerable.Repeat(-1, _step.Nodes.Count).ToArray();
-        foreach (var node in _step.Nodes.Where(n => _live.Contains(n.Id)))
-            foreach (var input in node.Inputs)
-                if (_firstUser[input] < 0) _firstUser[input] = node.Id;
+        _plan = scan.Plan;
+        _groups = _plan.FusionGroups.ToDictionary(g => g.Node);
 
         // Names of everything the loop touches, chosen once so that no user parameter is shadowed.
         _t = _names.Fresh("t");
@@ -72,29 +62,21 @@ internal sealed class ScanWriter
         _widths = scan.Outputs.Select(o => o.ElementType.Rank > 0 ? _names.Fresh(o.Name + "Width") : null).ToList();
         _initialRows = scan.Outputs.Select(o => o.IsRecurrent && (o.InitialContainer != ContainerKind.Single || o.ElementType.Rank > 0)
             ? _names.Fresh(o.InitialParameter + "Rows") : null).ToList();
-        // Scalar state: _state[o][j - 1] holds y[t - j] for j = 1..RegisterDepth(o).
-        _state = scan.Outputs.Select(o => o.ElementType.Rank == 0
-            ? Enumerable.Range(1, RegisterDepth(o)).Select(j => _names.Fresh($"{o.Name}_{j}")).ToList()
-            : new List<string>()).ToList();
+        // Scalar state: _state[o][j - 1] holds y[t - j] for j = 1..RegisterDepths[o].
+        _state = scan.Outputs.Select((o, index) => Enumerable.Range(1, _plan.RegisterDepths[index]).Select(j => _names.Fresh($"{o.Name}_{j}")).ToList()).ToList();
         _argumentNames = _step.Arguments.Select(a => a.Source switch
         {
-            StepArgumentSource.OutputTap when a.Type.Rank == 0 && -a.Tap <= _state[a.Index].Count => _state[a.Index][-a.Tap - 1],
+            StepArgumentSource.OutputTap when _plan.InRegister(a) => _state[a.Index][-a.Tap - 1],
             StepArgumentSource.OutputTap => _names.Fresh($"{scan.Outputs[a.Index].Name}_{-a.Tap}"),
             StepArgumentSource.NonSequence when a.Type.Rank == 0 => ScanParser.EscapeIdentifier(scan.NonSequences[a.Index].Parameter),
             StepArgumentSource.NonSequence => _names.Fresh(scan.NonSequences[a.Index].Parameter + "Span"),
             _ => _names.Fresh(a.Name),
         }).ToList();
-        for (int o = 0; o < scan.Outputs.Count; o++)
-        {
-            var result = _step.Nodes[_step.Results[o]];
-            if (result.Type.Rank > 0 && result.Op is not (Op.Input or Op.Constant) && !_writtenToTrace.ContainsKey(result.Id))
-                _writtenToTrace[result.Id] = o;
-        }
         _nodeNames = _step.Nodes.Select(n => n.Op switch
         {
             Op.Input => _argumentNames[n.Argument],
             Op.Constant => n.Literal!.StartsWith("-", System.StringComparison.Ordinal) ? $"({n.Literal})" : n.Literal!,
-            _ => _live.Contains(n.Id) && (n.Type.Rank == 0 || IsMaterialized(n)) ? _names.Fresh("n" + n.Id) : "",
+            _ => _plan.HasStorage(n.Id) ? _names.Fresh("n" + n.Id) : "",
         }).ToList();
     }
 
@@ -156,8 +138,7 @@ internal sealed class ScanWriter
         WriteScalarState();
 
         var tensorInputs = _step.Arguments.Select((a, i) => (a, i)).Where(x => x.a.Source == StepArgumentSource.NonSequence && x.a.Type.Rank > 0).ToList();
-        var buffers = _step.Nodes.Where(n => _live.Contains(n.Id) && n.Type.Rank > 0 && n.Op != Op.Input
-            && IsMaterialized(n) && !_writtenToTrace.ContainsKey(n.Id)).ToList();
+        var buffers = _step.Nodes.Where(n => _plan.Nodes[n.Id].Storage == NodeStorage.Buffer).ToList();
         if (tensorInputs.Count + buffers.Count > 0)
         {
             _w.WriteLineNoTabs("");
@@ -168,13 +149,12 @@ internal sealed class ScanWriter
                 _w.WriteLine($"global::System.Span<{node.Type.ElementKeyword}> {_nodeNames[node.Id]} = new {node.Type.ElementKeyword}[{Size(node.Shape)}];");
         }
 
-        var invariant = InvariantNodes();
-        if (invariant.Count > 0)
+        if (_plan.Hoisted.Count > 0)
         {
             _w.WriteLineNoTabs("");
             _w.WriteLine("// Nodes that depend only on constants and non-sequences: computed once, before the loop.");
-            foreach (var node in invariant)
-                WriteNode(node);
+            foreach (var id in _plan.Hoisted)
+                WriteNode(_step.Nodes[id]);
         }
 
         _w.WriteLineNoTabs("");
@@ -187,10 +167,8 @@ internal sealed class ScanWriter
             _w.WriteLine($"if (({_t} & 1023) == 0) {ScanParser.EscapeIdentifier(token)}.ThrowIfCancellationRequested();");
         WriteGrowth();
         WriteStepInputs();
-        var hoisted = new HashSet<StepNode>(invariant);
         foreach (var node in _step.Nodes)
-            if (node.Op is not (Op.Input or Op.Constant) && _live.Contains(node.Id) && !hoisted.Contains(node)
-                && (node.Type.Rank == 0 || IsMaterialized(node)))
+            if (_plan.ComputedInLoop(node.Id))
                 WriteNode(node);
         WriteStores();
         if (_step.Condition >= 0)
@@ -302,7 +280,7 @@ internal sealed class ScanWriter
         w.WriteLine($"// Each step calls {_step.MethodName}({string.Join(", ", _step.Arguments.Select(a => a.Name))}), as this graph:");
         // The listing is cut after a few dozen nodes: every node also has its comment in the loop.
         const int Listed = 64;
-        var listed = _step.Nodes.Where(n => n.Op is not (Op.Input or Op.Constant) && _live.Contains(n.Id)).ToList();
+        var listed = _step.Nodes.Where(n => n.Op is not (Op.Input or Op.Constant) && _plan.Nodes[n.Id].Live).ToList();
         foreach (var node in listed.Take(Listed))
             w.WriteLine($"//   n{node.Id} = {OpTable.Get(node.Op).Name}({string.Join(", ", node.Inputs.Select(NodeText))}{(node.Axis >= 0 ? $", axis: {node.Axis}" : "")}) : {node.Type}{ShapeText(node.Shape)}");
         if (listed.Count > Listed)
@@ -502,7 +480,7 @@ internal sealed class ScanWriter
         var name = _nodeNames[node.Id];
         var info = OpTable.Get(node.Op);
         _w.WriteLine($"// {name} = {CSharpText.Comment(node.Label)}  ({info.Name}{(node.Type.Rank > 0 && info.IsElementwise ? FusedText(node) : "")})");
-        if (_writtenToTrace.TryGetValue(node.Id, out var o))
+        if (_plan.Nodes[node.Id].TraceOutput is var o and >= 0)
             _w.WriteLine($"global::System.Span<{node.Type.ElementKeyword}> {name} = {_traceRows[o]}.Slice({RowOffset(o, _t)}, {_widths[o]});");
 
         if (node.Type.Rank == 0)
@@ -567,7 +545,7 @@ internal sealed class ScanWriter
     {
         var name = _nodeNames[node.Id];
         string i = _names.Fresh("i");
-        bool rowBroadcast = node.Type.Rank == 2 && Leaves(node).Any(l => _step.Nodes[l].Type.Rank == 1);
+        bool rowBroadcast = node.Type.Rank == 2 && _groups[node.Id].Operands.Any(l => _step.Nodes[l].Type.Rank == 1);
         string r = rowBroadcast ? _names.Fresh("r") : "", c = rowBroadcast ? _names.Fresh("c") : i;
         var spills = new List<string>();
         var expression = ElementExpression(node, i, c, spills);
@@ -664,7 +642,7 @@ internal sealed class ScanWriter
             var value = resultNames[o];
             if (_scan.Outputs[o].ElementType.Rank > 0)
             {
-                if (!(_writtenToTrace.TryGetValue(resultId, out var owner) && owner == o))
+                if (_plan.Nodes[resultId].TraceOutput != o)
                     _w.WriteLine($"{value}.CopyTo({_traceRows[o]}.Slice({RowOffset(o, _t)}, {_widths[o]}));");
                 continue;
             }
@@ -678,48 +656,8 @@ internal sealed class ScanWriter
         }
     }
 
-    // ---- Analysis ---------------------------------------------------------------------------------------------
-
-    /// <summary>
-    /// A tensor node that must exist in memory: an output, an input of a kernel (Dot, reductions, Softmax), used
-    /// more than once, broadcast into a larger loop, or computed by a kernel itself. Other elementwise tensor nodes
-    /// are fused into the loop of the node that uses them.
-    /// </summary>
-    private bool IsMaterialized(StepNode node)
-    {
-        if (node.Type.Rank == 0 || node.Op is Op.Input or Op.Constant) return node.Op != Op.Constant;
-        if (!OpTable.Get(node.Op).IsElementwise || _uses[node.Id] != 1 || _step.Results.Contains(node.Id)) return true;
-        var user = _step.Nodes[_firstUser[node.Id]];
-        return !OpTable.Get(user.Op).IsElementwise || user.Type.Rank != node.Type.Rank;
-    }
-
-    /// <summary>The memory-backed operands of a fused loop.</summary>
-    private IEnumerable<int> Leaves(StepNode node) =>
-        FusedNodes(node).SelectMany(n => n.Inputs).Where(i => !IsFused(_step.Nodes[i]));
-
-    /// <summary>An elementwise tensor node computed inside the loop of the node that uses it.</summary>
-    private bool IsFused(StepNode node) => node.Type.Rank > 0 && node.Op != Op.Input && !IsMaterialized(node);
-
-    /// <summary>The nodes of <paramref name="top"/>'s fused loop, each after its operands (depth first, left to right), <paramref name="top"/> last.</summary>
-    private List<StepNode> FusedNodes(StepNode top)
-    {
-        var order = new List<StepNode>();
-        var pending = new Stack<(StepNode Node, int Next)>();
-        pending.Push((top, 0));
-        while (pending.Count > 0)
-        {
-            var (node, next) = pending.Pop();
-            if (next == node.Inputs.Count)
-            {
-                order.Add(node);
-                continue;
-            }
-            pending.Push((node, next + 1));
-            var input = _step.Nodes[node.Inputs[next]];
-            if (IsFused(input)) pending.Push((input, 0));
-        }
-        return order;
-    }
+    /// <summary>The nodes of <paramref name="top"/>'s fused loop, each after its operands, <paramref name="top"/> last.</summary>
+    private IEnumerable<StepNode> FusedNodes(StepNode top) => _groups[top.Id].Members.Select(id => _step.Nodes[id]);
 
     /// <summary>The ops of a fused loop for its comment; a long chain is summarised, so comments stay short.</summary>
     private string FusedText(StepNode node)
@@ -729,51 +667,6 @@ internal sealed class ScanWriter
         return fused.Count <= 1 ? ""
             : fused.Count <= Listed ? ", fused: " + string.Join(", ", fused)
             : $", fused: {string.Join(", ", fused.Take(Listed))}, ... ({fused.Count} ops)";
-    }
-
-    /// <summary>
-    /// Scalar nodes whose inputs are constants, non-sequences or other such nodes, and that cannot throw: they are
-    /// computed once before the loop.
-    /// </summary>
-    private List<StepNode> InvariantNodes()
-    {
-        var invariant = new bool[_step.Nodes.Count];
-        var result = new List<StepNode>();
-        foreach (var node in _step.Nodes)
-        {
-            invariant[node.Id] = node.Op switch
-            {
-                Op.Constant => true,
-                Op.Input => _step.Arguments[node.Argument].Source == StepArgumentSource.NonSequence,
-                // A node that can throw stays in the loop: with zero steps the step method never runs it.
-                _ => node.Type.Rank == 0 && !CanThrow(node) && node.Inputs.All(i => invariant[i]),
-            };
-            if (invariant[node.Id] && node.Op is not (Op.Input or Op.Constant) && _live.Contains(node.Id))
-                result.Add(node);
-        }
-        return result;
-    }
-
-    /// <summary>
-    /// Integer operations (division by zero, Abs(MinValue), overflow in a checked build), Sign (of NaN) and the
-    /// kernels (Max of an empty vector): floating-point arithmetic never throws.
-    /// </summary>
-    private bool CanThrow(StepNode node) =>
-        OpTable.Get(node.Op).MayThrow
-        || node.Type.Element is ElementKind.Int32 or ElementKind.Int64
-        || node.Inputs.Any(i => _step.Nodes[i].Type.Element is ElementKind.Int32 or ElementKind.Int64);
-
-    /// <summary>The nodes the outputs depend on: the rest would be computed for nothing.</summary>
-    internal static HashSet<int> LiveNodes(StepGraph step)
-    {
-        var live = new HashSet<int>();
-        var pending = new Stack<int>(step.Condition >= 0 ? step.Results.Append(step.Condition) : step.Results);
-        while (pending.Count > 0)
-            if (live.Add(pending.Peek()))
-                foreach (var input in step.Nodes[pending.Pop()].Inputs) pending.Push(input);
-            else
-                pending.Pop();
-        return live;
     }
 
     /// <summary>
@@ -791,18 +684,9 @@ internal sealed class ScanWriter
         return $"{rowCount} - {fromEnd} - {_t}";
     }
 
-    /// <summary>
-    /// Scalar past values down to y[t-8] live in locals shifted every step (registers: a scalar recurrence is bound
-    /// by its dependency chain); a deeper tap reads the trace instead, as tensor taps do, so that neither the code
-    /// nor the work per step grows with the depth of a tap. The locals cover the output's taps down to -8.
-    /// </summary>
-    private const int MaxRegisterDepth = 8;
-
-    private static int RegisterDepth(ScanOutput output) =>
-        output.Taps.Select(tap => -tap).Where(j => j <= MaxRegisterDepth).DefaultIfEmpty(0).Max();
-
+    /// <summary>A past value of a scalar output deeper than its registers: read from the trace.</summary>
     private bool IsDeepTap(StepArgument argument) =>
-        argument.Source == StepArgumentSource.OutputTap && argument.Type.Rank == 0 && -argument.Tap > _state[argument.Index].Count;
+        argument.Source == StepArgumentSource.OutputTap && argument.Type.Rank == 0 && !_plan.InRegister(argument);
 
     /// <summary>The row of the initial state holding y[t-j] while t &lt; j: depth-j+t, added in an order that cannot overflow.</summary>
     private string InitialRow(ScanOutput output, int j) =>

@@ -1,4 +1,5 @@
 using System.Linq;
+using SymGen.Generator.Planning;
 using SymGen.Graph;
 
 namespace SymGen.Generator.Model;
@@ -40,7 +41,8 @@ internal sealed record SignatureParameter(string Modifiers, string Type, string 
 /// </summary>
 internal enum ContainerKind { Single, Array, Span, ReadOnlySpan, Memory, ReadOnlyMemory, Vec, Mat, Tensor3 }
 
-/// <summary>A scan, fully checked.</summary>
+/// <summary>A scan, fully checked, and the plan of its loop.</summary>
+/// <param name="Plan">How the loop computes the step (<see cref="LoopPlanner"/>), made with the generator's <see cref="LoopOptions"/>.</param>
 internal sealed record ScanSpec(
     string Name,
     bool GoBackwards,
@@ -52,7 +54,8 @@ internal sealed record ScanSpec(
     StepGraph Step,
     bool ReturnsTuple,
     EquatableArray<SizeCheck> SizeChecks,
-    string? Cancellation)
+    string? Cancellation,
+    LoopPlan Plan)
 {
     /// <summary>The outputs the scan returns (the others are shared-variable updates).</summary>
     public System.Collections.Generic.IEnumerable<ScanOutput> ReturnedOutputs => System.Linq.Enumerable.Where(Outputs, o => o.SharedParameter is null);

@@ -10,6 +10,7 @@ using SymGen.Graph;
 using SymGen.Generator.Diagnostics;
 using SymGen.Generator.Emitting;
 using SymGen.Generator.Model;
+using SymGen.Generator.Planning;
 
 namespace SymGen.Generator.Parsing;
 
@@ -33,8 +34,11 @@ internal sealed class ScanParser
     private readonly List<DiagnosticInfo> _diagnostics = new();
     private MethodSignature? _signature;
 
-    private ScanParser(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+    private readonly LoopOptions _loopOptions;
+
+    private ScanParser(GeneratorAttributeSyntaxContext context, CancellationToken cancellation, LoopOptions loopOptions)
     {
+        _loopOptions = loopOptions;
         _method = (IMethodSymbol)context.TargetSymbol;
         _syntax = (MethodDeclarationSyntax)context.TargetNode;
         _attribute = context.Attributes[0];
@@ -48,9 +52,10 @@ internal sealed class ScanParser
     private string DeclarationId => DocumentationCommentId.CreateDeclarationId(_method) ?? _method.Name;
 
     /// <summary>The pipeline's transform. Never throws (but for cancellation): a failure becomes SYMG0022.</summary>
-    public static ScanParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+    /// <param name="loopOptions">What the scan's loop plan may optimise (<see cref="LoopOptions.Default"/> but in tests).</param>
+    public static ScanParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation, LoopOptions loopOptions)
     {
-        var parser = new ScanParser(context, cancellation);
+        var parser = new ScanParser(context, cancellation, loopOptions);
         ScanModel? model;
         try
         {
@@ -330,7 +335,8 @@ internal sealed class ScanParser
         }
 
         return new ScanSpec(name, goBackwards, truncateGradient, sequences.ToEquatableArray(), boundOutputs.ToEquatableArray(),
-            nonSequences.ToEquatableArray(), steps, step, outputs.Value.IsTuple, sizeChecks.Distinct().ToEquatableArray(), cancellation);
+            nonSequences.ToEquatableArray(), steps, step, outputs.Value.IsTuple, sizeChecks.Distinct().ToEquatableArray(), cancellation,
+            LoopPlanner.Plan(step, boundOutputs, _loopOptions));
     }
 
     private object? NamedArgument(string name) =>

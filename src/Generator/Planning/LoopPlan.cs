@@ -1,0 +1,78 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymGen.Generator.Model;
+using SymGen.Graph;
+
+namespace SymGen.Generator.Planning;
+
+/// <summary>
+/// What a loop writer may optimise away. The defaults give the fastest loop; the monitoring and debug modes turn
+/// optimisations off so that every node's value exists at every step.
+/// </summary>
+/// <param name="Fuse">Chains of elementwise tensor ops become one loop over the elements, without buffers between them.</param>
+/// <param name="Hoist">Scalar nodes that depend only on constants and non-sequences are computed once, before the loop.</param>
+/// <param name="KeepEveryNodeObservable">Every live node gets storage of its own (a scalar its local, a tensor its
+/// buffer or trace row) and is computed in the loop: nothing is fused or hoisted, whatever the other options say.</param>
+internal sealed record LoopOptions(bool Fuse = true, bool Hoist = true, bool KeepEveryNodeObservable = false)
+{
+    public static LoopOptions Default { get; } = new();
+}
+
+/// <summary>Where a node's value lives while a step runs.</summary>
+internal enum NodeStorage
+{
+    /// <summary>Nowhere of its own: a dead node, a constant (written as its literal) or a step argument.</summary>
+    None,
+    /// <summary>A scalar local.</summary>
+    Register,
+    /// <summary>An elementwise tensor node computed inside the loop of the one node that uses it, element by element.</summary>
+    Fused,
+    /// <summary>A tensor buffer allocated once per call and reused by every step.</summary>
+    Buffer,
+    /// <summary>A tensor computed straight into its output's row of the trace (<see cref="NodePlan.TraceOutput"/>).</summary>
+    TraceRow,
+}
+
+/// <summary>The loop plan's decisions for one node of the step graph.</summary>
+/// <param name="Live">An output or the stop condition depends on it.</param>
+/// <param name="TraceOutput">For <see cref="NodeStorage.TraceRow"/>: the output whose row it is, else -1.</param>
+/// <param name="Hoisted">Computed once, before the loop.</param>
+/// <param name="CanThrow">It may throw, so it runs only where the step method would (never hoisted).</param>
+internal sealed record NodePlan(bool Live, NodeStorage Storage, int TraceOutput, bool Hoisted, bool CanThrow);
+
+/// <summary>
+/// One loop over the elements of a materialised elementwise tensor node.
+/// </summary>
+/// <param name="Node">The node the loop computes (its storage is a buffer or a trace row).</param>
+/// <param name="Members">The nodes the loop computes, each after its operands (depth first, left to right),
+/// <paramref name="Node"/> last; all but the last are <see cref="NodeStorage.Fused"/>.</param>
+/// <param name="Operands">The loop's operands read from memory (inputs of members that are not fused), distinct.</param>
+internal sealed record FusionGroup(int Node, EquatableArray<int> Members, EquatableArray<int> Operands);
+
+/// <summary>
+/// How a scan's step graph becomes a loop: which nodes are computed, where each value lives, what runs before the
+/// loop, which elementwise nodes share a loop, and which past values of scalar outputs stay in registers. A value
+/// in the model (so it keeps the pipeline's caching), made by <see cref="LoopPlanner"/>, read by the loop writers.
+/// </summary>
+/// <param name="Nodes">Per node, by node id.</param>
+/// <param name="Hoisted">The nodes computed once before the loop, in the order they are computed.</param>
+/// <param name="FusionGroups">One per materialised elementwise tensor node, in node order.</param>
+/// <param name="RegisterDepths">Per output: a scalar output's past values y[t-1] .. y[t-depth] live in locals
+/// shifted every step; a deeper tap, and every tap of a tensor output (depth 0), is read from the trace.</param>
+internal sealed record LoopPlan(
+    LoopOptions Options,
+    EquatableArray<NodePlan> Nodes,
+    EquatableArray<int> Hoisted,
+    EquatableArray<FusionGroup> FusionGroups,
+    EquatableArray<int> RegisterDepths)
+{
+    /// <summary>Whether the node has a name of its own in the loop: a local, a buffer or a trace row.</summary>
+    public bool HasStorage(int node) => Nodes[node].Storage is NodeStorage.Register or NodeStorage.Buffer or NodeStorage.TraceRow;
+
+    /// <summary>Whether the node is computed in the loop body, in node order (the others are hoisted, fused or not computed).</summary>
+    public bool ComputedInLoop(int node) => HasStorage(node) && !Nodes[node].Hoisted;
+
+    /// <summary>Whether a step argument is a past value of a scalar output held in a register (else it is read from the trace).</summary>
+    public bool InRegister(StepArgument argument) =>
+        argument.Source == StepArgumentSource.OutputTap && argument.Type.Rank == 0 && -argument.Tap <= RegisterDepths[argument.Index];
+}
