@@ -64,6 +64,8 @@ public static class GraphCheck
         Mat<double> m => ([m.Rows, m.Columns], m.Span.ToArray(), false),
         Mat<float> m => ([m.Rows, m.Columns], m.Span.ToArray().Select(x => (double)x).ToArray(), true),
         Tensor3<double> t => ([t.Length, t.Rows, t.Columns], t.Span.ToArray(), false),
+        Tensor3<float> t => ([t.Length, t.Rows, t.Columns], t.Span.ToArray().Select(x => (double)x).ToArray(), true),
+        float f => ([], [f], true),
         double d => ([], [d], false),
         _ => throw new ArgumentException($"Cannot compare a {value.GetType().Name}."),
     };
