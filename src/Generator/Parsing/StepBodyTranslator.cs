@@ -506,7 +506,7 @@ internal sealed class StepBodyTranslator
     /// <summary>For a field or property the step reads from outside (a shared variable's Value, say): how to pass it in.</summary>
     private string? OutsideValueHint(SyntaxNode node)
     {
-        if (node is not ExpressionSyntax expression || _model.GetSymbolInfo(expression, _cancellation).Symbol is not (IFieldSymbol or IPropertySymbol))
+        if (node is not ExpressionSyntax expression || _model.GetSymbolInfo(expression, _cancellation).Symbol is not (IFieldSymbol or IPropertySymbol { IsIndexer: false }))
             return null;
         if (expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Value" } access
             && _model.GetTypeInfo(access.Expression, _cancellation).Type is { } sharedType && TypeMapping.SharedValue(sharedType) is { } value)
