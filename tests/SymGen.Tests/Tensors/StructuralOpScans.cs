@@ -24,12 +24,12 @@ public static partial class StructuralOpScans
     public static partial (Tensor3<float> transpose, Tensor3<float> outer, float[] trace) StructuralOpsF([Sequence] Tensor3<float> a, [Sequence] Mat<float> u);
 
     // i: an int index per step, y: a long one; p: a vector per step; table: n; E: an embedding of n rows.
-    internal static (double element, Vec<double> row, double picked, Vec<double> rowOf, double computed, double ofRow)
+    internal static (double element, Vec<double> row, double picked, Vec<double> rowOf, double computed, double ofRow, double ofProduct, Vec<double> column)
         Indexing(int i, long y, Vec<double> p, Vec<double> table, Mat<double> E) =>
-        (table[i], E[i], p[y], E.Row(i), table[i / 2] + p[y - y / 2], E[i][0]);
+        (table[i], E[i], p[y], E.Row(i), table[i / 2] + p[y - y / 2], E[i][0], (p * 2.0)[y], Sym.Transpose(E)[0]);
 
     [Symbolic(nameof(Indexing))]
-    public static partial (double[] element, Mat<double> row, double[] picked, Mat<double> rowOf, double[] computed, double[] ofRow)
+    public static partial (double[] element, Mat<double> row, double[] picked, Mat<double> rowOf, double[] computed, double[] ofRow, double[] ofProduct, Mat<double> column)
         IndexingOps([Sequence] int[] i, [Sequence] long[] y, [Sequence] Mat<double> p, Vec<double> table, Mat<double> E);
 
     // A pointer chase: the state is an index into the tables, the next state read from one of them.

@@ -216,6 +216,8 @@ public class StructuralOpTests
                     Assert.Equal(row, tr.rowOf.Row(t).ToArray());
                     Assert.Equal(tableValues[i[t] / 2] + p.Span[t * p.Columns + (int)(y[t] - y[t] / 2)], tr.computed[t]);
                     Assert.Equal(rows[i[t], 0], tr.ofRow[t]);
+                    Assert.Equal(2.0 * p.Span[t * p.Columns + (int)y[t]], tr.ofProduct[t]);
+                    Assert.Equal(Enumerable.Range(0, E.Rows).Select(r => rows[r, 0]).ToArray(), tr.column.Row(t).ToArray());
                 }
             });
 
