@@ -219,6 +219,37 @@ public class DiagnosticTests
         """, "uses the statement");
 
     [Fact]
+    public void SYMG0013_AnIndexFromTheEndIsNotAnInteger() => AssertDiagnostic("SYMG0013", Usings + """
+        public static partial class S
+        {
+            static double Step(Vec<double> x) => x[[|^1|]];
+            [Symbolic(nameof(Step))]
+            public static partial double[] Last([Sequence] Mat<double> x);
+        }
+        """, "uses the index '^1', which SymGen cannot translate into a scan graph; an index is an int or a long");
+
+    [Fact]
+    public void SYMG0013_ElementAccessOnAnythingButAVectorOrAMatrix() => AssertDiagnostic("SYMG0013", Usings + """
+        public static partial class S
+        {
+            const string Letters = "ab";
+            static double Step(int i) => [|Letters[i]|];
+            [Symbolic(nameof(Step))]
+            public static partial double[] Codes([Sequence] int[] i);
+        }
+        """, "uses the element access 'Letters[i]', which SymGen cannot translate into a scan graph; only a Vec<T> (x[i]: an element) or a Mat<T> (m[i]: a row) can be indexed");
+
+    [Fact]
+    public void SYMG0013_AMatrixIsIndexedByOneIntegerAtATime() => AssertDiagnostic("SYMG0013", Usings + """
+        public static partial class S
+        {
+            static double Step(int i, Mat<double> m) => [|m[i, 0]|];
+            [Symbolic(nameof(Step))]
+            public static partial double[] Firsts([Sequence] int[] i, Mat<double> m);
+        }
+        """, "for an element of a matrix write m[i][j]");
+
+    [Fact]
     public void SYMG0014_UnsupportedParameterType() => AssertDiagnostic("SYMG0014", Usings + """
         public static partial class S
         {

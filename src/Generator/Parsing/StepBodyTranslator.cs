@@ -19,7 +19,8 @@ namespace SymGen.Generator.Parsing;
 /// explicit numeric conversion the compiler applies becomes a <see cref="Op.Convert"/> node, so the graph computes
 /// exactly what the step method computes when called directly.
 /// Supported: expression or block bodies, locals (declared, assigned, compound-assigned), arithmetic, comparison and
-/// logical operators, conditional expressions, casts, constants, and System.Math/MathF functions of the op table.
+/// logical operators, conditional expressions, casts, constants, System.Math/MathF and SymGen.Sym functions of the op
+/// table, and integer indexing of vectors and matrices (<c>x[i]</c>, <c>m[i]</c>, <c>m.Row(i)</c>).
 /// Anything else is reported (SYMG0013) where it stands, and translation goes on with a placeholder.
 /// </summary>
 internal sealed class StepBodyTranslator
@@ -324,13 +325,39 @@ internal sealed class StepBodyTranslator
                     }
                     return Node(symOp, expression, resultType, args);
                 }
+                // m.Row(i) is m[i]: the Index op.
+                if (method is { Name: "Row", Parameters.Length: 1 } && TypeMapping.Value(method.ContainingType) is { Rank: 2 }
+                    && invocation.Expression is MemberAccessExpressionSyntax rowOf)
+                    return Indexing(expression, rowOf.Expression, args[0], resultType, out node);
                 node = Unsupported(invocation, "the call", "a step method can call the System.Math, System.MathF and SymGen.Sym functions listed in docs/step-methods.md");
+                return null;
+
+            case ElementAccessExpressionSyntax access:
+                if (TypeMapping.Value(TypeFact(access.Expression)) is not { Rank: 1 or 2 })
+                    node = Unsupported(access, "the element access", "only a Vec<T> (x[i]: an element) or a Mat<T> (m[i]: a row) can be indexed in a step");
+                else if (access.ArgumentList.Arguments.Count != 1)
+                    node = Unsupported(access, "the element access", "index with one int or long; for an element of a matrix write m[i][j]");
+                else
+                    return Indexing(expression, access.Expression, access.ArgumentList.Arguments[0].Expression, resultType, out node);
                 return null;
 
             default:
                 node = Unsupported(expression, "the expression", "see docs/step-methods.md for what a step method can contain");
                 return null;
         }
+    }
+
+    /// <summary>
+    /// <c>x[i]</c> on a vector (an element) or a matrix (a row), for an <c>int</c> or <c>long</c> index as C# passes
+    /// it (after the conversion to the indexer's parameter); <c>^i</c> is a <c>System.Index</c>, not an integer.
+    /// </summary>
+    private Pending? Indexing(ExpressionSyntax expression, ExpressionSyntax target, ExpressionSyntax index, ITypeSymbol? resultType, out int node)
+    {
+        node = -1;
+        if (TypeMapping.Scalar(_model.GetTypeInfo(index, _cancellation).ConvertedType) is { Element: ElementKind.Int32 or ElementKind.Int64 })
+            return Node(Op.Index, expression, resultType, target, index);
+        node = Unsupported(index, "the index", "an index is an int or a long (indices from the end, '^i', are not supported)");
+        return null;
     }
 
     /// <summary>What C# says of an expression: its type, its conversion in context, its constant value, the symbol it names.</summary>
@@ -479,7 +506,7 @@ internal sealed class StepBodyTranslator
     /// <summary>For a field or property the step reads from outside (a shared variable's Value, say): how to pass it in.</summary>
     private string? OutsideValueHint(SyntaxNode node)
     {
-        if (node is not ExpressionSyntax expression || _model.GetSymbolInfo(expression, _cancellation).Symbol is not (IFieldSymbol or IPropertySymbol))
+        if (node is not ExpressionSyntax expression || _model.GetSymbolInfo(expression, _cancellation).Symbol is not (IFieldSymbol or IPropertySymbol { IsIndexer: false }))
             return null;
         if (expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Value" } access
             && _model.GetTypeInfo(access.Expression, _cancellation).Type is { } sharedType && TypeMapping.SharedValue(sharedType) is { } value)

@@ -188,6 +188,8 @@ internal sealed class Interpreter
         if (!_sizes.TryGetValue(node, out var sizes))
             _sizes[node] = sizes = InferSizes(node, node.Inputs.Select((input, i) => SizesOf(input, x[i])).ToList(), "");
         var shape = Array.ConvertAll(sizes, s => s.Value);
+        if (OpTable.Get(node.Op).Category == OpCategory.Structural)
+            return Structural<T>(node, x, shape);
         if (shape.Length == 0)
         {
             var v = (TensorValue)x[0];
@@ -215,6 +217,29 @@ internal sealed class Interpreter
             default:
                 Elementwise<T>(node, x, result);
                 break;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Transpose, Outer, Diagonal, Trace and Index through their kernel entries (the wiring the compiled interpreter
+    /// takes over): a scalar result is returned, a tensor result written to the node's buffer.
+    /// </summary>
+    private object Structural<T>(ApplyVariable node, object[] x, int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var a = (TensorValue)x[0];
+        ReadOnlySpan<T> span = a.Span<T>();
+        var dims = Dims.Of(a.Shape);
+        long index = node.Op == Op.Index ? x[1] is int i ? i : (long)x[1] : 0;
+        if (shape.Length == 0)
+            return node.Op == Op.Trace ? Kernels.Trace(span, dims) : Kernels.Index(span, dims, index);
+        var result = Buffer(node, shape);
+        switch (node.Op)
+        {
+            case Op.Transpose: Kernels.Transpose(span, dims, result.Span<T>()); break;
+            case Op.Outer: var b = (TensorValue)x[1]; Kernels.Outer(span, dims, b.Span<T>(), Dims.Of(b.Shape), result.Span<T>()); break;
+            case Op.Diagonal: Kernels.Diagonal(span, dims, result.Span<T>()); break;
+            default: Kernels.Index(span, dims, index, result.Span<T>()); break;
         }
         return result;
     }

@@ -37,9 +37,10 @@ internal static class ScalarOps
         if (op == Op.Sign)
             return KindOf(x[0]) == ElementKind.Float32 ? MathF.Sign((float)x[0]) : Math.Sign(Convert.ToDouble(x[0], CultureInfo.InvariantCulture));
         var operands = Array.ConvertAll(x, v => Cast(v, kind));
+        // Boxed in each arm: the switch's natural type would be double, turning every int and long result into one.
         return kind switch
         {
-            ElementKind.Float64 => Float(op, Array.ConvertAll(operands, v => (double)v)),
+            ElementKind.Float64 => (object)Float(op, Array.ConvertAll(operands, v => (double)v)),
             ElementKind.Float32 => Float(op, Array.ConvertAll(operands, v => (float)v)),
             ElementKind.Int64 => Integer(op, Array.ConvertAll(operands, v => (long)v)),
             _ => Integer(op, Array.ConvertAll(operands, v => (int)v)),

@@ -75,7 +75,7 @@ static class ShapeRules
                     rankError = $"{info.Name} takes a square matrix, not {RankName(shapes[0].Length)}";
                     return null;
                 }
-                requireEqual(shapes[0][0], shapes[0][1], $"the rows and the columns of the matrix of {info.Name} (it must be square)");
+                requireEqual(shapes[0][0], shapes[0][1], "the rows and the columns of a square matrix");
                 return info.Shape == ShapeRule.Diagonal ? [shapes[0][0]] : [];
             case ShapeRule.Index:
                 if (shapes[0].Length is 1 or 2 && shapes[1].Length == 0)

@@ -125,6 +125,16 @@ public static class Tensor
     public static Variable Greater(Variable x, Variable y) => Apply(Op.Greater, x, y);
 #pragma warning restore CS1591
 
+#pragma warning disable CS1591 // the structural ops (see Sym for their meaning)
+    public static Variable Transpose(Variable x) => Apply(Op.Transpose, x);
+    public static Variable Outer(Variable a, Variable b) => Apply(Op.Outer, a, b);
+    public static Variable Diagonal(Variable x) => Apply(Op.Diagonal, x);
+    public static Variable Trace(Variable x) => Apply(Op.Trace, x);
+#pragma warning restore CS1591
+
+    /// <summary><c>x[index]</c>: an element of a vector or a row of a matrix, at an int or long scalar index.</summary>
+    public static Variable Index(Variable x, Variable index) => Apply(Op.Index, x, index);
+
     /// <summary>
     /// A scan (Theano's <c>scan</c>). <paramref name="step"/> receives, in order, each sequence's taps, each recurrent
     /// output's taps, each updated shared input's current value, then the non-sequences; it returns one value per

@@ -117,7 +117,108 @@ public static partial class Kernels
         else Softmax(x, destination);
     }
 
+    // ---- Structural: Transpose, Outer, Diagonal, Trace, Index -----------------------------------------------------
+
+    /// <summary>Tiles of this many rows and columns: a tile's source rows and destination rows both stay in cache.</summary>
+    private const int TransposeTile = 32;
+
+    /// <summary>destination = xᵀ: a matrix's columns as rows, copied tile by tile (cache-friendly for large matrices).</summary>
+    public static void Transpose<T>(ReadOnlySpan<T> x, Dims xd, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSpan(x.Length, xd, Op.Transpose);
+        RequireRank(xd, 2, Op.Transpose);
+        RequireLength(destination.Length, x.Length, "Transpose");
+        int rows = xd.Rows, columns = xd.Columns;
+        for (int r0 = 0; r0 < rows; r0 += TransposeTile)
+        {
+            int r1 = Math.Min(r0 + TransposeTile, rows);
+            for (int c0 = 0; c0 < columns; c0 += TransposeTile)
+            {
+                int c1 = Math.Min(c0 + TransposeTile, columns);
+                for (int r = r0; r < r1; r++)
+                {
+                    var row = x.Slice(r * columns, columns);
+                    for (int c = c0; c < c1; c++) destination[c * rows + r] = row[c];
+                }
+            }
+        }
+    }
+
+    /// <summary>destination = a bᵀ, the outer product of two vectors: row i is a[i] · b.</summary>
+    public static void Outer<T>(ReadOnlySpan<T> a, Dims ad, ReadOnlySpan<T> b, Dims bd, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSpan(a.Length, ad, Op.Outer);
+        RequireSpan(b.Length, bd, Op.Outer);
+        RequireRank(ad, 1, Op.Outer);
+        RequireRank(bd, 1, Op.Outer);
+        RequireLength(destination.Length, a.Length * b.Length, "Outer");
+        for (int i = 0; i < a.Length; i++)
+            TensorPrimitives.Multiply(b, a[i], destination.Slice(i * b.Length, b.Length));
+    }
+
+    /// <summary>destination = the diagonal of a square matrix.</summary>
+    public static void Diagonal<T>(ReadOnlySpan<T> x, Dims xd, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSquare(x, xd, Op.Diagonal);
+        RequireLength(destination.Length, xd.Rows, "Diagonal");
+        for (int i = 0; i < destination.Length; i++) destination[i] = x[i * (xd.Columns + 1)];
+    }
+
+    /// <summary>The sum of a square matrix's diagonal, in order.</summary>
+    public static T Trace<T>(ReadOnlySpan<T> x, Dims xd) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSquare(x, xd, Op.Trace);
+        var sum = T.Zero;
+        for (int i = 0; i < xd.Rows; i++) sum += x[i * (xd.Columns + 1)];
+        return sum;
+    }
+
+    /// <summary>Element <paramref name="index"/> of a vector (<c>x[i]</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside the vector, as <see cref="Vec{T}"/>'s indexer throws.</exception>
+    public static T Index<T>(ReadOnlySpan<T> x, Dims xd, long index) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSpan(x.Length, xd, Op.Index);
+        RequireRank(xd, 1, Op.Index);
+        return x[CheckIndex(index, xd)];
+    }
+
+    /// <summary>destination = row <paramref name="index"/> of a matrix (<c>m[i]</c>, <c>m.Row(i)</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The row is outside the matrix, as <see cref="Mat{T}"/>'s indexer throws.</exception>
+    public static void Index<T>(ReadOnlySpan<T> x, Dims xd, long index, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSpan(x.Length, xd, Op.Index);
+        RequireRank(xd, 2, Op.Index);
+        RequireLength(destination.Length, xd.Columns, "Index");
+        x.Slice(CheckIndex(index, xd) * xd.Columns, xd.Columns).CopyTo(destination);
+    }
+
+    /// <summary>
+    /// An index checked against a vector's length or a matrix's rows: the one check (and message) of every engine
+    /// and of <see cref="Vec{T}"/>'s and <see cref="Mat{T}"/>'s indexers, so a scan throws what its step method throws.
+    /// </summary>
+    internal static int CheckIndex(long index, Dims xd)
+    {
+        if ((ulong)index >= (ulong)xd.Rows)
+            throw xd.Rank == 1
+                ? new ArgumentOutOfRangeException("index", index, $"Index {index} is outside a vector of {xd.Rows} element(s).")
+                : new ArgumentOutOfRangeException("row", index, $"Row {index} is outside a matrix of {xd.Rows} row(s).");
+        return (int)index;
+    }
+
     // ---- Checks ---------------------------------------------------------------------------------------------------
+
+    private static void RequireRank(Dims dims, int rank, Op op)
+    {
+        if (dims.Rank != rank)
+            throw new ArgumentException($"{op} takes {ShapeRules.RankName(rank)}; it was given a {dims}.");
+    }
+
+    private static void RequireSquare<T>(ReadOnlySpan<T> x, Dims xd, Op op)
+    {
+        RequireSpan(x.Length, xd, op);
+        if (xd.Rank != 2 || xd.Rows != xd.Columns)
+            throw new ArgumentException($"{op} takes a square matrix; it was given a {xd}.");
+    }
 
     /// <summary>A span must hold exactly its dimensions' elements: the kernels read it without further checks.</summary>
     private static void RequireSpan(int length, Dims dims, Op op)

@@ -64,12 +64,17 @@ public readonly struct Mat<T> : IEquatable<Mat<T>>, ICopyable<Mat<T>> where T : 
     public Span<T> Span => _data is null ? default : _data.AsSpan(_offset, Rows * Columns);
 
     /// <summary>Row <paramref name="row"/>, as a vector viewing the same memory.</summary>
-    public Vec<T> Row(int row)
-    {
-        if ((uint)row >= (uint)Rows)
-            throw new ArgumentOutOfRangeException(nameof(row), row, $"The matrix has {Rows} rows.");
-        return new Vec<T>(_data!, _offset + row * Columns, Columns);
-    }
+    /// <exception cref="ArgumentOutOfRangeException">The row is outside the matrix (a scan's <c>m.Row(i)</c> throws the same).</exception>
+    public Vec<T> Row(int row) => this[(long)row];
+
+    /// <summary>Row <paramref name="row"/>, as a vector viewing the same memory (<c>E[token]</c>: an embedding's row).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The row is outside the matrix (a scan's <c>m[i]</c> throws the same).</exception>
+    public Vec<T> this[int row] => this[(long)row];
+
+    /// <summary>Row <paramref name="row"/> for a <c>long</c> index, checked in full: never truncated to an <c>int</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The row is outside the matrix.</exception>
+    public Vec<T> this[long row] =>
+        new(_data ?? [], _offset + Kernels.CheckIndex(row, Dims.Matrix(Rows, Columns)) * Columns, Columns);
 
     /// <summary>An element.</summary>
     public T this[int row, int column] =>

@@ -116,6 +116,39 @@ public static class Sym
         return result;
     }
 
+    // ---- Structural: Transpose, Outer, Diagonal, Trace (indexing is Vec's and Mat's indexers) ---------------------
+
+    /// <summary>The transpose xᵀ: row i is column i of <paramref name="x"/>.</summary>
+    public static Mat<T> Transpose<T>(Mat<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = Eager.NewMatrix<T>(Eager.Shape(Op.Transpose, -1, Eager.Of(x)));
+        Kernels.Transpose<T>(x.Span, Eager.DimsOf(x), result.Span);
+        return result;
+    }
+
+    /// <summary>The outer product a bᵀ: element [i, j] is a[i] · b[j].</summary>
+    public static Mat<T> Outer<T>(Vec<T> a, Vec<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = Eager.NewMatrix<T>(Eager.Shape(Op.Outer, -1, Eager.Of(a), Eager.Of(b)));
+        Kernels.Outer<T>(a.Span, Eager.DimsOf(a), b.Span, Eager.DimsOf(b), result.Span);
+        return result;
+    }
+
+    /// <summary>The diagonal of a square matrix: element i is x[i, i].</summary>
+    public static Vec<T> Diagonal<T>(Mat<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = Eager.NewVector<T>(Eager.Shape(Op.Diagonal, -1, Eager.Of(x)));
+        Kernels.Diagonal<T>(x.Span, Eager.DimsOf(x), result.Span);
+        return result;
+    }
+
+    /// <summary>The trace of a square matrix: the sum of its diagonal.</summary>
+    public static T Trace<T>(Mat<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Eager.Shape(Op.Trace, -1, Eager.Of(x));
+        return Kernels.Trace<T>(x.Span, Eager.DimsOf(x));
+    }
+
     private static Vec<T> Unary<T>(Op op, Vec<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var result = Vec<T>.Zeros(x.Length);

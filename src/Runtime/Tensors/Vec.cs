@@ -37,8 +37,13 @@ public readonly struct Vec<T> : IEquatable<Vec<T>>, ICopyable<Vec<T>> where T : 
     /// <summary>The elements, writable (a vector is a view: writing changes the array it views).</summary>
     public Span<T> Span => _data is null ? default : _data.AsSpan(_offset, Length);
 
-    /// <summary>An element.</summary>
-    public T this[int index] => Span[index];
+    /// <summary>Element <paramref name="index"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside the vector (a scan's <c>x[i]</c> throws the same).</exception>
+    public T this[int index] => Span[Kernels.CheckIndex(index, Dims.Vector(Length))];
+
+    /// <summary>Element <paramref name="index"/>, for a <c>long</c> index (a token id, a label), checked in full: never truncated to an <c>int</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside the vector.</exception>
+    public T this[long index] => Span[Kernels.CheckIndex(index, Dims.Vector(Length))];
 
     /// <summary>A view of an array.</summary>
     public static implicit operator Vec<T>(T[] data) => new(data);
