@@ -112,10 +112,6 @@ public class ConformanceSuite
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> KnownDisagreements = new Dictionary<string, string>
     {
-        // ScalarOps.Evaluate's last switch has the natural type double: every int/long result passes through a
-        // double, so a long sum beyond 2^53 is rounded: Fibonacci([1L << 60, 1], 1) gives 1152921504606846976,
-        // the generated loop 1152921504606846977. Fixed by the compiled interpreter (issue 11); then remove this.
-        ["Interpreted: Scans.Fibonacci"] = "the interpreter rounds Int64 Add results through double",
     };
 
     /// <summary>Random arguments: the engine agrees with the scan's plain C# loop where it has one, and with the generated loop.</summary>
