@@ -95,16 +95,6 @@ public class OpEagerTableTests
 
     // ---- Discovery --------------------------------------------------------------------------------------------
 
-    /// <summary>C#'s metadata names of the operators the op table's tokens spell.</summary>
-    private static string? OperatorMethod(string token, int arity) => (token, arity) switch
-    {
-        ("-", 1) => "op_UnaryNegation", ("!", 1) => "op_LogicalNot", ("+", 2) => "op_Addition", ("-", 2) => "op_Subtraction",
-        ("*", 2) => "op_Multiply", ("/", 2) => "op_Division", ("%", 2) => "op_Modulus", ("<", 2) => "op_LessThan",
-        ("<=", 2) => "op_LessThanOrEqual", (">", 2) => "op_GreaterThan", (">=", 2) => "op_GreaterThanOrEqual",
-        ("==", 2) => "op_Equality", ("!=", 2) => "op_Inequality", ("&", 2) => "op_BitwiseAnd", ("|", 2) => "op_BitwiseOr",
-        ("^", 2) => "op_ExclusiveOr", _ => null,
-    };
-
     private static (List<EagerCase>, List<string>) Discover()
     {
         var cases = new List<EagerCase>();
@@ -119,7 +109,7 @@ public class OpEagerTableTests
                     foreach (var m in typeof(Sym).GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.Name == name))
                         if (Close(m, element) is { } closed) methods.Add((closed, true));
                 // Operators: == and != of Vec and Mat are equality of whole values, not this op: only those returning tensors count.
-                if (row.CSharpToken is { } token && OperatorMethod(token, row.Arity) is { } op)
+                if (row.CSharpToken is { } token && OpTableWalk.OperatorMethod(token, row.Arity) is { } op)
                     methods.AddRange(new[] { vec, mat }.SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
                         .Where(m => m.Name == op).Select(m => (m, false)));
                 if (row.Shape == ShapeRule.Index)

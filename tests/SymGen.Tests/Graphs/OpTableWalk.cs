@@ -2,10 +2,17 @@
 // type rule accepts, sizes that satisfy its size checks, random values, and the C# spelling of each type. Shared by
 // the eager and shape tests (tests/SymGen.Tests) and the emitted and interpreted ones (linked into
 // tests/SymGen.Generator.Tests), so that an op added to the table is tested in every layer with no list to update.
+#if SYMGEN_GENERATOR_TESTS
+extern alias runtime;
+#endif
 using System;
 using System.Collections.Generic;
 using System.Linq;
+#if SYMGEN_GENERATOR_TESTS
+using runtime::SymGen.Graph; // the runtime's op table, not the generator's linked copy
+#else
 using SymGen.Graph;
+#endif
 
 namespace SymGen.Tests.Graphs;
 
@@ -92,6 +99,34 @@ public static class OpTableWalk
     /// </summary>
     public static bool HasTensorForm(OpInfo row) =>
         Applications(row).Any(a => a.Ranks.Any(r => r > 0) && OperandKinds(a, ElementKind.Float64).Any());
+
+    /// <summary>C#'s metadata name of the operator <paramref name="token"/> with <paramref name="arity"/> operands (op_Addition...).</summary>
+    public static string? OperatorMethod(string token, int arity) => (token, arity) switch
+    {
+        ("-", 1) => "op_UnaryNegation", ("!", 1) => "op_LogicalNot", ("+", 2) => "op_Addition", ("-", 2) => "op_Subtraction",
+        ("*", 2) => "op_Multiply", ("/", 2) => "op_Division", ("%", 2) => "op_Modulus", ("<", 2) => "op_LessThan",
+        ("<=", 2) => "op_LessThanOrEqual", (">", 2) => "op_GreaterThan", (">=", 2) => "op_GreaterThanOrEqual",
+        ("==", 2) => "op_Equality", ("!=", 2) => "op_Inequality", ("&", 2) => "op_BitwiseAnd", ("|", 2) => "op_BitwiseOr",
+        ("^", 2) => "op_ExclusiveOr", _ => null,
+    };
+
+    /// <summary>The public static method <paramref name="name"/> of <paramref name="type"/> taking exactly <paramref name="parameters"/> (a generic one closed over their element type).</summary>
+    public static System.Reflection.MethodInfo? FindMethod(Type type, string name, Type[] parameters)
+    {
+        var element = parameters.Select(p => p.IsGenericType ? p.GetGenericArguments()[0] : p).FirstOrDefault(t => t == typeof(double) || t == typeof(float));
+        foreach (var method in type.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static).Where(m => m.Name == name))
+        {
+            var closed = method;
+            if (method.IsGenericMethodDefinition)
+            {
+                if (element is null || method.GetGenericArguments().Length != 1) continue;
+                try { closed = method.MakeGenericMethod(element); }
+                catch (ArgumentException) { continue; } // a constraint the element type does not meet
+            }
+            if (closed.GetParameters().Select(p => p.ParameterType).SequenceEqual(parameters)) return closed;
+        }
+        return null;
+    }
 
     /// <summary>The C# type of a value of <paramref name="kind"/> and <paramref name="rank"/> (3: a trace of matrices).</summary>
     public static string CSharpType(ElementKind kind, int rank) => rank switch
