@@ -43,6 +43,22 @@ public class OpTableCompletenessTests
         Assert.True(missing.Count == 0, $"{missing.Count} gap(s) in the op table's layers:\n" + string.Join("\n", missing));
     }
 
+    [Fact]
+    public void EveryOpOnTensorsHasEagerFormsOnVectorsAndOnMatrices()
+    {
+        // The issue's "on vectors and matrices too": an op that takes a vector where the table takes a matrix as well
+        // needs both eager forms (the table's shape rule decides which ranks it takes).
+        var missing = new List<string>();
+        foreach (var row in OpTableWalk.Computing.Where(OpTableWalk.HasTensorForm))
+        {
+            var forms = OpEagerTableTests.AllForms.Where(c => c.Application.Row.Op == row.Op).Select(c => c.Application.Ranks.Max()).ToHashSet();
+            foreach (var rank in new[] { 1, 2 })
+                if (forms.Count > 0 && !forms.Contains(rank) && OpTableWalk.Applications(row).Any(a => a.Ranks.Max() == rank))
+                    missing.Add($"{row.Name}: no eager form on {(rank == 1 ? "vectors" : "matrices")}, which its shape rule takes");
+        }
+        Assert.True(missing.Count == 0, string.Join("\n", missing));
+    }
+
     /// <summary>
     /// Kernel ops: the public method of SymGen.Kernels their row names. Elementwise ops on tensors: Kernels.Elementwise
     /// computes them on doubles. Scalar-only ops (logical, conversions) are C#'s operators and casts.
