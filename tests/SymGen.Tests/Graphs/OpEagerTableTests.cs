@@ -53,7 +53,7 @@ public class OpEagerTableTests
         var operands = new List<(int[], double[])>();
         for (int i = 0; i < c.Application.Ranks.Length; i++)
         {
-            var kind = ElementKinds.Of(Activator.CreateInstance(ElementOf(parameters[i].ParameterType)))!.Value;
+            var kind = KindOf(ElementOf(parameters[i].ParameterType));
             arguments[i] = OpTableWalk.Value(kind, dims[i], random, indexBound: dims[0].Length > 0 ? dims[0][0] : 1);
             operands.Add(OpTableWalk.Flatten(arguments[i]));
         }
