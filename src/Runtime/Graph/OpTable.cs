@@ -216,10 +216,11 @@ sealed record OpInfo
     /// <summary>For <see cref="OpEmit.Kernel"/> (and tensor results of every op without a fused form): the method of <c>SymGen.Kernels</c>.</summary>
     public string? Kernel { get; internal init; }
     /// <summary>
-    /// How far two engines' tensor results of this op may differ, in units in the last place (0: bit for bit). Every
-    /// engine computes scalars with the same C# expression, so scalar results always agree bit for bit; tensors
-    /// differ where one engine uses a vectorised approximation (TensorPrimitives' Exp, Tanh...) and another
-    /// <c>System.Math</c> element by element.
+    /// How far two engines' tensor results of this op may differ, in units in the last place of max(|value|, 1)
+    /// (0: bit for bit). Every engine computes scalars with the same C# expression, so scalar results always agree
+    /// bit for bit; tensors differ where one engine uses a vectorised approximation (TensorPrimitives' Exp, Tanh...)
+    /// and another <c>System.Math</c> element by element, or sums in another order. Counted against max(|value|, 1)
+    /// because the approximations are absolute near zero (TensorPrimitives.Tanh(0f) is -6e-8).
     /// </summary>
     public int ToleranceUlps { get; internal init; }
     /// <summary>The op's derivative (its vector-Jacobian product), for gradients through a scan; null until defined.</summary>
