@@ -185,6 +185,9 @@ public sealed class Function
     /// The compiled plan, built by the first call and reused by every later one (a failed compilation is not kept,
     /// so each call reports it). Its roots: the outputs, then every update of the scans the call runs.
     /// </summary>
+    /// <summary>The plan, once the first call has compiled it (tests observe that later calls reuse it).</summary>
+    internal object? CompiledPlan => Volatile.Read(ref _plan);
+
     private Plan Compiled(List<ScanNode> scans)
     {
         if (Volatile.Read(ref _plan) is { } plan) return plan;

@@ -13,11 +13,6 @@ namespace SymGen.Graph.Interpreting;
 /// </summary>
 internal sealed class Plan
 {
-    /// <summary>How many plans were compiled in this process (tests observe that a function compiles once).</summary>
-    private static int _compilations;
-
-    internal static int Compilations => Volatile.Read(ref _compilations);
-
     private Plan(Compiler c, Instruction[] code)
     {
         Code = code;
@@ -64,7 +59,6 @@ internal sealed class Plan
                     c.Emit(node, code, outer: true);
                     break;
             }
-        Interlocked.Increment(ref _compilations);
         return new Plan(c, code.ToArray());
     }
 
