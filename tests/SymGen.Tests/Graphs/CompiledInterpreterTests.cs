@@ -169,6 +169,16 @@ public class CompiledInterpreterTests
         Assert.Same(plan, f.CompiledPlan);
     }
 
+    [Fact]
+    public void ARecurrentOutputOfAnotherTypeThanItsInitialStateIsNamed()
+    {
+        // The step reads its trace back as its initial state's type: an int state stepped to a double is refused.
+        var n = Input("n", new TensorType(ElementKind.Int32, 0));
+        var f = Function([n], Scan(a => ScanStep.Of(Apply(Op.Multiply, a[0], Constant(0.5))), outputs: [ScanOutputInfo.Recurrent(Constant(3))], steps: n));
+        var error = Assert.Throws<ArgumentException>(() => f.Invoke(2));
+        Assert.Contains("Output 0 of scan 'scan' is float64 per step, but its initial state", error.Message);
+    }
+
     // ---- Scalar semantics: C#'s, bit for bit ----------------------------------------------------------------
 
     [Fact]

@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Threading;
 
 namespace SymGen.Graph.Interpreting;
@@ -19,6 +21,8 @@ internal enum Code : byte
     Convert,
     /// <summary><c>Math.Sign</c>/<c>MathF.Sign</c>: an int result.</summary>
     SignFloat32, SignFloat64,
+    /// <summary>The commonest double ops, dispatched once rather than twice (<see cref="Code.Float64"/>, then the op).</summary>
+    AddFloat64, SubtractFloat64, MultiplyFloat64, DivideFloat64,
     /// <summary>A tensor op (<see cref="TensorOp"/> number <see cref="Instruction.A"/>).</summary>
     Tensor,
     /// <summary>A tensor op of the outer code: sized and given its buffer when it runs (once per call), then run.</summary>
@@ -34,6 +38,16 @@ internal enum Code : byte
 internal readonly record struct Instruction(Code Code, Op Op, int A, int B, int C, int Dest, ElementKind Kind = default, ElementKind From = default)
 {
     public static Code Of(Code first, ElementKind kind) => (Code)((int)first + (int)kind);
+
+    /// <summary>The instruction's code for a scalar op of one kind: a code of its own for the commonest.</summary>
+    public static Code Of(Op op, ElementKind kind) => (op, kind) switch
+    {
+        (Op.Add, ElementKind.Float64) => Code.AddFloat64,
+        (Op.Subtract, ElementKind.Float64) => Code.SubtractFloat64,
+        (Op.Multiply, ElementKind.Float64) => Code.MultiplyFloat64,
+        (Op.Divide, ElementKind.Float64) => Code.DivideFloat64,
+        _ => Of(Code.Bool, kind),
+    };
 }
 
 /// <summary>
@@ -161,6 +175,7 @@ internal static class Machine
     public static void Run(Instruction[] code, State s, Plan plan)
     {
         double[] d = s.D;
+        ref double d0 = ref MemoryMarshal.GetArrayDataReference(d);
         float[] f = s.F;
         long[] l = s.L;
         int[] n = s.I;
@@ -170,6 +185,11 @@ internal static class Machine
             ref readonly Instruction i = ref code[k];
             switch (i.Code)
             {
+                // Slots are checked against the state's arrays when the plan is compiled: read them unchecked.
+                case Code.AddFloat64: Unsafe.Add(ref d0, i.Dest) = Unsafe.Add(ref d0, i.A) + Unsafe.Add(ref d0, i.B); break;
+                case Code.SubtractFloat64: Unsafe.Add(ref d0, i.Dest) = Unsafe.Add(ref d0, i.A) - Unsafe.Add(ref d0, i.B); break;
+                case Code.MultiplyFloat64: Unsafe.Add(ref d0, i.Dest) = Unsafe.Add(ref d0, i.A) * Unsafe.Add(ref d0, i.B); break;
+                case Code.DivideFloat64: Unsafe.Add(ref d0, i.Dest) = Unsafe.Add(ref d0, i.A) / Unsafe.Add(ref d0, i.B); break;
                 case Code.Float64: d[i.Dest] = OpKernels.Float(i.Op, d[i.A], d[i.B], d[i.C]); break;
                 case Code.Float32: f[i.Dest] = OpKernels.Float(i.Op, f[i.A], f[i.B], f[i.C]); break;
                 case Code.Int64: l[i.Dest] = OpKernels.Integer(i.Op, l[i.A], l[i.B]); break;

@@ -288,7 +288,7 @@ internal sealed class Compiler
         int a = As(operands[0], kind, code);
         int b = operands.Length > 1 ? As(operands[1], kind, code) : 0;
         int c = operands.Length > 2 ? As(operands[2], kind, code) : 0;
-        code.Add(new Instruction(Instruction.Of(Code.Bool, kind), op, a, b, c, dest));
+        code.Add(new Instruction(Instruction.Of(op, kind), op, a, b, c, dest));
     }
 
     /// <summary>The scalar slot holding <paramref name="slot"/>'s value as <paramref name="kind"/>: itself, or a conversion.</summary>

@@ -65,6 +65,11 @@ internal sealed class ScanPlan
             for (int k = before; k < c.TensorOps.Count; k++) tensorOps.Add(k);
         }
 
+        // A recurrent output's steps read back their own trace: the step must return the initial state's type.
+        for (int o = 0; o < scan.OutputInfo.Count; o++)
+            if (scan.OutputInfo[o].Initial is { } initial && initial.Type.Element != scan.StepOutputs[o].Type.Element)
+                throw new ArgumentException($"Output {o} of scan '{scan.Name}' is {scan.StepOutputs[o].Type.Element.ToString().ToLowerInvariant()} per step, " +
+                    $"but its initial state '{Plan.Describe(initial)}' is {initial.Type.Element.ToString().ToLowerInvariant()}: convert one to the other's type.");
         var outputs = new Slot[scan.Outputs.Count];
         for (int o = 0; o < outputs.Length; o++)
             c.Slots[scan.Outputs[o]] = outputs[o] = c.Counts.New(scan.Outputs[o].Type);
@@ -108,6 +113,8 @@ internal sealed class ScanPlan
         public Slot Dest;
         public TensorValue Source;
         public TensorValue? View;
+        /// <summary>The source's array for a double scalar: the commonest case, read without a type switch.</summary>
+        public double[]? Doubles;
         public int Start, Stride, Width;
     }
 
@@ -117,6 +124,8 @@ internal sealed class ScanPlan
         public Slot Dest;
         public int Output, Lag, Width, InitialRow;
         public TensorValue? Initial, View;
+        /// <summary>The initial rows' array for a double scalar.</summary>
+        public double[]? InitialDoubles;
         public Slot InitialSlot;
         public bool IsRows;
     }
@@ -214,6 +223,7 @@ internal sealed class ScanPlan
                 sequenceFeeds[sequenceFeedCount++] = new SequenceFeed
                 {
                     Dest = dest, Source = source, View = View(s, dest, source, source.Shape[1..]),
+                    Doubles = dest is { IsTensor: false, Kind: ElementKind.Float64 } ? (double[])source.Data : null,
                     Start = scan.GoBackwards ? source.Shape[0] - 1 - hi + tap : tap - lo,
                     Stride = scan.GoBackwards ? -1 : 1,
                     Width = source.Shape[0] == 0 ? 0 : source.Length / source.Shape[0],
@@ -234,6 +244,7 @@ internal sealed class ScanPlan
                     Dest = dest, Output = o, Lag = -tap, Width = widths[o], IsRows = info.IsRows,
                     InitialRow = info.Depth + tap, InitialSlot = initial,
                     Initial = initial.IsTensor ? s.T[initial.Index] : null,
+                    InitialDoubles = dest is { IsTensor: false, Kind: ElementKind.Float64 } && info.IsRows ? (double[])s.T[initial.Index].Data : null,
                     View = View(s, dest, traces[o], traces[o].Shape[1..]),
                 };
             }
@@ -242,8 +253,13 @@ internal sealed class ScanPlan
             if (StepInputs[k].IsTensor) s.T[StepInputs[k].Index] = s.T[NonSequences[n].Index];
             else s.Copy(StepInputs[k].Kind, NonSequences[n].Index, StepInputs[k].Index);
 
+        // Double scalar traces, written and read back without a type switch (refreshed when a trace grows).
+        var traceDoubles = new double[]?[traces.Length];
+        for (int o = 0; o < traces.Length; o++) traceDoubles[o] = StepOutputs[o] is { IsTensor: false, Kind: ElementKind.Float64 } ? (double[])traces[o].Data : null;
+
         Machine.Run(BeforeLoop, s, plan);
         int executed = steps;
+        double[] doubleSlots = s.D;
         var loop = Loop;
         var stepOutputs = StepOutputs;
         for (int t = 0; t < steps; t++)
@@ -256,20 +272,26 @@ internal sealed class ScanPlan
                 {
                     ScanArguments.RequireTraceFits(capacity, widths[o], StepsName);
                     traces[o] = traces[o].Resized(capacity);
+                    if (traceDoubles[o] is not null) traceDoubles[o] = (double[])traces[o].Data;
                 }
             }
             for (int f = 0; f < sequenceFeedCount; f++)
             {
                 ref var feed = ref sequenceFeeds[f];
                 int row = feed.Start + feed.Stride * t;
-                if (feed.View is { } view) view.Offset = feed.Source.Offset + row * feed.Width;
+                if (feed.Doubles is { } doubles) doubleSlots[feed.Dest.Index] = doubles[feed.Source.Offset + row];
+                else if (feed.View is { } view) view.Offset = feed.Source.Offset + row * feed.Width;
                 else s.Load(feed.Source.Data, feed.Source.Offset + row, feed.Dest.Kind, feed.Dest.Index);
             }
             for (int f = 0; f < tapFeedCount; f++)
             {
                 ref var feed = ref tapFeeds[f];
                 // y[t - lag]: the trace's row once the steps have written it, before that the initial state's.
-                if (t >= feed.Lag)
+                if (t >= feed.Lag && traceDoubles[feed.Output] is { } doubles)
+                    doubleSlots[feed.Dest.Index] = doubles[t - feed.Lag];
+                else if (feed.InitialDoubles is { } initialDoubles && t < feed.Lag)
+                    doubleSlots[feed.Dest.Index] = initialDoubles[feed.Initial!.Offset + feed.InitialRow + t];
+                else if (t >= feed.Lag)
                     Point(s, feed.View, feed.Dest, traces[feed.Output], (t - feed.Lag) * feed.Width);
                 else if (feed.IsRows)
                     Point(s, feed.View, feed.Dest, feed.Initial!, feed.Initial!.Offset + (feed.InitialRow + t) * feed.Width);
@@ -282,7 +304,8 @@ internal sealed class ScanPlan
             for (int o = 0; o < stepOutputs.Length; o++)
             {
                 var output = stepOutputs[o];
-                if (output.IsTensor)
+                if (traceDoubles[o] is { } doubles) doubles[t] = doubleSlots[output.Index];
+                else if (output.IsTensor)
                 {
                     var value = s.T[output.Index];
                     Array.Copy(value.Data, value.Offset, traces[o].Data, t * widths[o], widths[o]);
