@@ -165,7 +165,8 @@ public sealed class Function
         transaction.EndReads();
         var plan = Compiled(scans);
         var state = plan.Run(values, cancellation);
-        var results = Outputs.Select(o => FromValue(plan.Value(state, o))).ToArray();
+        var handedOut = new HashSet<Array>(ReferenceEqualityComparer.Instance);
+        var results = Outputs.Select(o => FromValue(plan.Value(state, o), handedOut)).ToArray();
 
         // The call succeeded: every scan's updates are written back, all together (Theano's function(updates=...)).
         var updates = new List<SharedUpdate>();
@@ -174,7 +175,7 @@ public sealed class Function
             {
                 var trace = (TensorValue)plan.Value(state, scan.Outputs[scan.Outputs.Count - scan.Updates.Count + k]);
                 var final = trace.Shape[0] == 0 ? plan.Value(state, scan.Updates[k]) : trace.Row(trace.Shape[0] - 1);
-                updates.Add(shared[scan.Updates[k]].BoxedUpdate(FromValue(final)));
+                updates.Add(shared[scan.Updates[k]].BoxedUpdate(FromValue(final, handedOut)));
             }
         if (updates.Count > 0)
             SharedUpdates.Apply(updates.ToArray());
@@ -306,13 +307,21 @@ public sealed class Function
 
     private static string Article(string noun) => ("aeiou".Contains(noun[0]) ? "an " : "a ") + noun;
 
-    private static object FromValue(object value) => value switch
+    /// <summary>
+    /// A value as the caller receives it. Every array of a call's values is the call's own (arguments are copied,
+    /// traces and buffers are per call), so a whole array is handed out as it is, once; a view, or an array
+    /// already handed out (an output asked for twice), is copied.
+    /// </summary>
+    private static object FromValue(object value, HashSet<Array> handedOut) => value switch
     {
-        TensorValue { Kind: ElementKind.Float64 } t => Wrap<double>(t),
-        TensorValue { Kind: ElementKind.Float32 } t => Wrap<float>(t),
-        TensorValue t => t.Data is var data && t.Offset == 0 && t.Length == data.Length ? data : Copy(t),
+        TensorValue { Kind: ElementKind.Float64 } t => Wrap(Own<double>(t, handedOut), t.Shape),
+        TensorValue { Kind: ElementKind.Float32 } t => Wrap(Own<float>(t, handedOut), t.Shape),
+        TensorValue t => t.Offset == 0 && t.Length == t.Data.Length && handedOut.Add(t.Data) ? t.Data : Copy(t),
         _ => value,
     };
+
+    private static T[] Own<T>(TensorValue t, HashSet<Array> handedOut) where T : unmanaged =>
+        t.Offset == 0 && t.Length == t.Data.Length && handedOut.Add(t.Data) ? (T[])t.Data : t.Span<T>().ToArray();
 
     private static Array Copy(TensorValue t)
     {
@@ -321,14 +330,10 @@ public sealed class Function
         return result;
     }
 
-    private static object Wrap<T>(TensorValue t) where T : unmanaged, IFloatingPointIeee754<T>
+    private static object Wrap<T>(T[] data, int[] shape) where T : unmanaged, IFloatingPointIeee754<T> => shape.Length switch
     {
-        var data = t.Span<T>().ToArray();
-        return t.Shape.Length switch
-        {
-            1 => new Vec<T>(data),
-            2 => new Mat<T>(data, t.Shape[0], t.Shape[1]),
-            _ => new Tensor3<T>(data, t.Shape[0], t.Shape[1], t.Shape[2]),
-        };
-    }
+        1 => new Vec<T>(data),
+        2 => new Mat<T>(data, shape[0], shape[1]),
+        _ => new Tensor3<T>(data, shape[0], shape[1], shape[2]),
+    };
 }
