@@ -14,22 +14,11 @@ namespace SymGen.Tests.Graphs;
 /// </summary>
 public class CompiledInterpreterTests
 {
-    private static object? _sink;
-
-    /// <summary>Bytes allocated on this thread by one call (after a warm-up call: compilation and JIT are not counted).</summary>
-    private static long Allocated(Func<object> call)
-    {
-        _sink = call();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        _sink = call();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
-
     /// <summary>
     /// Bytes a call allocates beyond the arrays proportional to its steps, which <paramref name="proportional"/>
     /// allocates alone: the argument copies (a call reads its arguments once) and the trace (the result wraps it).
     /// </summary>
-    private static long Overhead(Func<object> call, Func<object> proportional) => Allocated(call) - Allocated(proportional);
+    private static long Overhead(Func<object> call, Func<object> proportional) => Properties.AllocationTests.Overhead(call, proportional);
 
     // ---- Nothing allocated per step -------------------------------------------------------------------------
 
