@@ -182,6 +182,20 @@ public class CompiledInterpreterTests
         Assert.Contains("Output 0 of scan 'scan' is float64 per step, but its initial state", error.Message);
     }
 
+    [Fact]
+    public void StepValuesComputedBeforeTheLoopThrowNothingForZeroSteps()
+    {
+        // 1 / d and sign(w) depend only on non-sequences: the double one is computed once before the loop, but
+        // integer division and Sign (of NaN) can throw and stay in the loop, so zero steps throw nothing.
+        var (x, h0, d, w) = (Vector("x"), Scalar("h0"), Input("d", new TensorType(ElementKind.Int32, 0)), Scalar("w"));
+        var f = Function([x, h0, d, w], Scan(a => ScanStep.Of(a[1] + a[0] * (1.0 / a[3]) + Tensor.Convert(Apply(Op.Divide, Constant(1), a[2]), ElementKind.Float64)
+                + Tensor.Convert(Apply(Op.Sign, a[3]), ElementKind.Float64)),
+            [new ScanSequence(x, [0])], [ScanOutputInfo.Recurrent(h0)], [d, w]));
+        Assert.Empty(((Vec<double>)f.Invoke(Array.Empty<double>(), 0.0, 0, double.NaN)[0]).ToArray());
+        Assert.Throws<DivideByZeroException>(() => f.Invoke(new double[] { 1 }, 0.0, 0, 2.0));
+        Assert.Equal(new[] { 0.5 + 1 + 1.0, 2.5 + 1 + 1 + 1 }, ((Vec<double>)f.Invoke(new double[] { 1, 2 }, 0.0, 1, 2.0)[0]).ToArray());
+    }
+
     // ---- Scalar semantics: C#'s, bit for bit ----------------------------------------------------------------
 
     [Fact]

@@ -103,9 +103,12 @@ internal sealed class ScanPlan
         };
     }
 
-    /// <summary>Integer division and remainder (by zero) and Abs (of MinValue) throw, so they stay in the loop.</summary>
-    private static bool CanThrow(ApplyVariable node) =>
-        node.Op is Op.Divide or Op.Remainder or Op.Abs && node.Type.Element is ElementKind.Int32 or ElementKind.Int64;
+    /// <summary>
+    /// Integer division and remainder (by zero), Abs (of MinValue) and Sign (of NaN) throw, so they stay in the loop:
+    /// a scan of zero steps must not throw.
+    /// </summary>
+    private static bool CanThrow(ApplyVariable node) => node.Op == Op.Sign
+        || (node.Op is Op.Divide or Op.Remainder or Op.Abs && node.Type.Element is ElementKind.Int32 or ElementKind.Int64);
 
     /// <summary>Where a step input comes from: a sequence's row, at <c>Start + Stride * t</c>.</summary>
     private struct SequenceFeed
