@@ -28,34 +28,6 @@ namespace SymGen.Benchmarks
         private readonly int[] _powers = Enumerable.Range(0, Steps).Select(i => i % 16).ToArray();
     }
 
-    /// <summary>The interpreter on the same scans, 10,000 steps (it boxes scalars per node: the slow, debuggable path).</summary>
-    [MemoryDiagnoser]
-    public class InterpreterBenchmarks
-    {
-        private const int Steps = 10_000;
-        private readonly double[] _x = Enumerable.Range(0, Steps + 5).Select(i => Math.Sin(i * 0.001)).ToArray();
-        private readonly double[] _y0 = [0.1, 0.2, 0.3, 0.4, 0.5];
-
-        [Benchmark(Baseline = true)] public double[] CumSumGenerated() => ScalarScans.CumSum(_x.AsSpan(0, Steps), 1);
-        [Benchmark] public object CumSumInterpreted() => ScalarScans.CumSumGraph.Invoke(_x[..Steps], 1.0)[0];
-        [Benchmark] public double[] TapsGenerated() => ScalarScans.Taps(_x, _y0, 0.5);
-        [Benchmark] public object TapsInterpreted() => ScalarScans.TapsGraph.Invoke(_x, _y0, 0.5)[0];
-        [Benchmark] public double[] EmaGenerated() => ScalarScans.Ema(_x.AsSpan(0, Steps), 0, 0.1);
-        [Benchmark] public object EmaInterpreted() => ScalarScans.EmaGraph.Invoke(_x[..Steps], 0.0, 0.1)[0];
-        [Benchmark] public double[] PolynomialGenerated() => ScalarScans.Polynomial(_x.AsSpan(0, Steps), _powers, 1.0001);
-        [Benchmark] public object PolynomialInterpreted() => ScalarScans.PolynomialGraph.Invoke(_x[..Steps], _powers, 1.0001)[0];
-
-        private readonly int[] _powers = Enumerable.Range(0, Steps).Select(i => i % 16).ToArray();
-        [Benchmark] public Mat<double> RnnGenerated() => RnnScans.Rnn(_xs, _h0, _w, _u, _b);
-        [Benchmark] public object RnnInterpreted() => RnnScans.RnnGraph.Invoke(_xs, _h0, _w, _u, _b)[0];
-
-        private readonly Mat<double> _xs = new(Enumerable.Range(0, 1000 * 32).Select(i => Math.Cos(i * 0.01)).ToArray(), 1000, 32);
-        private readonly Mat<double> _w = new(Enumerable.Range(0, 128 * 128).Select(i => Math.Sin(i) * 0.05).ToArray(), 128, 128);
-        private readonly Mat<double> _u = new(Enumerable.Range(0, 128 * 32).Select(i => Math.Cos(i) * 0.1).ToArray(), 128, 32);
-        private readonly Vec<double> _b = new(new double[128]);
-        private readonly Vec<double> _h0 = new(new double[128]);
-    }
-
     /// <summary>Throughput of Batch.Run: 64 independent Elman RNNs (H = 64, 200 steps) on 1 core and on all cores.</summary>
     public class BatchBenchmarks
     {

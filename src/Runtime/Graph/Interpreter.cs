@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
+using System.Threading;
+using SymGen.Graph.Interpreting;
 using SymGen.Scanning;
 
 namespace SymGen.Graph;
@@ -16,8 +18,9 @@ internal sealed class TensorValue
     }
 
     public ElementKind Kind { get; }
-    public Array Data { get; }
-    public int Offset { get; }
+    /// <summary>The array and where the value starts in it: a step input's view moves from row to row.</summary>
+    public Array Data { get; set; }
+    public int Offset { get; set; }
     public int[] Shape { get; }
     public int Length { get; }
 
@@ -89,364 +92,6 @@ internal readonly record struct Size(int Value, string Text, string Parameter)
 }
 
 /// <summary>
-/// Evaluates graphs, scans included, with the generated loop's semantics: sequences with taps (go_backwards too),
-/// recurrent outputs with taps, map outputs, non-sequences, n_steps, until; sizes checked once before the first
-/// step, with the generated code's checks and messages (<see cref="ScanArguments"/>); each tensor node's buffer
-/// allocated once per scan and reused by every step. Graphs are walked in topological order with explicit stacks:
-/// no recursion, whatever the graph's depth.
-/// </summary>
-internal sealed class Interpreter
-{
-    private readonly Dictionary<Variable, object> _values = new();
-    private readonly Dictionary<Variable, TensorValue> _buffers = new();
-    /// <summary>Where each tensor's dimensions come from; a step's are known before its first step.</summary>
-    private readonly Dictionary<Variable, Size[]> _sizes = new();
-    private readonly Dictionary<ScanNode, object[]> _scans = new();
-
-    public Interpreter(IReadOnlyDictionary<InputVariable, object> inputs)
-    {
-        foreach (var (input, value) in inputs) _values[input] = value;
-    }
-
-    public object Evaluate(Variable variable)
-    {
-        if (_values.TryGetValue(variable, out var known))
-            return known;
-        foreach (var node in Unevaluated([variable], _values))
-            _values[node] = Compute(node);
-        return _values[variable];
-    }
-
-    /// <summary>The variables <paramref name="roots"/> depend on that have no value yet, each after its inputs.</summary>
-    private static List<Variable> Unevaluated(IEnumerable<Variable> roots, IReadOnlyDictionary<Variable, object> known)
-    {
-        var order = new List<Variable>();
-        var visited = new HashSet<Variable>();
-        var pending = new Stack<(Variable Node, bool InputsDone)>();
-        foreach (var root in roots.Reverse()) pending.Push((root, false));
-        while (pending.Count > 0)
-        {
-            var (node, inputsDone) = pending.Pop();
-            if (inputsDone)
-            {
-                order.Add(node);
-                continue;
-            }
-            if (known.ContainsKey(node) || !visited.Add(node)) continue;
-            pending.Push((node, true));
-            for (int i = node.Inputs.Count - 1; i >= 0; i--) pending.Push((node.Inputs[i], false));
-        }
-        return order;
-    }
-
-    /// <summary>One node's value, its inputs' values known.</summary>
-    private object Compute(Variable variable) => variable switch
-    {
-        ConstantVariable c => c.Value,
-        ApplyVariable a => Apply(a),
-        ScanOutputVariable s => EvaluateScan(s.Scan)[s.Index],
-        InputVariable i => throw new ArgumentException($"No value was given for input '{i}'."),
-        _ => throw new NotSupportedException(variable.GetType().Name),
-    };
-
-    // ---- Ops --------------------------------------------------------------------------------------------------
-
-    private object Apply(ApplyVariable node)
-    {
-        var operands = new object[node.Inputs.Count];
-        for (int i = 0; i < operands.Length; i++) operands[i] = _values[node.Inputs[i]];
-        if (node.Type.Rank == 0 && operands.All(o => o is not TensorValue))
-            return ScalarOps.Evaluate(node.Op, node.Type.Element, operands);
-        return node.Type.Element switch
-        {
-            ElementKind.Float64 => Tensor<double>(node, operands),
-            ElementKind.Float32 => Tensor<float>(node, operands),
-            _ => throw new NotSupportedException($"{OpTable.Get(node.Op).Name} on tensors of {node.Type.Element} is not supported."),
-        };
-    }
-
-    /// <summary>A buffer for <paramref name="node"/>'s value, the same one at every step of a scan.</summary>
-    private TensorValue Buffer(Variable node, int[] shape)
-    {
-        if (_buffers.TryGetValue(node, out var buffer) && buffer.Shape.SequenceEqual(shape))
-            return buffer;
-        return _buffers[node] = TensorValue.Zeros(node.Type.Element, shape);
-    }
-
-    /// <summary>A tensor's dimensions: known (a step's, an op's already computed, a trace's), or read from an input's value.</summary>
-    private Size[] SizesOf(Variable variable, object value)
-    {
-        if (_sizes.TryGetValue(variable, out var sizes)) return sizes;
-        if (value is not TensorValue t) return [];
-        return _sizes[variable] = variable is InputVariable input
-            ? Size.Of(input, t.Shape)
-            : t.Shape.Select((d, i) => new Size(d, $"dimension {i} of {Describe(variable)}", Describe(variable))).ToArray();
-    }
-
-    private object Tensor<T>(ApplyVariable node, object[] x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (!_sizes.TryGetValue(node, out var sizes))
-            _sizes[node] = sizes = InferSizes(node, node.Inputs.Select((input, i) => SizesOf(input, x[i])).ToList(), "");
-        var shape = Array.ConvertAll(sizes, s => s.Value);
-        if (OpTable.Get(node.Op).Category == OpCategory.Structural)
-            return Structural<T>(node, x, shape);
-        if (shape.Length == 0)
-        {
-            var v = (TensorValue)x[0];
-            return node.Op == Op.Dot ? Kernels.Dot<T>(v.Span<T>(), ((TensorValue)x[1]).Span<T>()) : Kernels.Reduce<T>(node.Op, v.Span<T>());
-        }
-        var result = Buffer(node, shape);
-        var dest = result.Span<T>();
-        switch (node.Op)
-        {
-            case Op.Dot:
-                TensorValue a = (TensorValue)x[0], b = (TensorValue)x[1];
-                if (a.Shape.Length == 2 && b.Shape.Length == 1) Kernels.MatVec<T>(a.Span<T>(), a.Shape[0], a.Shape[1], b.Span<T>(), dest);
-                else if (a.Shape.Length == 1) Kernels.VecMat<T>(a.Span<T>(), b.Span<T>(), b.Shape[0], b.Shape[1], dest);
-                else Kernels.MatMul<T>(a.Span<T>(), a.Shape[0], a.Shape[1], b.Span<T>(), b.Shape[1], dest);
-                break;
-            case Op.Softmax:
-                var s = (TensorValue)x[0];
-                if (s.Shape.Length == 1) Kernels.Softmax<T>(s.Span<T>(), dest);
-                else Kernels.Softmax<T>(s.Span<T>(), s.Shape[0], s.Shape[1], dest);
-                break;
-            case Op.Sum or Op.Prod or Op.Mean or Op.Max:
-                var m = (TensorValue)x[0];
-                Kernels.Reduce<T>(node.Op, m.Span<T>(), m.Shape[0], m.Shape[1], node.Axis, dest);
-                break;
-            default:
-                Elementwise<T>(node, x, result);
-                break;
-        }
-        return result;
-    }
-
-    /// <summary>
-    /// Transpose, Outer, Diagonal, Trace and Index through their kernel entries (the wiring the compiled interpreter
-    /// takes over): a scalar result is returned, a tensor result written to the node's buffer.
-    /// </summary>
-    private object Structural<T>(ApplyVariable node, object[] x, int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var a = (TensorValue)x[0];
-        ReadOnlySpan<T> span = a.Span<T>();
-        var dims = Dims.Of(a.Shape);
-        long index = node.Op == Op.Index ? x[1] is int i ? i : (long)x[1] : 0;
-        if (shape.Length == 0)
-            return node.Op == Op.Trace ? Kernels.Trace(span, dims) : Kernels.Index(span, dims, index);
-        var result = Buffer(node, shape);
-        switch (node.Op)
-        {
-            case Op.Transpose: Kernels.Transpose(span, dims, result.Span<T>()); break;
-            case Op.Outer: var b = (TensorValue)x[1]; Kernels.Outer(span, dims, b.Span<T>(), Dims.Of(b.Shape), result.Span<T>()); break;
-            case Op.Diagonal: Kernels.Diagonal(span, dims, result.Span<T>()); break;
-            default: Kernels.Index(span, dims, index, result.Span<T>()); break;
-        }
-        return result;
-    }
-
-    /// <summary>
-    /// An op's result dimensions from its operands', checking every pair the shape rule ties together. Which
-    /// parameter is blamed follows the generated code's rule (<see cref="ShapeRules.Blame{TDim}"/>) with the scan's
-    /// <paramref name="precedence"/>; outside scans, the left operand establishes.
-    /// </summary>
-    private static Size[] InferSizes(ApplyVariable node, IReadOnlyList<Size[]> operands, string where, Func<Size, int>? precedence = null) =>
-        ShapeRules.Infer(node.Op, operands, node.Axis, (first, second, what) =>
-        {
-            var (a, b) = ShapeRules.Blame(first, second, precedence ?? (_ => 0));
-            ScanArguments.RequireSameSize(a.Value, b.Value, a.Text, b.Text, where + what, a.Parameter, b.Parameter);
-        }, out var rankError) ?? throw new ArgumentException(rankError);
-
-    /// <summary>Elementwise ops with Theano's broadcasting, on the eager kernels where the shapes allow.</summary>
-    private static void Elementwise<T>(ApplyVariable node, object[] x, TensorValue result) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var dest = result.Span<T>();
-        int arity = x.Length;
-        // The vectorised kernels take operands of the result's element type, and only the ops they implement.
-        bool sameKind = x.All(v => v is not TensorValue t || t.Kind == result.Kind);
-        if (sameKind && arity == 1 && node.Op is Op.Negate or Op.Abs or Op.Sqrt or Op.Exp or Op.Log or Op.Tanh or Op.Sigmoid or Op.Relu)
-        {
-            Kernels.Unary<T>(node.Op, ((TensorValue)x[0]).Span<T>(), dest);
-            return;
-        }
-        if (sameKind && arity == 2 && node.Op is Op.Add or Op.Subtract or Op.Multiply or Op.Divide or Op.Pow or Op.Maximum or Op.Minimum)
-        {
-            switch (x[0], x[1])
-            {
-                case (TensorValue a, TensorValue b) when a.Length == b.Length:
-                    Kernels.Binary<T>(node.Op, a.Span<T>(), b.Span<T>(), dest);
-                    return;
-                case (TensorValue a, TensorValue b) when a.Shape.Length == 2:
-                    for (int r = 0; r < a.Shape[0]; r++)
-                        Kernels.Binary<T>(node.Op, a.Span<T>().Slice(r * b.Length, b.Length), b.Span<T>(), dest.Slice(r * b.Length, b.Length));
-                    return;
-                case (TensorValue a, TensorValue b):
-                    for (int r = 0; r < b.Shape[0]; r++)
-                        Kernels.Binary<T>(node.Op, a.Span<T>(), b.Span<T>().Slice(r * a.Length, a.Length), dest.Slice(r * a.Length, a.Length));
-                    return;
-                case (TensorValue a, var b):
-                    Kernels.Binary<T>(node.Op, a.Span<T>(), (T)ScalarOps.Cast(b, result.Kind), dest);
-                    return;
-                case (var a, TensorValue b):
-                    Kernels.Binary<T>(node.Op, (T)ScalarOps.Cast(a, result.Kind), b.Span<T>(), dest);
-                    return;
-            }
-        }
-        // The rest (Where, the other math functions, mixed element types): element by element with the scalar
-        // kernels, each operand read in its own type and converted as C# would.
-        int columns = result.Shape[^1];
-        for (int i = 0; i < result.Length; i++)
-        {
-            var operands = x.Select(v => v is TensorValue t
-                ? t.Data.GetValue(t.Offset + (t.Shape.Length == result.Shape.Length ? i : i % columns))!
-                : v).ToArray();
-            dest[i] = (T)ScalarOps.Evaluate(node.Op, result.Kind, operands);
-        }
-    }
-
-    /// <summary>How errors name a variable: an input by its (the user's parameter's) name.</summary>
-    private static string Describe(Variable node) => node switch
-    {
-        { Name: { } name } => name,
-        ApplyVariable a => $"{OpTable.Get(a.Op).Name} #{a.Id}",
-        ScanOutputVariable s => $"output {s.Index} of scan '{s.Scan.Name}'",
-        _ => node.ToString(),
-    };
-
-    // ---- Scans ------------------------------------------------------------------------------------------------
-
-    private object[] EvaluateScan(ScanNode scan)
-    {
-        if (_scans.TryGetValue(scan, out var done))
-            return done; // every output of a scan comes from one run
-        var sequences = scan.Sequences.Select(s => (TensorValue)Evaluate(s.Source)).ToList();
-        var initials = scan.OutputInfo.Select(o => o.Initial is null ? null : Evaluate(o.Initial)).ToList();
-        var nonSequences = scan.NonSequences.Select(Evaluate).ToList();
-
-        // The generated code's checks, in its order and words: steps, sequence lengths, initial rows, sizes.
-        int steps;
-        string stepsName = scan.Steps is { } stepsVariable ? Describe(stepsVariable) : sequences.Count > 0 ? Describe(scan.Sequences[0].Source) : scan.Name;
-        var spans = scan.Sequences.Select(s => Math.Max(0, s.Taps.Max()) - Math.Min(0, s.Taps.Min())).ToList();
-        // A sequence shorter than its taps' span is an error, as in the generated scan.
-        int StepsProvided(int s) => ScanArguments.StepsProvided(sequences[s].Shape[0], spans[s], string.Join(", ", scan.Sequences[s].Taps), Describe(scan.Sequences[s].Source));
-        if (scan.Steps is { } given)
-        {
-            steps = ScanArguments.RequireSteps(System.Convert.ToInt64(Evaluate(given), System.Globalization.CultureInfo.InvariantCulture), stepsName);
-            for (int s = 0; s < sequences.Count; s++)
-                ScanArguments.RequireSequenceSteps(sequences[s].Shape[0], spans[s], string.Join(", ", scan.Sequences[s].Taps), steps,
-                    Describe(scan.Sequences[s].Source), stepsName);
-        }
-        else
-            steps = Enumerable.Range(0, sequences.Count).Select(StepsProvided).Min();
-        for (int o = 0; o < initials.Count; o++)
-            if (scan.OutputInfo[o].IsRows)
-                ScanArguments.RequireInitialRows(((TensorValue)initials[o]!).Shape[0], scan.OutputInfo[o].Depth,
-                    string.Join(", ", scan.OutputInfo[o].Taps), Describe(scan.OutputInfo[o].Initial!));
-
-        // Sizes of the step's values from the inputs' alone, each named after the outer parameter it comes from:
-        // the traces exist, and every size is checked, before the first step.
-        var step = new Interpreter(new Dictionary<InputVariable, object>());
-        var sizes = step._sizes;
-        // A while loop's traces start small and double as it runs (its step count is only a maximum).
-        int capacity = scan.StepCondition is null ? steps : ScanTraces.FirstCapacity(steps);
-        int k = 0;
-        for (int s = 0; s < sequences.Count; s++)
-            foreach (var _ in scan.Sequences[s].Taps)
-                sizes[scan.StepInputs[k++]] = SizesOf(scan.Sequences[s].Source, sequences[s])[1..];
-        var initialSizes = new List<Size[]>();
-        for (int o = 0; o < initials.Count; o++)
-        {
-            var info = scan.OutputInfo[o];
-            initialSizes.Add(info.Initial is null ? [] : info.IsRows ? SizesOf(info.Initial, initials[o]!)[1..] : SizesOf(info.Initial, initials[o]!));
-            foreach (var _ in info.Taps)
-                sizes[scan.StepInputs[k++]] = initialSizes[o];
-        }
-        for (int n = 0; n < nonSequences.Count; n++)
-            sizes[scan.StepInputs[k++]] = SizesOf(scan.NonSequences[n], nonSequences[n]);
-        var roots = scan.StepCondition is null ? scan.StepOutputs : scan.StepOutputs.Append(scan.StepCondition);
-        var order = Unevaluated(roots, scan.StepInputs.ToDictionary(i => (Variable)i, i => (object)i));
-        string where = $"step of scan '{scan.Name}': ";
-        // The order in which the scan's parameters establish sizes (ShapeRules.Blame), as the generated code's.
-        var precedence = scan.Sequences.Select(q => (Variable?)q.Source).Concat(scan.OutputInfo.Select(o => o.Initial)).Concat(scan.NonSequences)
-            .Select(v => v is null ? null : Describe(v)).ToList();
-        int Precedence(Size size) => precedence.IndexOf(size.Parameter) is var i and >= 0 ? i : int.MaxValue;
-        foreach (var node in order)
-            sizes[node] = node switch
-            {
-                ConstantVariable => [],
-                ApplyVariable a => InferSizes(a, a.Inputs.Select(i => sizes[i]).ToList(), where, Precedence),
-                _ => throw new NotSupportedException($"A step graph cannot contain {node.GetType().Name}."),
-            };
-        var traces = scan.StepOutputs.Select((output, o) =>
-        {
-            var shape = sizes[output];
-            if (scan.OutputInfo[o].Initial is { } initial)
-            {
-                if (initialSizes[o].Length != shape.Length)
-                    throw new ArgumentException($"Output {o} of scan '{scan.Name}' has rank {shape.Length} per step, but its initial state '{Describe(initial)}' rank {initialSizes[o].Length}.");
-                for (int d = 0; d < shape.Length; d++)
-                {
-                    var (a, b) = ShapeRules.Blame(initialSizes[o][d], shape[d], Precedence);
-                    ScanArguments.RequireSameSize(a.Value, b.Value, a.Text, b.Text,
-                        $"output '{scan.Outputs[o].Name ?? o.ToString(System.Globalization.CultureInfo.InvariantCulture)}' of scan '{scan.Name}' must keep the shape of its initial state '{Describe(initial)}'",
-                        a.Parameter, b.Parameter);
-                }
-            }
-            long width = shape.Aggregate(1L, (a, s) => a * s.Value);
-            ScanArguments.RequireTraceFits(capacity, width, stepsName); // checked again as a while loop's traces grow
-            return TensorValue.Zeros(output.Type.Element, [capacity, .. shape.Select(s => s.Value)]);
-        }).ToList();
-
-        int executed = steps;
-        step._buffers.EnsureCapacity(16);
-        for (int t = 0; t < steps; t++)
-        {
-            if (t == capacity)
-            {
-                capacity = ScanTraces.Grow(capacity, steps);
-                for (int o = 0; o < traces.Count; o++)
-                {
-                    ScanArguments.RequireTraceFits(capacity, traces[o].Shape.Skip(1).Aggregate(1L, (a, s) => a * s), stepsName);
-                    traces[o] = traces[o].Resized(capacity);
-                }
-            }
-            step._values.Clear();
-            int a = 0;
-            for (int s = 0; s < sequences.Count; s++)
-            {
-                int lo = Math.Min(0, scan.Sequences[s].Taps.Min()), hi = Math.Max(0, scan.Sequences[s].Taps.Max());
-                foreach (var tap in scan.Sequences[s].Taps)
-                {
-                    int row = scan.GoBackwards ? sequences[s].Shape[0] - 1 - hi + tap - t : t + tap - lo;
-                    step._values[scan.StepInputs[a++]] = sequences[s].Row(row);
-                }
-            }
-            for (int o = 0; o < initials.Count; o++)
-                foreach (var tap in scan.OutputInfo[o].Taps)
-                {
-                    int j = -tap, depth = scan.OutputInfo[o].Depth;
-                    step._values[scan.StepInputs[a++]] = t >= j ? traces[o].Row(t - j)
-                        : scan.OutputInfo[o].IsRows ? ((TensorValue)initials[o]!).Row(depth - j + t) : initials[o]!;
-                }
-            foreach (var n in nonSequences)
-                step._values[scan.StepInputs[a++]] = n;
-            foreach (var node in order)
-                step._values[node] = step.Compute(node);
-            for (int o = 0; o < scan.StepOutputs.Count; o++)
-                traces[o].SetRow(t, step._values[scan.StepOutputs[o]]);
-            if (scan.StepCondition is { } condition && (bool)step._values[condition])
-            {
-                executed = t + 1;
-                break;
-            }
-        }
-        var stepsSize = new Size(executed, $"the number of steps of scan '{scan.Name}'", stepsName);
-        for (int o = 0; o < scan.Outputs.Count; o++)
-            _sizes[scan.Outputs[o]] = [stepsSize, .. sizes[scan.StepOutputs[o]]];
-        return _scans[scan] = traces.Select(tr => (object)(executed < capacity ? tr.Take(executed) : tr)).ToArray();
-    }
-}
-
-/// <summary>
 /// A graph compiled into a callable function (Theano's <c>theano.function</c>), evaluated by the interpreter.
 /// Arguments: scalars, arrays (vectors), <see cref="Vec{T}"/>, <see cref="Mat{T}"/>, <see cref="Tensor3{T}"/>.
 /// Results: scalars, <see cref="Vec{T}"/>, <see cref="Mat{T}"/>, <see cref="Tensor3{T}"/> (arrays for int/long/bool vectors).
@@ -454,6 +99,8 @@ internal sealed class Interpreter
 public sealed class Function
 {
     private readonly IReadOnlyList<ScanNode> _updating;
+    private readonly object _compiling = new();
+    private Plan? _plan;
 
     internal Function(IReadOnlyList<InputVariable> inputs, IReadOnlyList<Variable> outputs, IReadOnlyList<ScanNode> updating)
     {
@@ -478,7 +125,13 @@ public sealed class Function
     private Variable[] PrintRoots() => Outputs.Concat(_updating.Where(s => s.Outputs.Count > 0).Select(s => (Variable)s.Outputs[0])).Distinct().ToArray();
 
     /// <summary>Evaluates the outputs for these arguments.</summary>
-    public object[] Invoke(params object[] arguments)
+    public object[] Invoke(params object[] arguments) => Invoke(CancellationToken.None, arguments);
+
+    /// <summary>
+    /// Evaluates the outputs for these arguments; scans check <paramref name="cancellation"/> as generated scans do
+    /// (every 1024 steps) and throw <see cref="OperationCanceledException"/>, writing no shared variable back.
+    /// </summary>
+    public object[] Invoke(CancellationToken cancellation, params object[] arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         if (arguments.Length != Inputs.Count)
@@ -510,21 +163,44 @@ public sealed class Function
             values[Inputs[i]] = ToValue(argument, Inputs[i]);
         }
         transaction.EndReads();
-        var interpreter = new Interpreter(values);
-        var results = Outputs.Select(o => FromValue(interpreter.Evaluate(o))).ToArray();
+        var plan = Compiled(scans);
+        var state = plan.Run(values, cancellation);
+        var handedOut = new HashSet<Array>(ReferenceEqualityComparer.Instance);
+        var results = Outputs.Select(o => FromValue(plan.Value(state, o), handedOut)).ToArray();
 
         // The call succeeded: every scan's updates are written back, all together (Theano's function(updates=...)).
         var updates = new List<SharedUpdate>();
         foreach (var scan in scans)
             for (int k = 0; k < scan.Updates.Count; k++)
             {
-                var trace = (TensorValue)interpreter.Evaluate(scan.Outputs[scan.Outputs.Count - scan.Updates.Count + k]);
-                var final = trace.Shape[0] == 0 ? interpreter.Evaluate(scan.Updates[k]) : trace.Row(trace.Shape[0] - 1);
-                updates.Add(shared[scan.Updates[k]].BoxedUpdate(FromValue(final)));
+                var trace = (TensorValue)plan.Value(state, scan.Outputs[scan.Outputs.Count - scan.Updates.Count + k]);
+                var final = trace.Shape[0] == 0 ? plan.Value(state, scan.Updates[k]) : trace.Row(trace.Shape[0] - 1);
+                updates.Add(shared[scan.Updates[k]].BoxedUpdate(FromValue(final, handedOut)));
             }
         if (updates.Count > 0)
             SharedUpdates.Apply(updates.ToArray());
         return results;
+    }
+
+    /// <summary>
+    /// The compiled plan, built by the first call and reused by every later one (a failed compilation is not kept,
+    /// so each call reports it). Its roots: the outputs, then every update of the scans the call runs.
+    /// </summary>
+    /// <summary>The plan, once the first call has compiled it (tests observe that later calls reuse it).</summary>
+    internal object? CompiledPlan => Volatile.Read(ref _plan);
+
+    private Plan Compiled(List<ScanNode> scans)
+    {
+        if (Volatile.Read(ref _plan) is { } plan) return plan;
+        lock (_compiling)
+        {
+            if (_plan is null)
+            {
+                var roots = Outputs.Concat(scans.SelectMany(s => s.Outputs.Skip(s.Outputs.Count - s.Updates.Count))).ToList();
+                Volatile.Write(ref _plan, Plan.Compile(Inputs, roots));
+            }
+            return _plan!;
+        }
     }
 
     private static List<ScanNode> Scans(IEnumerable<Variable> outputs)
@@ -631,13 +307,21 @@ public sealed class Function
 
     private static string Article(string noun) => ("aeiou".Contains(noun[0]) ? "an " : "a ") + noun;
 
-    private static object FromValue(object value) => value switch
+    /// <summary>
+    /// A value as the caller receives it. Every array of a call's values is the call's own (arguments are copied,
+    /// traces and buffers are per call), so a whole array is handed out as it is, once; a view, or an array
+    /// already handed out (an output asked for twice), is copied.
+    /// </summary>
+    private static object FromValue(object value, HashSet<Array> handedOut) => value switch
     {
-        TensorValue { Kind: ElementKind.Float64 } t => Wrap<double>(t),
-        TensorValue { Kind: ElementKind.Float32 } t => Wrap<float>(t),
-        TensorValue t => t.Data is var data && t.Offset == 0 && t.Length == data.Length ? data : Copy(t),
+        TensorValue { Kind: ElementKind.Float64 } t => Wrap(Own<double>(t, handedOut), t.Shape),
+        TensorValue { Kind: ElementKind.Float32 } t => Wrap(Own<float>(t, handedOut), t.Shape),
+        TensorValue t => t.Offset == 0 && t.Length == t.Data.Length && handedOut.Add(t.Data) ? t.Data : Copy(t),
         _ => value,
     };
+
+    private static T[] Own<T>(TensorValue t, HashSet<Array> handedOut) where T : unmanaged =>
+        t.Offset == 0 && t.Length == t.Data.Length && handedOut.Add(t.Data) ? (T[])t.Data : t.Span<T>().ToArray();
 
     private static Array Copy(TensorValue t)
     {
@@ -646,14 +330,10 @@ public sealed class Function
         return result;
     }
 
-    private static object Wrap<T>(TensorValue t) where T : unmanaged, IFloatingPointIeee754<T>
+    private static object Wrap<T>(T[] data, int[] shape) where T : unmanaged, IFloatingPointIeee754<T> => shape.Length switch
     {
-        var data = t.Span<T>().ToArray();
-        return t.Shape.Length switch
-        {
-            1 => new Vec<T>(data),
-            2 => new Mat<T>(data, t.Shape[0], t.Shape[1]),
-            _ => new Tensor3<T>(data, t.Shape[0], t.Shape[1], t.Shape[2]),
-        };
-    }
+        1 => new Vec<T>(data),
+        2 => new Mat<T>(data, shape[0], shape[1]),
+        _ => new Tensor3<T>(data, shape[0], shape[1], shape[2]),
+    };
 }
