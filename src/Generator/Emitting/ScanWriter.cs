@@ -620,9 +620,13 @@ internal sealed class ScanWriter
                 else
                     operands.Add(input.Type.Rank == 0 ? _nodeNames[input.Id] : $"{_nodeNames[input.Id]}[{(input.Type.Rank == 1 ? column : index)}]");
             }
-            if (node.Op == Op.Select)
+            // Tensors hold masks of 1 and 0 where scalars hold bools: a mask condition is read as non-zero, and a
+            // comparison gives a mask element.
+            if (node.Op == Op.Select && _step.Nodes[node.Inputs[0]].Type.Element != ElementKind.Bool)
                 operands[0] = $"{operands[0]} != {Zero(node.Type)}";
             expression = OpTable.FormatCSharp(node.Op, node.Type.Element == ElementKind.Float32, operands);
+            if (OpTable.Get(node.Op).Category == OpCategory.Comparison)
+                expression = $"({expression} ? {One(node.Type)} : {Zero(node.Type)})";
             if (node == top)
                 break;
             if (depth < MaxFusedDepth)
@@ -821,6 +825,8 @@ internal sealed class ScanWriter
     private static string Size(EquatableArray<Dim> shape) => string.Join(" * ", shape.Select(d => d.Expression));
 
     private static string Zero(TypeRef type) => type.Element == ElementKind.Float32 ? "0f" : "0d";
+
+    private static string One(TypeRef type) => type.Element == ElementKind.Float32 ? "1f" : "1d";
 
     private static string Taps(EquatableArray<int> taps) => string.Join(", ", taps);
 

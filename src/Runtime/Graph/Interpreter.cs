@@ -157,7 +157,9 @@ internal sealed class Interpreter
         for (int i = 0; i < operands.Length; i++) operands[i] = _values[node.Inputs[i]];
         if (node.Type.Rank == 0 && operands.All(o => o is not TensorValue))
             return ScalarOps.Evaluate(node.Op, node.Type.Element, operands);
-        return node.Type.Element switch
+        // A tensor op computes in its tensors' element type (ArgMax's result is an int).
+        var kind = node.Type.Rank > 0 ? node.Type.Element : operands.OfType<TensorValue>().First().Kind;
+        return kind switch
         {
             ElementKind.Float64 => Tensor<double>(node, operands),
             ElementKind.Float32 => Tensor<float>(node, operands),
@@ -191,6 +193,7 @@ internal sealed class Interpreter
         if (shape.Length == 0)
         {
             var v = (TensorValue)x[0];
+            if (node.Op is Op.ArgMax or Op.ArgMin) return Kernels.ArgReduce<T>(node.Op, v.Span<T>(), Dims.Of(v.Shape)); // issue 11 wiring
             return node.Op == Op.Dot ? Kernels.Dot<T>(v.Span<T>(), ((TensorValue)x[1]).Span<T>()) : Kernels.Reduce<T>(node.Op, v.Span<T>());
         }
         var result = Buffer(node, shape);
@@ -208,9 +211,18 @@ internal sealed class Interpreter
                 if (s.Shape.Length == 1) Kernels.Softmax<T>(s.Span<T>(), dest);
                 else Kernels.Softmax<T>(s.Span<T>(), s.Shape[0], s.Shape[1], dest);
                 break;
-            case Op.Sum or Op.Prod or Op.Mean or Op.Max:
+            case Op.Sum or Op.Prod or Op.Mean or Op.Max or Op.Min or Op.LogSumExp:
                 var m = (TensorValue)x[0];
                 Kernels.Reduce<T>(node.Op, m.Span<T>(), m.Shape[0], m.Shape[1], node.Axis, dest);
+                break;
+            // Issue 11 wiring of the new ops: their kernel entries (the compiled interpreter calls them from its plan).
+            case Op.ArgMax or Op.ArgMin:
+                var g = (TensorValue)x[0];
+                Kernels.ArgReduce<T>(node.Op, g.Span<T>(), Dims.Of(g.Shape), node.Axis, dest);
+                break;
+            case Op.LogSoftmax:
+                var l = (TensorValue)x[0];
+                Kernels.LogSoftmax<T>(l.Span<T>(), Dims.Of(l.Shape), dest);
                 break;
             default:
                 Elementwise<T>(node, x, result);
@@ -266,8 +278,19 @@ internal sealed class Interpreter
                     return;
             }
         }
-        // The rest (Where, the other math functions, mixed element types): element by element with the scalar
-        // kernels, each operand read in its own type and converted as C# would.
+        // Issue 11 wiring: operands of the result's element type (masks, comparisons, the math functions, Where,
+        // Clip, FusedMultiplyAdd) go through the op table's elementwise kernel entry.
+        if (x.All(v => v is TensorValue t ? t.Kind == result.Kind : ElementKinds.Of(v) == result.Kind))
+        {
+            var spans = Array.ConvertAll(x, v => v is TensorValue t ? (Values: t.Span<T>().ToArray(), Dims: Dims.Of(t.Shape)) : (Values: new[] { (T)v }, Dims: Dims.Scalar));
+            var dd = Dims.Of(result.Shape);
+            if (arity == 1) Kernels.Elementwise<T>(node.Op, spans[0].Values, spans[0].Dims, dest, dd);
+            else if (arity == 2) Kernels.Elementwise<T>(node.Op, spans[0].Values, spans[0].Dims, spans[1].Values, spans[1].Dims, dest, dd);
+            else Kernels.Elementwise<T>(node.Op, spans[0].Values, spans[0].Dims, spans[1].Values, spans[1].Dims, spans[2].Values, spans[2].Dims, dest, dd);
+            return;
+        }
+        // The rest (mixed element types, a bool condition): element by element with the scalar kernels, each
+        // operand read in its own type and converted as C# would.
         int columns = result.Shape[^1];
         for (int i = 0; i < result.Length; i++)
         {
