@@ -605,6 +605,8 @@ internal sealed class ScanWriter
     private string ElementExpression(StepNode top, string index, string column, List<string> spills)
     {
         var written = new Dictionary<int, (string Text, int Depth)>();
+        // A fused comparison's bool, for a Select it is the condition of (no detour through its mask).
+        var tests = new Dictionary<int, string>();
         string expression = "";
         foreach (var node in FusedNodes(top))
         {
@@ -622,11 +624,16 @@ internal sealed class ScanWriter
             }
             // Tensors hold masks of 1 and 0 where scalars hold bools: a mask condition is read as non-zero, and a
             // comparison gives a mask element.
-            if (node.Op == Op.Select && _step.Nodes[node.Inputs[0]].Type.Element != ElementKind.Bool)
+            if (node.Op == Op.Select && tests.TryGetValue(node.Inputs[0], out var test))
+                operands[0] = test;
+            else if (node.Op == Op.Select && _step.Nodes[node.Inputs[0]].Type.Element != ElementKind.Bool)
                 operands[0] = $"{operands[0]} != {Zero(node.Type)}";
             expression = OpTable.FormatCSharp(node.Op, node.Type.Element == ElementKind.Float32, operands);
             if (OpTable.Get(node.Op).Category == OpCategory.Comparison)
+            {
+                tests[node.Id] = $"({expression})";
                 expression = $"({expression} ? {One(node.Type)} : {Zero(node.Type)})";
+            }
             if (node == top)
                 break;
             if (depth < MaxFusedDepth)
@@ -636,6 +643,7 @@ internal sealed class ScanWriter
                 var local = _names.Fresh("e" + node.Id);
                 spills.Add($"{node.Type.ElementKeyword} {local} = {expression};");
                 written[node.Id] = (local, 0);
+                tests.Remove(node.Id);
             }
         }
         return expression;
