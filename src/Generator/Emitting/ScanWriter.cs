@@ -605,7 +605,7 @@ internal sealed class ScanWriter
     private string ElementExpression(StepNode top, string index, string column, List<string> spills)
     {
         var written = new Dictionary<int, (string Text, int Depth)>();
-        // A fused comparison's bool, for a Select it is the condition of (no detour through its mask).
+        // The bool of each fused comparison: a Select conditioned on it tests it directly, not its mask.
         var tests = new Dictionary<int, string>();
         string expression = "";
         foreach (var node in FusedNodes(top))

@@ -282,11 +282,13 @@ internal sealed class Interpreter
         // Clip, FusedMultiplyAdd) go through the op table's elementwise kernel entry.
         if (x.All(v => v is TensorValue t ? t.Kind == result.Kind : ElementKinds.Of(v) == result.Kind))
         {
-            var spans = Array.ConvertAll(x, v => v is TensorValue t ? (Values: t.Span<T>().ToArray(), Dims: Dims.Of(t.Shape)) : (Values: new[] { (T)v }, Dims: Dims.Scalar));
+            var scalars = Array.ConvertAll(x, v => v is T scalar ? scalar : T.Zero);
+            ReadOnlySpan<T> Values(int k) => x[k] is TensorValue t ? t.Span<T>() : scalars.AsSpan(k, 1);
+            Dims DimsOf(int k) => x[k] is TensorValue t ? Dims.Of(t.Shape) : Dims.Scalar;
             var dd = Dims.Of(result.Shape);
-            if (arity == 1) Kernels.Elementwise<T>(node.Op, spans[0].Values, spans[0].Dims, dest, dd);
-            else if (arity == 2) Kernels.Elementwise<T>(node.Op, spans[0].Values, spans[0].Dims, spans[1].Values, spans[1].Dims, dest, dd);
-            else Kernels.Elementwise<T>(node.Op, spans[0].Values, spans[0].Dims, spans[1].Values, spans[1].Dims, spans[2].Values, spans[2].Dims, dest, dd);
+            if (arity == 1) Kernels.Elementwise<T>(node.Op, Values(0), DimsOf(0), dest, dd);
+            else if (arity == 2) Kernels.Elementwise<T>(node.Op, Values(0), DimsOf(0), Values(1), DimsOf(1), dest, dd);
+            else Kernels.Elementwise<T>(node.Op, Values(0), DimsOf(0), Values(1), DimsOf(1), Values(2), DimsOf(2), dest, dd);
             return;
         }
         // The rest (mixed element types, a bool condition): element by element with the scalar kernels, each
