@@ -583,6 +583,8 @@ internal sealed class ScanWriter
     private string ElementExpression(StepNode top, string index, string column, List<string> spills)
     {
         var written = new Dictionary<int, (string Text, int Depth)>();
+        // The bool of each fused comparison: a Select conditioned on it tests it directly, not its mask.
+        var tests = new Dictionary<int, string>();
         string expression = "";
         foreach (var node in FusedNodes(top))
         {
@@ -598,9 +600,18 @@ internal sealed class ScanWriter
                 else
                     operands.Add(input.Type.Rank == 0 ? _nodeNames[input.Id] : $"{_nodeNames[input.Id]}[{(input.Type.Rank == 1 ? column : index)}]");
             }
-            if (node.Op == Op.Select)
+            // Tensors hold masks of 1 and 0 where scalars hold bools: a mask condition is read as non-zero, and a
+            // comparison gives a mask element.
+            if (node.Op == Op.Select && tests.TryGetValue(node.Inputs[0], out var test))
+                operands[0] = test;
+            else if (node.Op == Op.Select && _step.Nodes[node.Inputs[0]].Type.Element != ElementKind.Bool)
                 operands[0] = $"{operands[0]} != {Zero(node.Type)}";
             expression = OpTable.FormatCSharp(node.Op, node.Type.Element == ElementKind.Float32, operands);
+            if (OpTable.Get(node.Op).Category == OpCategory.Comparison)
+            {
+                tests[node.Id] = $"({expression})";
+                expression = $"({expression} ? {One(node.Type)} : {Zero(node.Type)})";
+            }
             if (node == top)
                 break;
             if (depth < MaxFusedDepth)
@@ -610,6 +621,7 @@ internal sealed class ScanWriter
                 var local = _names.Fresh("e" + node.Id);
                 spills.Add($"{node.Type.ElementKeyword} {local} = {expression};");
                 written[node.Id] = (local, 0);
+                tests.Remove(node.Id);
             }
         }
         return expression;
@@ -705,6 +717,8 @@ internal sealed class ScanWriter
     private static string Size(EquatableArray<Dim> shape) => string.Join(" * ", shape.Select(d => d.Expression));
 
     private static string Zero(TypeRef type) => type.Element == ElementKind.Float32 ? "0f" : "0d";
+
+    private static string One(TypeRef type) => type.Element == ElementKind.Float32 ? "1f" : "1d";
 
     private static string Taps(EquatableArray<int> taps) => string.Join(", ", taps);
 

@@ -123,6 +123,16 @@ public static class Tensor
     public static Variable Softmax(Variable x) => Apply(Op.Softmax, x);
     public static Variable Less(Variable x, Variable y) => Apply(Op.Less, x, y);
     public static Variable Greater(Variable x, Variable y) => Apply(Op.Greater, x, y);
+    public static Variable LessOrEqual(Variable x, Variable y) => Apply(Op.LessOrEqual, x, y);
+    public static Variable GreaterOrEqual(Variable x, Variable y) => Apply(Op.GreaterOrEqual, x, y);
+    public static Variable Equal(Variable x, Variable y) => Apply(Op.Equal, x, y);
+    public static Variable NotEqual(Variable x, Variable y) => Apply(Op.NotEqual, x, y);
+    public static Variable Clip(Variable x, Variable lo, Variable hi) => Apply(Op.Clip, x, lo, hi);
+    public static Variable Min(Variable x, int axis = -1) => Apply(Op.Min, axis, x);
+    public static Variable ArgMax(Variable x, int axis = -1) => Apply(Op.ArgMax, axis, x);
+    public static Variable ArgMin(Variable x, int axis = -1) => Apply(Op.ArgMin, axis, x);
+    public static Variable LogSumExp(Variable x, int axis = -1) => Apply(Op.LogSumExp, axis, x);
+    public static Variable LogSoftmax(Variable x) => Apply(Op.LogSoftmax, x);
 #pragma warning restore CS1591
 
 #pragma warning disable CS1591 // the structural ops (see Sym for their meaning)

@@ -49,17 +49,26 @@ public static partial class Kernels
         RequireSpan(y.Length, yd, op);
         RequireSpan(z.Length, zd, op);
         RequireSpan(destination.Length, dd, op);
-        for (int i = 0; i < destination.Length; i++)
-            destination[i] = ScalarOps.Float(op, x[Broadcast(xd, dd, i)], y[Broadcast(yd, dd, i)], z[Broadcast(zd, dd, i)]);
+        if (op == Op.FusedMultiplyAdd && xd.Rank == dd.Rank && yd.Rank == dd.Rank && zd.Rank == dd.Rank)
+            TensorPrimitives.FusedMultiplyAdd(x, y, z, destination);
+        else
+            for (int i = 0; i < destination.Length; i++)
+                destination[i] = ScalarOps.Float(op, x[Broadcast(xd, dd, i)], y[Broadcast(yd, dd, i)], z[Broadcast(zd, dd, i)]);
     }
 
     /// <summary>Where element <paramref name="i"/> of a result of <paramref name="result"/> reads an operand of <paramref name="operand"/>.</summary>
     private static int Broadcast(Dims operand, Dims result, int i) =>
         operand.Rank == result.Rank ? i : operand.Rank == 0 ? 0 : i % result.Columns;
 
-    private static bool HasVectorisedUnary(Op op) => op is Op.Negate or Op.Abs or Op.Sqrt or Op.Exp or Op.Log or Op.Tanh or Op.Sigmoid or Op.Relu;
+    // TensorPrimitives' functions these use agree with System.Math within each row's ToleranceUlps. Not Sinh and
+    // Cosh (its vectorised ones lose all relative accuracy near 0, Sinh(1e-17) is 0, and 496 ulps at large x), nor
+    // Tan (wrong by billions of ulps at |x| ~ 1e5 on 128-bit vectors), nor Sign (an int per element): these are
+    // computed element by element, as the generated loop computes them.
+    private static bool HasVectorisedUnary(Op op) => op is Op.Negate or Op.Abs or Op.Sqrt or Op.Cbrt or Op.Exp or Op.Log or Op.Log2
+        or Op.Log10 or Op.Sin or Op.Cos or Op.Asin or Op.Acos or Op.Atan or Op.Tanh or Op.Floor or Op.Ceiling
+        or Op.Truncate or Op.Round or Op.Sigmoid or Op.Relu;
 
-    private static bool HasVectorisedBinary(Op op) => op is Op.Add or Op.Subtract or Op.Multiply or Op.Divide or Op.Pow or Op.Maximum or Op.Minimum;
+    private static bool HasVectorisedBinary(Op op) => op is Op.Add or Op.Subtract or Op.Multiply or Op.Divide or Op.Pow or Op.Atan2 or Op.Maximum or Op.Minimum;
 
     // ---- Dot ------------------------------------------------------------------------------------------------------
 
@@ -104,6 +113,60 @@ public static partial class Kernels
         if (xd.Rank != 2 || axis is not (0 or 1))
             throw new ArgumentException($"{op} along axis {axis} needs a matrix and axis 0 or 1; it was given a {xd}.");
         Reduce(op, x, xd.Rows, xd.Columns, axis, destination);
+    }
+
+    /// <summary>
+    /// The index of the largest (ArgMax) or smallest (ArgMin) element of x, a matrix read row by row (numpy's
+    /// argmax with no axis): the first one of equal elements, the first NaN if there is one.
+    /// </summary>
+    public static int ArgReduce<T>(Op op, ReadOnlySpan<T> x, Dims xd) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSpan(x.Length, xd, op);
+        RequireArgReduction(op);
+        if (x.IsEmpty) throw NoValue(op, $"an empty {(xd.Rank == 2 ? "matrix" : "vector")}", nameof(x));
+        return op == Op.ArgMax ? TensorPrimitives.IndexOfMax(x) : TensorPrimitives.IndexOfMin(x);
+    }
+
+    /// <summary>
+    /// ArgMax or ArgMin of each column (axis 0) or row (axis 1) of a matrix: the indices, exact integers, as a
+    /// vector of <typeparamref name="T"/> (a step's tensors are float or double).
+    /// </summary>
+    public static void ArgReduce<T>(Op op, ReadOnlySpan<T> x, Dims xd, int axis, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSpan(x.Length, xd, op);
+        RequireArgReduction(op);
+        if (xd.Rank != 2 || axis is not (0 or 1))
+            throw new ArgumentException($"{op} along axis {axis} needs a matrix and axis 0 or 1; it was given a {xd}.");
+        int rows = xd.Rows, columns = xd.Columns;
+        RequireLength(destination.Length, axis == 0 ? columns : rows, op.ToString());
+        if (destination.IsEmpty) return;
+        if ((axis == 0 ? rows : columns) == 0)
+            throw NoValue(op, axis == 0 ? "zero rows" : "an empty row", nameof(x));
+        if (axis == 1)
+        {
+            for (int r = 0; r < rows; r++)
+                destination[r] = T.CreateTruncating(ArgReduce(op, x.Slice(r * columns, columns), Dims.Vector(columns)));
+            return;
+        }
+        for (int c = 0; c < columns; c++)
+        {
+            int best = 0;
+            for (int r = 1; r < rows; r++)
+                if (Beats(op, x[r * columns + c], x[best * columns + c])) best = r;
+            destination[c] = T.CreateTruncating(best);
+        }
+    }
+
+    /// <summary>Whether <paramref name="value"/> replaces <paramref name="best"/> in ArgMax/ArgMin, as TensorPrimitives.IndexOfMax/Min decide (first NaN, +0 above -0, first of ties).</summary>
+    private static bool Beats<T>(Op op, T value, T best) where T : IFloatingPointIeee754<T> =>
+        !T.IsNaN(best) && (T.IsNaN(value)
+            || (op == Op.ArgMax ? value > best : value < best)
+            || (value == best && T.IsZero(value) && T.IsNegative(op == Op.ArgMax ? best : value) && !T.IsNegative(op == Op.ArgMax ? value : best)));
+
+    private static void RequireArgReduction(Op op)
+    {
+        if (op is not (Op.ArgMax or Op.ArgMin))
+            throw new ArgumentException($"{op} is not ArgMax or ArgMin.", nameof(op));
     }
 
     // ---- Softmax ------------------------------------------------------------------------------------------------
@@ -203,6 +266,16 @@ public static partial class Kernels
                 ? new ArgumentOutOfRangeException("index", index, $"Index {index} is outside a vector of {xd.Rows} element(s).")
                 : new ArgumentOutOfRangeException("row", index, $"Row {index} is outside a matrix of {xd.Rows} row(s).");
         return (int)index;
+    }
+
+    /// <summary>The log-softmax of a vector, or of each row of a matrix: x - logsumexp(x), computed stably.</summary>
+    public static void LogSoftmax<T>(ReadOnlySpan<T> x, Dims xd, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSpan(x.Length, xd, Op.LogSoftmax);
+        RequireLength(destination.Length, x.Length, "LogSoftmax");
+        int columns = xd.Rank == 2 ? xd.Columns : x.Length;
+        for (int start = 0; start < x.Length; start += columns)
+            LogSoftmax(x.Slice(start, columns), destination.Slice(start, columns));
     }
 
     // ---- Checks ---------------------------------------------------------------------------------------------------

@@ -30,9 +30,14 @@ public static partial class Kernels
             case Op.Multiply: TensorPrimitives.Multiply(x, y, destination); break;
             case Op.Divide: TensorPrimitives.Divide(x, y, destination); break;
             case Op.Pow: TensorPrimitives.Pow(x, y, destination); break;
+            case Op.Atan2: TensorPrimitives.Atan2(x, y, destination); break;
             case Op.Maximum: TensorPrimitives.Max(x, y, destination); break;
             case Op.Minimum: TensorPrimitives.Min(x, y, destination); break;
-            default: throw NotElementwise(op, 2);
+            default: // no vectorised form (Remainder, Atan2...): the op's scalar kernel per element
+                RequireLength(y.Length, x.Length, op.ToString());
+                RequireLength(destination.Length, x.Length, op.ToString());
+                for (int i = 0; i < destination.Length; i++) destination[i] = ScalarOps.Float(op, x[i], y[i], T.Zero);
+                break;
         }
     }
 
@@ -46,9 +51,13 @@ public static partial class Kernels
             case Op.Multiply: TensorPrimitives.Multiply(x, y, destination); break;
             case Op.Divide: TensorPrimitives.Divide(x, y, destination); break;
             case Op.Pow: TensorPrimitives.Pow(x, y, destination); break;
+            case Op.Atan2: TensorPrimitives.Atan2(x, y, destination); break;
             case Op.Maximum: TensorPrimitives.Max(x, y, destination); break;
             case Op.Minimum: TensorPrimitives.Min(x, y, destination); break;
-            default: throw NotElementwise(op, 2);
+            default:
+                RequireLength(destination.Length, x.Length, op.ToString());
+                for (int i = 0; i < destination.Length; i++) destination[i] = ScalarOps.Float(op, x[i], y, T.Zero);
+                break;
         }
     }
 
@@ -62,9 +71,13 @@ public static partial class Kernels
             case Op.Multiply: TensorPrimitives.Multiply(y, x, destination); break;
             case Op.Divide: TensorPrimitives.Divide(x, y, destination); break;
             case Op.Pow: TensorPrimitives.Pow(x, y, destination); break;
+            case Op.Atan2: TensorPrimitives.Atan2(x, y, destination); break;
             case Op.Maximum: TensorPrimitives.Max(y, x, destination); break;
             case Op.Minimum: TensorPrimitives.Min(y, x, destination); break;
-            default: throw NotElementwise(op, 2);
+            default:
+                RequireLength(destination.Length, y.Length, op.ToString());
+                for (int i = 0; i < destination.Length; i++) destination[i] = ScalarOps.Float(op, x, y[i], T.Zero);
+                break;
         }
     }
 
@@ -79,6 +92,18 @@ public static partial class Kernels
             case Op.Sqrt: TensorPrimitives.Sqrt(x, destination); break;
             case Op.Exp: TensorPrimitives.Exp(x, destination); break;
             case Op.Log: TensorPrimitives.Log(x, destination); break;
+            case Op.Cbrt: TensorPrimitives.Cbrt(x, destination); break;
+            case Op.Log2: TensorPrimitives.Log2(x, destination); break;
+            case Op.Log10: TensorPrimitives.Log10(x, destination); break;
+            case Op.Sin: TensorPrimitives.Sin(x, destination); break;
+            case Op.Cos: TensorPrimitives.Cos(x, destination); break;
+            case Op.Asin: TensorPrimitives.Asin(x, destination); break;
+            case Op.Acos: TensorPrimitives.Acos(x, destination); break;
+            case Op.Atan: TensorPrimitives.Atan(x, destination); break;
+            case Op.Floor: TensorPrimitives.Floor(x, destination); break;
+            case Op.Ceiling: TensorPrimitives.Ceiling(x, destination); break;
+            case Op.Truncate: TensorPrimitives.Truncate(x, destination); break;
+            case Op.Round: TensorPrimitives.Round(x, destination); break;
             case Op.Tanh: TensorPrimitives.Tanh(x, destination); break;
             case Op.Sigmoid: TensorPrimitives.Sigmoid(x, destination); break;
             case Op.Relu: TensorPrimitives.Max(x, T.Zero, destination); break;
@@ -317,15 +342,59 @@ public static partial class Kernels
 
     // ---- Reductions and Softmax ---------------------------------------------------------------------------------
 
-    /// <summary>The reduction <paramref name="op"/> (Sum, Prod, Mean, Max) of all of x.</summary>
+    /// <summary>The reduction <paramref name="op"/> (Sum, Prod, Mean, Max, Min, LogSumExp) of all of x.</summary>
     public static T Reduce<T>(Op op, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> => op switch
     {
         Op.Sum => TensorPrimitives.Sum(x),
         Op.Prod => x.IsEmpty ? T.One : TensorPrimitives.Product(x),
         Op.Mean => TensorPrimitives.Sum(x) / T.CreateChecked(x.Length),
-        Op.Max => x.IsEmpty ? throw new ArgumentException("Max of an empty vector has no value.", nameof(x)) : TensorPrimitives.Max(x),
+        Op.Max => x.IsEmpty ? throw NoValue(op, "an empty vector", nameof(x)) : TensorPrimitives.Max(x),
+        Op.Min => x.IsEmpty ? throw NoValue(op, "an empty vector", nameof(x)) : TensorPrimitives.Min(x),
+        Op.LogSumExp => LogSumExp(x),
         _ => throw new ArgumentException($"{op} is not a reduction.", nameof(op)),
     };
+
+    /// <summary>
+    /// log(sum(exp(x))) computed stably, as scipy's logsumexp: m + log(sum(exp(x - m))) with m = max x, so no exp
+    /// overflows. Of nothing it is -inf (the log of an empty sum); an infinite max gives itself, NaN gives NaN.
+    /// </summary>
+    private static T LogSumExp<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.IsEmpty) return T.NegativeInfinity;
+        T shift = StableShift(TensorPrimitives.Max(x));
+        return shift + T.Log(SumExp(x, shift));
+    }
+
+    /// <summary>The max an exp is shifted by; an infinite or NaN max shifts by nothing (inf - inf would be NaN).</summary>
+    private static T StableShift<T>(T max) where T : IFloatingPointIeee754<T> => T.IsFinite(max) ? max : T.Zero;
+
+    /// <summary>sum(exp(x - shift)), vectorised through a stack buffer (kernels do not allocate).</summary>
+    private static T SumExp<T>(ReadOnlySpan<T> x, T shift) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> buffer = stackalloc T[Math.Min(x.Length, 256)];
+        T sum = T.Zero;
+        for (int i = 0; i < x.Length; i += buffer.Length)
+        {
+            var part = x.Slice(i, Math.Min(buffer.Length, x.Length - i));
+            var exps = buffer[..part.Length];
+            TensorPrimitives.Subtract(part, shift, exps);
+            TensorPrimitives.Exp(exps, exps);
+            sum += TensorPrimitives.Sum<T>(exps);
+        }
+        return sum;
+    }
+
+    /// <summary>x - logsumexp(x) computed stably, as (x - m) - log(sum(exp(x - m))); nothing for an empty x.</summary>
+    private static void LogSoftmax<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.IsEmpty) return;
+        T shift = StableShift(TensorPrimitives.Max(x));
+        T logSum = T.Log(SumExp(x, shift));
+        TensorPrimitives.Subtract(x, shift, destination);
+        TensorPrimitives.Subtract(destination, logSum, destination);
+    }
+
+    private static ArgumentException NoValue(Op op, string what, string parameter) => new($"{op} of {what} has no value.", parameter);
 
     /// <summary>
     /// The reduction of a <paramref name="rows"/> x <paramref name="columns"/> matrix along <paramref name="axis"/>:
@@ -341,15 +410,22 @@ public static partial class Kernels
             return;
         }
         RequireLength(destination.Length, columns, op.ToString());
-        if (op == Op.Max && rows == 0)
-            throw new ArgumentException("Max over zero rows has no value.", nameof(x));
+        if (op is Op.Max or Op.Min && rows == 0)
+            throw NoValue(op, "zero rows", nameof(x));
         for (int c = 0; c < columns; c++)
         {
-            T acc = op switch { Op.Prod => T.One, Op.Max => x[c], _ => T.Zero };
+            T acc = op switch { Op.Prod => T.One, Op.Max or Op.Min => x[c], Op.LogSumExp => T.NegativeInfinity, _ => T.Zero };
             for (int r = 0; r < rows; r++)
             {
                 T v = x[r * columns + c];
-                acc = op switch { Op.Prod => acc * v, Op.Max => T.Max(acc, v), _ => acc + v };
+                acc = op switch { Op.Prod => acc * v, Op.Max or Op.LogSumExp => T.Max(acc, v), Op.Min => T.Min(acc, v), _ => acc + v };
+            }
+            if (op == Op.LogSumExp && rows > 0)
+            {
+                // acc is the column's max: the column's sum of exps, shifted by it.
+                T shift = StableShift(acc), sum = T.Zero;
+                for (int r = 0; r < rows; r++) sum += T.Exp(x[r * columns + c] - shift);
+                acc = shift + T.Log(sum);
             }
             destination[c] = op == Op.Mean ? acc / T.CreateChecked(rows) : acc;
         }

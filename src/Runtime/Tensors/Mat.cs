@@ -103,6 +103,9 @@ public readonly struct Mat<T> : IEquatable<Mat<T>>, ICopyable<Mat<T>> where T : 
     public static Mat<T> operator -(Mat<T> a, T b) => Kernels.Map(a, b, Op.Subtract);
     public static Mat<T> operator *(Mat<T> a, T b) => Kernels.Map(a, b, Op.Multiply);
     public static Mat<T> operator /(Mat<T> a, T b) => Kernels.Map(a, b, Op.Divide);
+    public static Mat<T> operator %(Mat<T> a, Mat<T> b) => Kernels.Map(a, b, Op.Remainder);
+    public static Mat<T> operator %(Mat<T> a, Vec<T> b) => Kernels.Map(a, b, Op.Remainder);
+    public static Mat<T> operator %(Mat<T> a, T b) => Kernels.Map(a, b, Op.Remainder);
     public static Mat<T> operator +(T a, Mat<T> b) => Kernels.Map(b, a, Op.Add);
     public static Mat<T> operator *(T a, Mat<T> b) => Kernels.Map(b, a, Op.Multiply);
     public static Mat<T> operator -(Mat<T> a) => Kernels.Negate(a);

@@ -67,6 +67,9 @@ public readonly struct Vec<T> : IEquatable<Vec<T>>, ICopyable<Vec<T>> where T : 
     public static Vec<T> operator -(T a, Vec<T> b) => Kernels.Map(a, b, Op.Subtract);
     public static Vec<T> operator *(T a, Vec<T> b) => Kernels.Map(a, b, Op.Multiply);
     public static Vec<T> operator /(T a, Vec<T> b) => Kernels.Map(a, b, Op.Divide);
+    public static Vec<T> operator %(Vec<T> a, Vec<T> b) => Kernels.Map(a, b, Op.Remainder);
+    public static Vec<T> operator %(Vec<T> a, T b) => Kernels.Map(a, b, Op.Remainder);
+    public static Vec<T> operator %(T a, Vec<T> b) => Kernels.Map(a, b, Op.Remainder);
     public static Vec<T> operator -(Vec<T> a) => Kernels.Negate(a);
 #pragma warning restore CS1591
 

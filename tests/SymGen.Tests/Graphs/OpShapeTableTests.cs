@@ -149,6 +149,8 @@ public class OpShapeTableTests
             case TypeRule.IndexOrOperand:
                 return kinds.Any(IsBool) ? null : rank == 0 ? ElementKind.Int32 : Promote(kinds);
             case TypeRule.FirstOperand:
+                return kinds[0];
+            case TypeRule.Indexing:
                 return IsInteger(kinds[1]) ? kinds[0] : null;
             default:
                 return null;

@@ -44,10 +44,9 @@ internal sealed class TensorOp
 
 /// <summary>
 /// The interpreter's kernels, and the one place where an op's kernel is chosen (<see cref="Choose"/> for tensor ops,
-/// <see cref="RequireScalarKernel"/> for scalars). A new op plugs in here: a case in the scalar kernel of its types
-/// (<see cref="Float"/>, <see cref="Integer"/>, <see cref="Logical"/>) and, for tensors, a kernel in
-/// <see cref="Choose"/> and <see cref="Run{T}"/>. Scalar kernels compute what the generated C# computes, bit for bit:
-/// <c>T.Tanh</c> is <c>Math.Tanh</c> for double and <c>MathF.Tanh</c> for float, integers are unchecked.
+/// <see cref="RequireScalarKernel"/> for scalars). An elementwise op needs nothing here: its scalar kernel
+/// (<see cref="ScalarOps"/>) runs per element unless TensorPrimitives has it; any other op calls its row's kernel
+/// entry in <see cref="Kernels"/> (<see cref="Entry{T}"/>), so a new kernel entry is a case there.
 /// </summary>
 internal static class OpKernels
 {

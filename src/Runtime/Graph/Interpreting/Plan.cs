@@ -270,7 +270,11 @@ internal sealed class Compiler
                 return;
             case OpCategory.Comparison:
                 var common = (ElementKind)Math.Max((int)operands[0].Kind, (int)operands[1].Kind);
-                code.Add(new Instruction(Instruction.Of(Code.CompareBool, common), op, As(operands[0], common, code), As(operands[1], common, code), 0, dest));
+                // An element of a tensor comparison is a mask (1 or 0 of the result's type): compared, then converted.
+                int compared = kind == ElementKind.Bool ? dest : Counts.New(ElementKind.Bool, 0).Index;
+                code.Add(new Instruction(Instruction.Of(Code.CompareBool, common), op, As(operands[0], common, code), As(operands[1], common, code), 0, compared));
+                if (kind != ElementKind.Bool)
+                    code.Add(new Instruction(Code.Convert, Op.Convert, compared, 0, 0, dest, kind, ElementKind.Bool));
                 return;
             case OpCategory.Select:
                 code.Add(new Instruction(Instruction.Of(Code.SelectBool, kind), op,
