@@ -286,7 +286,11 @@ internal sealed class Compiler
             // Math.Sign of the operand as C# picks the overload (an integer's sign is its double's).
             bool single = operands[0].Kind == ElementKind.Float32;
             var operandKind = single ? ElementKind.Float32 : ElementKind.Float64;
-            code.Add(new Instruction(single ? Code.SignFloat32 : Code.SignFloat64, op, As(operands[0], operandKind, code), 0, 0, dest));
+            // Math.Sign gives an int; an element of a tensor's Sign is of the tensor's type.
+            int sign = kind == ElementKind.Int32 ? dest : Counts.New(ElementKind.Int32, 0).Index;
+            code.Add(new Instruction(single ? Code.SignFloat32 : Code.SignFloat64, op, As(operands[0], operandKind, code), 0, 0, sign));
+            if (kind != ElementKind.Int32)
+                code.Add(new Instruction(Code.Convert, Op.Convert, sign, 0, 0, dest, kind, ElementKind.Int32));
             return;
         }
         OpKernels.RequireScalarKernel(op, kind);
