@@ -64,11 +64,11 @@ public static partial class Kernels
     // Cosh (its vectorised ones lose all relative accuracy near 0, Sinh(1e-17) is 0, and 496 ulps at large x), nor
     // Tan (wrong by billions of ulps at |x| ~ 1e5 on 128-bit vectors), nor Sign (an int per element): these are
     // computed element by element, as the generated loop computes them.
-    private static bool HasVectorisedUnary(Op op) => op is Op.Negate or Op.Abs or Op.Sqrt or Op.Cbrt or Op.Exp or Op.Log or Op.Log2
+    internal static bool HasVectorisedUnary(Op op) => op is Op.Negate or Op.Abs or Op.Sqrt or Op.Cbrt or Op.Exp or Op.Log or Op.Log2
         or Op.Log10 or Op.Sin or Op.Cos or Op.Asin or Op.Acos or Op.Atan or Op.Tanh or Op.Floor or Op.Ceiling
         or Op.Truncate or Op.Round or Op.Sigmoid or Op.Relu;
 
-    private static bool HasVectorisedBinary(Op op) => op is Op.Add or Op.Subtract or Op.Multiply or Op.Divide or Op.Pow or Op.Atan2 or Op.Maximum or Op.Minimum;
+    internal static bool HasVectorisedBinary(Op op) => op is Op.Add or Op.Subtract or Op.Multiply or Op.Divide or Op.Pow or Op.Atan2 or Op.Maximum or Op.Minimum;
 
     // ---- Dot ------------------------------------------------------------------------------------------------------
 

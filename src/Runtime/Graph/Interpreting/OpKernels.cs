@@ -71,11 +71,6 @@ internal static class OpKernels
 
     // ---- Tensor kernels -----------------------------------------------------------------------------------------
 
-    /// <summary>The ops <see cref="Kernels.Unary{T}"/> and <see cref="Kernels.Binary{T}(Op, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> implement.</summary>
-    private static bool HasUnaryKernel(Op op) => op is Op.Negate or Op.Abs or Op.Sqrt or Op.Exp or Op.Log or Op.Tanh or Op.Sigmoid or Op.Relu;
-
-    private static bool HasBinaryKernel(Op op) => op is Op.Add or Op.Subtract or Op.Multiply or Op.Divide or Op.Pow or Op.Maximum or Op.Minimum;
-
     /// <summary>
     /// The kernel of a tensor op, from its op and its operands' types (ranks decide Dot's form and broadcasting;
     /// sizes are checked per call). Vectorised kernels take float or double operands of the result's type (scalars
@@ -94,8 +89,8 @@ internal static class OpKernels
         {
             if (!floating || !sameKind) return TensorKernel.PerElement;
             int r0 = inputs[0].Type.Rank, r1 = inputs.Count > 1 ? inputs[1].Type.Rank : 0;
-            if (inputs.Count == 1 && HasUnaryKernel(node.Op)) return TensorKernel.Unary;
-            if (inputs.Count == 2 && HasBinaryKernel(node.Op))
+            if (inputs.Count == 1 && Kernels.HasVectorisedUnary(node.Op)) return TensorKernel.Unary;
+            if (inputs.Count == 2 && Kernels.HasVectorisedBinary(node.Op))
                 return (r0, r1) switch
                 {
                     (0, _) => TensorKernel.BinaryScalarTensor,
