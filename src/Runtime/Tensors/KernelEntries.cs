@@ -86,8 +86,7 @@ public static partial class Kernels
     /// <summary>destination = a · b: matrix·vector, vector·matrix or matrix·matrix.</summary>
     public static void Dot<T>(ReadOnlySpan<T> a, Dims ad, ReadOnlySpan<T> b, Dims bd, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        RequireSpan(a.Length, ad, Op.Dot);
-        RequireSpan(b.Length, bd, Op.Dot);
+        // MatVec, VecMat and MatMul check every span against the dimensions they are given.
         switch (ad.Rank, bd.Rank)
         {
             case (2, 1): MatVec(a, ad.Rows, ad.Columns, b, destination); break;
