@@ -42,6 +42,9 @@ public static class TestScans
 
     private static object[] Args(params object[] arguments) => arguments;
 
+    /// <summary>An index below <paramref name="below"/> but now and then one out of range at either end (-1, below).</summary>
+    private static Gen<int> MostlyBelow(int below) => Gen.Frequency((15, Gen.Int[0, below - 1]), (1, Gen.OneOf(Gen.Const(-1), Gen.Const(below))));
+
     /// <summary>Every scan's case. <see cref="ConformanceSuite.EveryScanOfTheTestsIsInTheSuite"/> keeps the list whole.</summary>
     public static readonly IReadOnlyList<ScanCase> Cases =
     [
@@ -174,6 +177,139 @@ public static class TestScans
                 }, () => OpScans.MatrixState(s, s, v));
             }),
 
+        // ---- The ops users reached for (NewOpTests): each step method on the same rows.
+        new(ScanUnderTest.Of(a => NewOpScans.UnaryOps((Mat<double>)a[0]), () => NewOpScans.UnaryOpsGraph),
+            Gen.Select(Gen.Int[0, 5], Gen.Int[1, 6]).SelectMany((n, k) => Matrix(n, k)).Select(x => Args(x)), a =>
+            {
+                var x = (Mat<double>)a[0];
+                return Loop.Rows(x.Rows, t => NewOpScans.Unary(x.Row(t)), () => NewOpScans.Unary(Vec<double>.Zeros(x.Columns)));
+            }),
+        new(ScanUnderTest.Of(a => NewOpScans.BinaryOps((Mat<double>)a[0], (Mat<double>)a[1], (double)a[2]), () => NewOpScans.BinaryOpsGraph),
+            Gen.Select(Gen.Int[0, 5], Gen.Int[1, 6]).SelectMany((n, k) => Gen.Select(Matrix(n, k), Matrix(n, k), Gen.Double[0.5, 3])).Select((x, y, s) => Args(x, y, s)), a =>
+            {
+                var (x, y, s) = ((Mat<double>)a[0], (Mat<double>)a[1], (double)a[2]);
+                return Loop.Rows(x.Rows, t => NewOpScans.Binary(x.Row(t), y.Row(t), s));
+            }),
+        new(ScanUnderTest.Of(a => NewOpScans.MatrixMathOps((Tensor3<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2], (double)a[3]), () => NewOpScans.MatrixMathOpsGraph),
+            Gen.Select(Gen.Int[0, 4], Gen.Int[1, 4], Gen.Int[1, 4]).SelectMany((n, r, c) =>
+                Gen.Select(Values(n * r * c), Vector(c), Matrix(r, c), Gen.Double[0.5, 3]).Select((m, v, w, s) => Args(new Tensor3<double>(m, n, r, c), v, w, s))), a =>
+            {
+                var (m, v, w, s) = ((Tensor3<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2], (double)a[3]);
+                return Loop.Rows(m.Length, t => NewOpScans.MatrixMath(m[t], v, w, s), () => NewOpScans.MatrixMath(w, v, w, s));
+            }),
+        new(ScanUnderTest.Of(a => NewOpScans.MaskOps((Mat<double>)a[0], (Mat<double>)a[1], (double)a[2]), () => NewOpScans.MaskOpsGraph),
+            Gen.Select(Gen.Int[0, 5], Gen.Int[1, 6]).SelectMany((n, k) => Gen.Select(Matrix(n, k), Matrix(n, k), Gen.Double[-1, 1])).Select((x, y, s) => Args(x, y, s)), a =>
+            {
+                var (x, y, s) = ((Mat<double>)a[0], (Mat<double>)a[1], (double)a[2]);
+                return Loop.Rows(x.Rows, t => NewOpScans.Masks(x.Row(t), y.Row(t), s));
+            }),
+        new(ScanUnderTest.Of(a => NewOpScans.MatrixMaskOps((Tensor3<double>)a[0], (Mat<double>)a[1], (double[])a[2], (Mat<double>)a[3]), () => NewOpScans.MatrixMaskOpsGraph),
+            Gen.Select(Gen.Int[0, 4], Gen.Int[1, 4], Gen.Int[1, 4]).SelectMany((n, r, c) =>
+                Gen.Select(Values(n * r * c), Matrix(n, c), Values(n), Matrix(r, c)).Select((m, v, s, w) => Args(new Tensor3<double>(m, n, r, c), v, s, w))), a =>
+            {
+                var (m, v, s, w) = ((Tensor3<double>)a[0], (Mat<double>)a[1], (double[])a[2], (Mat<double>)a[3]);
+                return Loop.Rows(m.Length, t => NewOpScans.MatrixMasks(m[t], v.Row(t), s[t], w));
+            }),
+        new(ScanUnderTest.Of(a => NewOpScans.ReductionOps((Mat<double>)a[0], (Tensor3<double>)a[1]), () => NewOpScans.ReductionOpsGraph),
+            Gen.Select(Gen.Int[0, 4], Gen.Int[1, 5], Gen.Int[1, 4], Gen.Int[1, 4]).SelectMany((n, k, r, c) =>
+                Gen.Select(Matrix(n, k), Values(n * r * c)).Select((x, m) => Args(x, new Tensor3<double>(m, n, r, c)))), a =>
+            {
+                var (x, m) = ((Mat<double>)a[0], (Tensor3<double>)a[1]);
+                return Loop.Rows(x.Rows, t => NewOpScans.Reductions(x.Row(t), m[t]));
+            }),
+        new(ScanUnderTest.Of(a => NewOpScans.ScalarOps((double[])a[0], (double[])a[1]), () => NewOpScans.ScalarOpsGraph),
+            // Any doubles: Sign of NaN throws, and must throw alike in every engine.
+            Gen.Int[0, 10].SelectMany(n => Gen.Select(Gen.Double.Array[n], Gen.Double.Array[n])).Select((x, y) => Args(x, y)), a =>
+            {
+                var (x, y) = ((double[])a[0], (double[])a[1]);
+                return Loop.Rows(x.Length, t => NewOpScans.Scalars(x[t], y[t]), () => NewOpScans.Scalars(0, 0));
+            }),
+        new(ScanUnderTest.Of(a => NewOpScans.FloatOps((Mat<float>)a[0], (Mat<float>)a[1]), () => NewOpScans.FloatOpsGraph),
+            Gen.Select(Gen.Int[0, 5], Gen.Int[1, 6]).SelectMany((n, k) => Gen.Select(Matrix(n, k), Matrix(n, k))).Select((x, y) => Args(Single(x), Single(y))), a =>
+            {
+                var (x, y) = ((Mat<float>)a[0], (Mat<float>)a[1]);
+                return Loop.Rows(x.Rows, t => NewOpScans.Floats(x.Row(t), y.Row(t)));
+            }),
+
+        // ---- Structural ops and integer indexing (StructuralOpTests); indices in range but now and then.
+        new(ScanUnderTest.Of(a => StructuralOpScans.StructuralOps((Tensor3<double>)a[0], (Mat<double>)a[1], (Mat<double>)a[2], (Mat<double>)a[3]), () => StructuralOpScans.StructuralOpsGraph),
+            Gen.Select(Gen.Int[0, 4], Gen.Int[1, 5], Gen.Int[1, 5], Gen.Int[1, 4], Gen.Int[1, 4]).SelectMany((n, s, m, k, l) =>
+                Gen.Select(Values(n * s * s), Matrix(n, s), Matrix(n, m), Matrix(k, l)).Select((x, u, v, M) => Args(new Tensor3<double>(x, n, s, s), u, v, M))), a =>
+            {
+                var (x, u, v, M) = ((Tensor3<double>)a[0], (Mat<double>)a[1], (Mat<double>)a[2], (Mat<double>)a[3]);
+                return Loop.Rows(x.Length, t => StructuralOpScans.Structural(x[t], u.Row(t), v.Row(t), M),
+                    () => StructuralOpScans.Structural(Mat<double>.Zeros(x.Rows, x.Rows), Vec<double>.Zeros(x.Rows), Vec<double>.Zeros(v.Columns), M));
+            }),
+        new(ScanUnderTest.Of(a => StructuralOpScans.StructuralOpsF((Tensor3<float>)a[0], (Mat<float>)a[1]), () => StructuralOpScans.StructuralOpsFGraph),
+            Gen.Select(Gen.Int[0, 4], Gen.Int[1, 5]).SelectMany((n, s) =>
+                Gen.Select(Values(n * s * s), Matrix(n, s)).Select((x, u) => Args(new Tensor3<float>(Array.ConvertAll(x, d => (float)d), n, s, s), Single(u)))), a =>
+            {
+                var (x, u) = ((Tensor3<float>)a[0], (Mat<float>)a[1]);
+                return Loop.Rows(x.Length, t => StructuralOpScans.StructuralF(x[t], u.Row(t)));
+            }),
+        new(ScanUnderTest.Of(a => StructuralOpScans.IndexingOps((int[])a[0], (long[])a[1], (Mat<double>)a[2], (Vec<double>)a[3], (Mat<double>)a[4]), () => StructuralOpScans.IndexingOpsGraph),
+            Gen.Select(Gen.Int[0, 6], Gen.Int[1, 6], Gen.Int[1, 6], Gen.Int[1, 5]).SelectMany((n, rows, d, m) =>
+                Gen.Select(MostlyBelow(rows).Array[n], MostlyBelow(m).Select(y => (long)y).Array[n], Matrix(n, m), Vector(rows), Matrix(rows, d)))
+                .Select((i, y, p, table, E) => Args(i, y, p, table, E)), a =>
+            {
+                var (i, y, p, table, E) = ((int[])a[0], (long[])a[1], (Mat<double>)a[2], (Vec<double>)a[3], (Mat<double>)a[4]);
+                return Loop.Rows(i.Length, t => StructuralOpScans.Indexing(i[t], y[t], p.Row(t), table, E));
+            }),
+        new(ScanUnderTest.Of(a => StructuralOpScans.PointerChase((int)a[0], (int)a[1], (Vec<double>)a[2], (Vec<double>)a[3]), () => StructuralOpScans.PointerChaseGraph),
+            Gen.Int[1, 6].SelectMany(n => Gen.Select(Gen.Int[0, 12], MostlyBelow(n), MostlyBelow(n).Select(k => (double)k).Array[n], Vector(n)))
+                .Select((steps, k0, successors, values) => Args(steps, k0, new Vec<double>(successors), values)), a =>
+            {
+                var (steps, k, successors, values) = ((int)a[0], (int)a[1], (Vec<double>)a[2], (Vec<double>)a[3]);
+                return Loop.Rows(steps, t =>
+                {
+                    var next = StructuralOpScans.Chase(k, successors, values);
+                    k = next.k;
+                    return next;
+                });
+            }),
+        new(ScanUnderTest.Of(a => StructuralOpScans.LongWalk((int)a[0], (long)a[1], (Vec<float>)a[2]), () => StructuralOpScans.LongWalkGraph),
+            // Up to one step past the end: the last step's index is then out of range.
+            Gen.Int[1, 8].SelectMany(n => Gen.Int[0, n - 1].SelectMany(j0 => Gen.Select(Gen.Int[0, n - j0 + 1], Vector(n))
+                .Select((steps, values) => Args(steps, (long)j0, Single(values))))), a =>
+            {
+                var (steps, j, values) = ((int)a[0], (long)a[1], (Vec<float>)a[2]);
+                return Loop.Rows(steps, t =>
+                {
+                    var next = StructuralOpScans.Walk(j, values);
+                    j = next.j;
+                    return next;
+                });
+            }),
+        new(ScanUnderTest.Of(a => StructuralOpScans.EmbeddingRnn((int[])a[0], (Vec<double>)a[1], (Mat<double>)a[2], (Mat<double>)a[3], (Mat<double>)a[4], (Vec<double>)a[5]), () => StructuralOpScans.EmbeddingRnnGraph),
+            Gen.Select(Gen.Int[0, 8], Gen.Int[1, 8], Gen.Int[1, 5], Gen.Int[1, 5]).SelectMany((n, vocabulary, d, h) =>
+                Gen.Select(MostlyBelow(vocabulary).Array[n], Vector(h), Matrix(vocabulary, d), Matrix(h, h), Matrix(h, d), Vector(h)))
+                .Select((tokens, h0, E, W, U, b) => Args(tokens, h0, E, W, U, b)), a =>
+            {
+                var (tokens, h, E, W, U, b) = ((int[])a[0], (Vec<double>)a[1], (Mat<double>)a[2], (Mat<double>)a[3], (Mat<double>)a[4], (Vec<double>)a[5]);
+                var h0 = h;
+                return Loop.Rows(tokens.Length, t => h = StructuralOpScans.EmbedElman(tokens[t], h, E, W, U, b), () => h0);
+            }),
+        new(ScanUnderTest.Of(a => StructuralOpScans.CrossEntropyLoss((Mat<double>)a[0], (long[])a[1], (double)a[2]), () => StructuralOpScans.CrossEntropyLossGraph),
+            Gen.Select(Gen.Int[0, 8], Gen.Int[1, 6]).SelectMany((n, classes) => Gen.Select(Matrix(n, classes), MostlyBelow(classes).Select(y => (long)y).Array[n], Gen.Double[-1, 1]))
+                .Select((logits, target, total0) => Args(logits, target, total0)), a =>
+            {
+                var (logits, target, total) = ((Mat<double>)a[0], (long[])a[1], (double)a[2]);
+                return Loop.Rows(logits.Rows, t =>
+                {
+                    var next = StructuralOpScans.CrossEntropy(logits.Row(t), target[t], total);
+                    total = next.total;
+                    return next;
+                }, () => (0.0, 0.0));
+            }),
+        new(ScanUnderTest.Of(a => StructuralOpScans.ConstantIndexOps((double[])a[0], (Vec<double>)a[1], (Mat<double>)a[2]), () => StructuralOpScans.ConstantIndexOpsGraph),
+            // The step reads table[5] and E[5]: out of range for 5 elements or rows or fewer.
+            Gen.Select(Gen.Int[0, 5], Gen.Int[4, 9], Gen.Int[4, 9], Gen.Int[1, 4]).SelectMany((n, length, rows, c) => Gen.Select(Values(n), Vector(length), Matrix(rows, c)))
+                .Select((x, table, E) => Args(x, table, E)), a =>
+            {
+                var (x, table, E) = ((double[])a[0], (Vec<double>)a[1], (Mat<double>)a[2]);
+                return Loop.Rows(x.Length, t => StructuralOpScans.ConstantIndex(x[t], table, E), () => (0.0, Vec<double>.Zeros(E.Columns)));
+            }),
+
         // ---- The scan rules beyond the reference file (docs/scan-semantics.md).
         new(ScanUnderTest.Of(a => SemanticsScans.BackwardsTaps((double[])a[0]), () => SemanticsScans.BackwardsTapsGraph), AnyDoubles.Select(s => Args(s))),
         new(ScanUnderTest.Of(a => SemanticsScans.BackwardsSteps((double[])a[0], (double)a[1], (int)a[2]), () => SemanticsScans.BackwardsStepsGraph),
@@ -293,9 +429,12 @@ public static class Loop
     {
         double => rows.Cast<double>().ToArray(),
         float => rows.Cast<float>().ToArray(),
+        int => rows.Cast<int>().ToArray(),
+        long => rows.Cast<long>().ToArray(),
         Vec<double> v => new Mat<double>(rows.SelectMany(r => ((Vec<double>)r).ToArray()).ToArray(), rows.Count, v.Length),
         Vec<float> v => new Mat<float>(rows.SelectMany(r => ((Vec<float>)r).ToArray()).ToArray(), rows.Count, v.Length),
         Mat<double> m => new Tensor3<double>(rows.SelectMany(r => ((Mat<double>)r).Span.ToArray()).ToArray(), rows.Count, m.Rows, m.Columns),
+        Mat<float> m => new Tensor3<float>(rows.SelectMany(r => ((Mat<float>)r).Span.ToArray()).ToArray(), rows.Count, m.Rows, m.Columns),
         var other => throw new ArgumentException($"Cannot stack a {other.GetType().Name}."),
     };
 }
