@@ -248,20 +248,11 @@ public sealed class Function
         };
         var given = value switch { TensorValue t => (t.Kind, t.Shape.Length), null => default((ElementKind, int)?), _ => (ScalarOps.KindOf(value), 0) };
         if (given is not var (givenKind, rank) || rank != input.Type.Rank
-            || (givenKind != input.Type.Element && (rank > 0 || !ConvertsImplicitly(givenKind, input.Type.Element))))
+            || (givenKind != input.Type.Element && (rank > 0 || !ElementKinds.ConvertsImplicitly(givenKind, input.Type.Element))))
             throw new ArgumentException(
                 $"Argument '{name}' must be {Article(input.Type.ToString())} ({CSharpNames(input.Type)}); {Article(CSharpName(argument.GetType()))} was given.", name);
         return rank == 0 ? ScalarOps.Cast(value!, input.Type.Element) : value!;
     }
-
-    /// <summary>C#'s implicit numeric conversions between the graph's scalar types.</summary>
-    private static bool ConvertsImplicitly(ElementKind from, ElementKind to) => (from, to) switch
-    {
-        (ElementKind.Int32, ElementKind.Int64 or ElementKind.Float32 or ElementKind.Float64) => true,
-        (ElementKind.Int64, ElementKind.Float32 or ElementKind.Float64) => true,
-        (ElementKind.Float32, ElementKind.Float64) => true,
-        _ => false,
-    };
 
     private static ElementKind? KindOfArray(Array a) => a switch
     {
@@ -273,12 +264,10 @@ public sealed class Function
         _ => null,
     };
 
-    private static readonly string[] Keywords = ["bool", "int", "long", "float", "double"];
-
     /// <summary>The C# types an argument of <paramref name="type"/> can have.</summary>
     private static string CSharpNames(TensorType type)
     {
-        var element = Keywords[(int)type.Element];
+        var element = ElementKinds.Keyword(type.Element);
         return type.Rank switch
         {
             0 => element,

@@ -269,7 +269,7 @@ internal sealed class Compiler
                 code.Add(new Instruction(Code.Convert, op, operands[0].Index, 0, 0, dest, kind, operands[0].Kind));
                 return;
             case OpCategory.Comparison:
-                var common = (ElementKind)Math.Max((int)operands[0].Kind, (int)operands[1].Kind);
+                var common = ElementKinds.Promote(operands[0].Kind, operands[1].Kind);
                 // An element of a tensor comparison is a mask (1 or 0 of the result's type): compared, then converted.
                 int compared = kind == ElementKind.Bool ? dest : Counts.New(ElementKind.Bool, 0).Index;
                 code.Add(new Instruction(Instruction.Of(Code.CompareBool, common), op, As(operands[0], common, code), As(operands[1], common, code), 0, compared));
