@@ -226,23 +226,21 @@ sealed record OpInfo
 
     /// <summary>A <see cref="ToleranceUlps"/> of no bound: the engines agree absolutely, not relatively (Tanh near 0).</summary>
     public const int NoUlpBound = int.MaxValue;
-    /// <summary>The op's derivative (its vector-Jacobian product), for gradients through a scan; null until defined.</summary>
-    public DerivativeRule? Derivative { get; internal set; }
+    /// <summary>
+    /// The op's derivative (its vector-Jacobian product), for gradients through a scan and of run-time graphs; null
+    /// for an op that has none (its operands get no gradient, and a gradient asked through it is an error).
+    /// </summary>
+    internal DerivativeRule? Derivative { get; set; }
 
     /// <summary>Computed element by element (with broadcasting), so chains of such ops fuse into one loop.</summary>
     public bool IsElementwise => Shape == ShapeRule.Elementwise;
 }
 
 /// <summary>
-/// An op's derivative: given the node being differentiated and the gradient flowing into its result, the gradient of
-/// each operand (or -1 for none), as nodes of the step graph being built. Filled by the gradients work.
+/// An op's derivative: for the node of <paramref name="site"/> and the gradient flowing into its value, the gradient of
+/// each operand as a node of <paramref name="graph"/> (-1 for an operand that gets none: integers, conditions, indices).
 /// </summary>
-#if SYMGEN_GENERATOR
-internal
-#else
-public
-#endif
-delegate int[] DerivativeRule(int node, int resultGradient);
+internal delegate int[] DerivativeRule(IGradientGraph graph, DerivativeSite site);
 
 /// <summary>Looks ops up and spells them in C#.</summary>
 #if SYMGEN_GENERATOR
