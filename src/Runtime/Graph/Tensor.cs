@@ -146,6 +146,18 @@ public static class Tensor
     public static Variable Index(Variable x, Variable index) => Apply(Op.Index, x, index);
 
     /// <summary>
+    /// The gradients of the scalar <paramref name="cost"/> with respect to each of <paramref name="wrt"/> (Theano's
+    /// <c>T.grad</c>): new variables of the same graph, one per <paramref name="wrt"/>, of its type, built from the op
+    /// table's derivative rules by reverse-mode differentiation. A variable the cost reaches only through ops of zero
+    /// gradient (comparisons, rounding, ArgMax) gets zeros.
+    /// </summary>
+    /// <exception cref="ArgumentException">The cost is not a float or double scalar; a <paramref name="wrt"/> is not
+    /// floating-point, or is not part of the cost's graph (Theano's DisconnectedInputError).</exception>
+    /// <exception cref="NotSupportedException">The cost depends on a <paramref name="wrt"/> through an op with no
+    /// derivative, or through a scan.</exception>
+    public static Variable[] Grad(Variable cost, params Variable[] wrt) => VariableGradients.Grad(cost, wrt);
+
+    /// <summary>
     /// A scan (Theano's <c>scan</c>). <paramref name="step"/> receives, in order, each sequence's taps, each recurrent
     /// output's taps, each updated shared input's current value, then the non-sequences; it returns one value per
     /// output, then each updated shared input's next value (and optionally a stop condition).

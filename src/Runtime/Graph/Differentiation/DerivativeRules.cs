@@ -23,7 +23,7 @@ internal static class DerivativeRules
                                 g.SumTo(g.Neg(g.Div(g.Mul(s.Gradient, s.Node), g.X(s, 1))), g.X(s, 1))],
         // C#'s % truncates: a % b = a - Truncate(a / b) * b.
         Op.Remainder => (g, s) => [g.SumTo(s.Gradient, g.X(s, 0)),
-                                   g.SumTo(g.Neg(g.Mul(s.Gradient, g.Apply(Op.Truncate, g.Div(g.X(s, 0), g.X(s, 1))))), g.X(s, 1))],
+                                   g.SumTo(g.Neg(g.Mul(s.Gradient, g.Call(Op.Truncate, g.Div(g.X(s, 0), g.X(s, 1))))), g.X(s, 1))],
         Op.Less or Op.LessOrEqual or Op.Greater or Op.GreaterOrEqual or Op.Equal or Op.NotEqual
             or Op.And or Op.Or or Op.Xor or Op.Not => (g, s) => [-1, -1],
         Op.Floor or Op.Ceiling or Op.Truncate or Op.Round or Op.Sign => (g, s) => NoGradient1,
@@ -38,21 +38,21 @@ internal static class DerivativeRules
         Op.Log => (g, s) => [g.Div(s.Gradient, g.X(s, 0))],
         Op.Log2 => (g, s) => [g.Div(s.Gradient, g.Mul(g.X(s, 0), g.C(Math.Log(2), s.Node)))],
         Op.Log10 => (g, s) => [g.Div(s.Gradient, g.Mul(g.X(s, 0), g.C(Math.Log(10), s.Node)))],
-        Op.Sin => (g, s) => [g.Mul(s.Gradient, g.Apply(Op.Cos, g.X(s, 0)))],
-        Op.Cos => (g, s) => [g.Neg(g.Mul(s.Gradient, g.Apply(Op.Sin, g.X(s, 0))))],
+        Op.Sin => (g, s) => [g.Mul(s.Gradient, g.Call(Op.Cos, g.X(s, 0)))],
+        Op.Cos => (g, s) => [g.Neg(g.Mul(s.Gradient, g.Call(Op.Sin, g.X(s, 0))))],
         Op.Tan => (g, s) => [g.Mul(s.Gradient, g.Add(g.C(1, s.Node), g.Mul(s.Node, s.Node)))],
-        Op.Asin => (g, s) => [g.Div(s.Gradient, g.Apply(Op.Sqrt, g.OneMinusSquare(g.X(s, 0), s.Node)))],
-        Op.Acos => (g, s) => [g.Neg(g.Div(s.Gradient, g.Apply(Op.Sqrt, g.OneMinusSquare(g.X(s, 0), s.Node))))],
+        Op.Asin => (g, s) => [g.Div(s.Gradient, g.Call(Op.Sqrt, g.OneMinusSquare(g.X(s, 0), s.Node)))],
+        Op.Acos => (g, s) => [g.Neg(g.Div(s.Gradient, g.Call(Op.Sqrt, g.OneMinusSquare(g.X(s, 0), s.Node))))],
         Op.Atan => (g, s) => [g.Div(s.Gradient, g.Add(g.C(1, s.Node), g.Mul(g.X(s, 0), g.X(s, 0))))],
-        Op.Sinh => (g, s) => [g.Mul(s.Gradient, g.Apply(Op.Cosh, g.X(s, 0)))],
-        Op.Cosh => (g, s) => [g.Mul(s.Gradient, g.Apply(Op.Sinh, g.X(s, 0)))],
+        Op.Sinh => (g, s) => [g.Mul(s.Gradient, g.Call(Op.Cosh, g.X(s, 0)))],
+        Op.Cosh => (g, s) => [g.Mul(s.Gradient, g.Call(Op.Sinh, g.X(s, 0)))],
         // From the value, not the operand: the backward loop reads it from the stored trace.
         Op.Tanh => (g, s) => [g.Mul(s.Gradient, g.OneMinusSquare(s.Node, s.Node))],
         Op.Sigmoid => (g, s) => [g.Mul(s.Gradient, g.Mul(s.Node, g.Sub(g.C(1, s.Node), s.Node)))],
-        Op.Relu => (g, s) => [g.Where(g.Apply(Op.Greater, g.X(s, 0), g.C(0, s.Node)), s.Gradient, g.Zero(s.Gradient))],
+        Op.Relu => (g, s) => [g.Where(g.Call(Op.Greater, g.X(s, 0), g.C(0, s.Node)), s.Gradient, g.Zero(s.Gradient))],
         // d(x^p) = p x^(p-1) dx + x^p ln x dp
-        Op.Pow => (g, s) => [g.SumTo(g.Mul(s.Gradient, g.Mul(g.X(s, 1), g.Apply(Op.Pow, g.X(s, 0), g.Sub(g.X(s, 1), g.C(1, s.Node))))), g.X(s, 0)),
-                             g.SumTo(g.Mul(s.Gradient, g.Mul(s.Node, g.Apply(Op.Log, g.X(s, 0)))), g.X(s, 1))],
+        Op.Pow => (g, s) => [g.SumTo(g.Mul(s.Gradient, g.Mul(g.X(s, 1), g.Call(Op.Pow, g.X(s, 0), g.Sub(g.X(s, 1), g.C(1, s.Node))))), g.X(s, 0)),
+                             g.SumTo(g.Mul(s.Gradient, g.Mul(s.Node, g.Call(Op.Log, g.X(s, 0)))), g.X(s, 1))],
         // atan2(y, x): dy = x/(x²+y²), dx = -y/(x²+y²)
         Op.Atan2 => (g, s) =>
         {
@@ -74,9 +74,9 @@ internal static class DerivativeRules
             return [g.SumTo(g.Mul(s.Gradient, inside), x), g.SumTo(g.Mul(s.Gradient, below), lo), g.SumTo(g.Mul(s.Gradient, above), hi)];
         },
         Op.Dot => (g, s) => Dot(g, s),
-        Op.Transpose => (g, s) => [g.Apply(Op.Transpose, s.Gradient)],
+        Op.Transpose => (g, s) => [g.Call(Op.Transpose, s.Gradient)],
         // (a bᵀ)ᵢⱼ = aᵢ bⱼ: da = G b, db = a G (= Gᵀ a).
-        Op.Outer => (g, s) => [g.Apply(Op.Dot, s.Gradient, g.X(s, 1)), g.Apply(Op.Dot, g.X(s, 0), s.Gradient)],
+        Op.Outer => (g, s) => [g.Call(Op.Dot, s.Gradient, g.X(s, 1)), g.Call(Op.Dot, g.X(s, 0), s.Gradient)],
         Op.ArgMax or Op.ArgMin => (g, s) => NoGradient1,
         _ => null,
     };
@@ -88,16 +88,17 @@ internal static class DerivativeRules
         return (g.RankOf(a), g.RankOf(b)) switch
         {
             (1, 1) => [g.Mul(gy, b), g.Mul(gy, a)],                                            // y = a·b, a scalar
-            (2, 1) => [g.Apply(Op.Outer, gy, b), g.Apply(Op.Dot, gy, a)],                     // y = A b: dA = g bᵀ, db = g A
-            (1, 2) => [g.Apply(Op.Dot, b, gy), g.Apply(Op.Outer, a, gy)],                     // y = a B: da = B g, dB = a gᵀ
-            (2, 2) => [g.Apply(Op.Dot, gy, g.Apply(Op.Transpose, b)), g.Apply(Op.Dot, g.Apply(Op.Transpose, a), gy)],
+            (2, 1) => [g.Call(Op.Outer, gy, b), g.Call(Op.Dot, gy, a)],                     // y = A b: dA = g bᵀ, db = g A
+            (1, 2) => [g.Call(Op.Dot, b, gy), g.Call(Op.Outer, a, gy)],                     // y = a B: da = B g, dB = a gᵀ
+            (2, 2) => [g.Call(Op.Dot, gy, g.Call(Op.Transpose, b)), g.Call(Op.Dot, g.Call(Op.Transpose, a), gy)],
             var ranks => throw new InvalidOperationException($"Dot of ranks {ranks} has no derivative."),
         };
     }
 
-    // Spelling helpers, so that the rules read as the formulas they are.
+    // Spelling helpers, so that the rules read as the formulas they are. (Call, not Apply: an extension named Apply
+    // would lose to the interface's Apply(op, axis, params operands), which would take the first operand as the axis.)
     private static int X(this IGradientGraph g, DerivativeSite s, int operand) => g.OperandsOf(s.Node)[operand];
-    private static int Apply(this IGradientGraph g, Op op, params int[] operands) => g.Apply(op, -1, operands);
+    private static int Call(this IGradientGraph g, Op op, params int[] operands) => g.Apply(op, -1, operands);
     private static int Add(this IGradientGraph g, int a, int b) => g.Apply(Op.Add, -1, a, b);
     private static int Sub(this IGradientGraph g, int a, int b) => g.Apply(Op.Subtract, -1, a, b);
     private static int Mul(this IGradientGraph g, int a, int b) => g.Apply(Op.Multiply, -1, a, b);
@@ -112,7 +113,7 @@ internal static class DerivativeRules
     /// <summary>1 where <paramref name="op"/> holds, else 0, in <paramref name="a"/>'s kind (scalars' comparisons are bools).</summary>
     private static int Mask(this IGradientGraph g, Op op, int a, int b)
     {
-        int test = g.Apply(op, a, b);
+        int test = g.Call(op, a, b);
         int like = g.KindOf(a) == g.KindOf(b) || g.RankOf(a) > 0 ? a : b;
         return g.RankOf(test) == 0 ? g.Where(test, g.C(1, like), g.C(0, like)) : test;
     }

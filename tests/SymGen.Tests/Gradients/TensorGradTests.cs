@@ -1,0 +1,144 @@
+using System;
+using System.Linq;
+using SymGen.Graph;
+using Xunit;
+
+namespace SymGen.Tests.Gradients;
+
+/// <summary>
+/// Tensor.Grad of run-time graphs without scans: values against central finite differences of the interpreted cost,
+/// and its errors (what was wrong, which variable, which op).
+/// </summary>
+public class TensorGradTests
+{
+    private static double Evaluate(Function f, params object[] arguments) => (double)f.Invoke(arguments)[0];
+
+    [Fact]
+    public void Grad_of_a_vector_expression_matches_central_differences()
+    {
+        var x = Tensor.Vector("x");
+        var w = Tensor.Vector("w");
+        var cost = Tensor.Dot(Tensor.Tanh(x * w) + Tensor.Exp(x), w);
+        var grads = Tensor.Grad(cost, x, w);
+        var costF = Tensor.Function([x, w], [cost]);
+        var gradF = Tensor.Function([x, w], grads);
+        double[] xs = [0.3, -0.7, 1.1], ws = [0.5, 2.0, -1.5];
+        var results = gradF.Invoke(xs, ws);
+        var dx = ((Vec<double>)results[0]).ToArray();
+        var dw = ((Vec<double>)results[1]).ToArray();
+        const double h = 1e-5;
+        for (int i = 0; i < xs.Length; i++)
+        {
+            double Fd(double[] v, bool isX)
+            {
+                var plus = (double[])v.Clone(); plus[i] += h;
+                var minus = (double[])v.Clone(); minus[i] -= h;
+                return (Evaluate(costF, isX ? plus : xs, isX ? ws : plus) - Evaluate(costF, isX ? minus : xs, isX ? ws : minus)) / (2 * h);
+            }
+            Assert.Equal(Fd(xs, true), dx[i], 1e-8);
+            Assert.Equal(Fd(ws, false), dw[i], 1e-8);
+        }
+    }
+
+    [Fact]
+    public void Grad_of_a_matrix_product_is_the_outer_products()
+    {
+        var m = Tensor.Matrix("m");
+        var v = Tensor.Vector("v");
+        var cost = Tensor.Dot(Tensor.Dot(m, v), v); // vᵀ M v: dM = v vᵀ, dv = (M + Mᵀ) v
+        var grads = Tensor.Grad(cost, m, v);
+        var mv = new Mat<double>([1, 2, 3, 4], 2, 2);
+        double[] vv = [0.5, -1.5];
+        var results = Tensor.Function([m, v], grads).Invoke(mv, vv);
+        var dm = (Mat<double>)results[0];
+        var dv = ((Vec<double>)results[1]).ToArray();
+        for (int i = 0; i < 2; i++)
+        {
+            for (int j = 0; j < 2; j++) Assert.Equal(vv[i] * vv[j], dm[i, j], 12);
+            Assert.Equal(Enumerable.Range(0, 2).Sum(j => (mv[i, j] + mv[j, i]) * vv[j]), dv[i], 12);
+        }
+    }
+
+    [Fact]
+    public void Grad_with_respect_to_the_cost_itself_is_one_and_a_shared_subexpression_sums_its_paths()
+    {
+        var x = Tensor.Scalar("x");
+        var y = x * x;
+        var cost = y * y + y; // x⁴ + x²: 4x³ + 2x
+        var grads = Tensor.Grad(cost, cost, x);
+        var results = Tensor.Function([x], grads).Invoke(1.5);
+        Assert.Equal(1.0, (double)results[0]);
+        Assert.Equal(4 * 1.5 * 1.5 * 1.5 + 2 * 1.5, (double)results[1], 12);
+    }
+
+    [Fact]
+    public void Grad_through_only_zero_gradient_ops_is_zeros()
+    {
+        var x = Tensor.Vector("x");
+        var s = Tensor.Scalar("s");
+        var cost = Tensor.Dot(Tensor.Greater(x, Tensor.Constant(0.0)), x) * 0 + Tensor.Convert(Tensor.Greater(s, Tensor.Constant(0.0)), ElementKind.Float64);
+        var grads = Tensor.Grad(cost, s);
+        Assert.Equal(0.0, (double)Tensor.Function([s], grads).Invoke(2.0)[0]);
+    }
+
+    [Fact]
+    public void Grad_of_a_non_scalar_cost_is_an_error_naming_it()
+    {
+        var x = Tensor.Vector("x");
+        var e = Assert.Throws<ArgumentException>(() => Tensor.Grad(Tensor.Tanh(x), x));
+        Assert.Equal("cost", e.ParamName);
+        Assert.Contains("float or double scalar", e.Message);
+        Assert.Contains("float64 vector", e.Message);
+    }
+
+    [Fact]
+    public void Grad_of_an_integer_cost_is_an_error()
+    {
+        var n = Tensor.Input("n", new TensorType(ElementKind.Int32, 0));
+        var e = Assert.Throws<ArgumentException>(() => Tensor.Grad(n, n));
+        Assert.Equal("cost", e.ParamName);
+        Assert.Contains("int32 scalar", e.Message);
+    }
+
+    [Fact]
+    public void Grad_with_respect_to_an_integer_is_an_error_naming_it()
+    {
+        var n = Tensor.Input("n", new TensorType(ElementKind.Int32, 0));
+        var x = Tensor.Scalar("x");
+        var cost = x * Tensor.Convert(n, ElementKind.Float64);
+        var e = Assert.Throws<ArgumentException>(() => Tensor.Grad(cost, x, n));
+        Assert.Equal("wrt", e.ParamName);
+        Assert.Contains("wrt[1] ('n')", e.Message);
+        Assert.Contains("int32 scalar", e.Message);
+    }
+
+    [Fact]
+    public void Grad_with_respect_to_a_variable_the_cost_does_not_depend_on_is_Theanos_disconnected_input_error()
+    {
+        var x = Tensor.Scalar("x");
+        var unused = Tensor.Vector("unused");
+        var e = Assert.Throws<ArgumentException>(() => Tensor.Grad(x * x, x, unused));
+        Assert.Equal("wrt", e.ParamName);
+        Assert.Contains("not part of the computational graph of the cost", e.Message);
+        Assert.Contains("wrt[1] ('unused')", e.Message);
+    }
+
+    [Fact]
+    public void Grad_of_null_arguments_is_an_error()
+    {
+        var x = Tensor.Scalar("x");
+        Assert.Throws<ArgumentNullException>(() => Tensor.Grad(null!, x));
+        Assert.Throws<ArgumentNullException>(() => Tensor.Grad(x, null!));
+        Assert.Contains("wrt[0]", Assert.Throws<ArgumentNullException>(() => Tensor.Grad(x, [null!])).Message);
+    }
+
+    [Fact]
+    public void Grad_through_a_scan_is_not_supported_yet_and_names_the_scan()
+    {
+        var x = Tensor.Vector("x");
+        var scan = Tensor.Scan(i => ScanStep.Of(Tensor.Tanh(i[0])), sequences: [new ScanSequence(x, [0])], name: "squash");
+        var cost = Tensor.Dot(scan[0], x);
+        var e = Assert.Throws<NotSupportedException>(() => Tensor.Grad(cost, x));
+        Assert.Contains("'squash'", e.Message);
+    }
+}
