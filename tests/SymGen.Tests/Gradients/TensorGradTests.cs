@@ -142,3 +142,33 @@ public class TensorGradTests
         Assert.Contains("'squash'", e.Message);
     }
 }
+
+/// <summary>Tests that change the op table's shared rows: run alone, never beside another test.</summary>
+[CollectionDefinition(nameof(OpTableMutation), DisableParallelization = true)]
+public sealed class OpTableMutation;
+
+[Collection(nameof(OpTableMutation))]
+public class TensorGradWithoutARuleTests
+{
+    [Fact]
+    public void Grad_through_an_op_without_a_derivative_names_the_op_and_the_node()
+    {
+        // Every op of the table has a rule (GradientTableTests checks): one is taken away for this test alone.
+        var row = OpTable.Get(Op.Cbrt);
+        var rule = row.Derivative;
+        row.Derivative = null;
+        try
+        {
+            var x = Tensor.Scalar("x");
+            var cube = Tensor.Apply(Op.Cbrt, -1, "n3", "Math.Cbrt(x)", x);
+            var e = Assert.Throws<NotSupportedException>(() => Tensor.Grad(cube * x, x));
+            Assert.Contains("Cbrt", e.Message);
+            Assert.Contains("'Math.Cbrt(x)'", e.Message);
+            Assert.Contains("no derivative", e.Message);
+        }
+        finally
+        {
+            row.Derivative = rule;
+        }
+    }
+}

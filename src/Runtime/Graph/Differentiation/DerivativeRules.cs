@@ -65,13 +65,15 @@ internal static class DerivativeRules
                                                g.SumTo(g.Mul(s.Gradient, g.Mask(Op.Equal, s.Node, g.X(s, 1))), g.X(s, 1))],
         Op.FusedMultiplyAdd => (g, s) => [g.SumTo(g.Mul(s.Gradient, g.X(s, 1)), g.X(s, 0)), g.SumTo(g.Mul(s.Gradient, g.X(s, 0)), g.X(s, 1)),
                                           g.SumTo(s.Gradient, g.X(s, 2))],
-        // Clip(x, lo, hi): x where lo <= x <= hi, each bound where it was taken.
+        // Clip(x, lo, hi) = Min(Max(x, lo), hi): hi where Max(x, lo) > hi, else lo where x < lo, else x (the
+        // reference's choice when lo <= hi: x keeps the gradient at x == lo and x == hi; when lo > hi, hi is taken).
         Op.Clip => (g, s) =>
         {
             int x = g.X(s, 0), lo = g.X(s, 1), hi = g.X(s, 2);
-            int below = g.Mask(Op.Less, x, lo), above = g.Mask(Op.Greater, x, hi);
-            int inside = g.Sub(g.Sub(g.C(1, s.Node), below), above);
-            return [g.SumTo(g.Mul(s.Gradient, inside), x), g.SumTo(g.Mul(s.Gradient, below), lo), g.SumTo(g.Mul(s.Gradient, above), hi)];
+            int above = g.Mask(Op.Greater, g.Call(Op.Maximum, x, lo), hi);
+            int notAbove = g.Mul(s.Gradient, g.Sub(g.C(1, s.Node), above));
+            return [g.SumTo(g.Mul(notAbove, g.Mask(Op.GreaterOrEqual, x, lo)), x), g.SumTo(g.Mul(notAbove, g.Mask(Op.Less, x, lo)), lo),
+                    g.SumTo(g.Mul(s.Gradient, above), hi)];
         },
         Op.Dot => (g, s) => Dot(g, s),
         Op.Transpose => (g, s) => [g.Call(Op.Transpose, s.Gradient)],
