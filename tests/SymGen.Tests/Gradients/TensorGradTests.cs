@@ -196,3 +196,49 @@ public class ProdGradientTests
         Assert.Equal([0, 10, 0, 120, 40, 30], result.Span.ToArray());
     }
 }
+
+public class TensorGradCompositionTests
+{
+    [Fact]
+    public void Grad_of_a_softmax_classifier_loss_matches_central_differences()
+    {
+        // -log softmax(W x + b)[label] + 0.01 ΣW²: the loss a classifier trains with.
+        var w = Tensor.Matrix("W");
+        var b = Tensor.Vector("b");
+        var x = Tensor.Vector("x");
+        var label = Tensor.Input("label", new TensorType(ElementKind.Int32, 0));
+        var logits = Tensor.Dot(w, x) + b;
+        var cost = -Tensor.Index(Tensor.LogSoftmax(logits), label) + 0.01 * Tensor.Sum(w * w);
+        var grads = Tensor.Grad(cost, w, b, x);
+        var random = new Random(5);
+        double[] Draw(int n) => Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        double[] wv = Draw(12), bv = Draw(3), xv = Draw(4);
+        var costF = Tensor.Function([w, b, x, label], [cost]);
+        object[] Arguments(double[] wa, double[] ba, double[] xa) => [new Mat<double>(wa, 3, 4), ba, xa, 2];
+        var analytic = Tensor.Function([w, b, x, label], grads).Invoke(Arguments(wv, bv, xv));
+        double[][] got = [((Mat<double>)analytic[0]).Span.ToArray(), ((Vec<double>)analytic[1]).ToArray(), ((Vec<double>)analytic[2]).ToArray()];
+        double[][] values = [wv, bv, xv];
+        const double h = 1e-5;
+        for (int k = 0; k < 3; k++)
+            for (int e = 0; e < values[k].Length; e++)
+            {
+                var plus = values.Select(v => (double[])v.Clone()).ToArray();
+                var minus = values.Select(v => (double[])v.Clone()).ToArray();
+                plus[k][e] += h;
+                minus[k][e] -= h;
+                double fd = ((double)costF.Invoke(Arguments(plus[0], plus[1], plus[2]))[0] - (double)costF.Invoke(Arguments(minus[0], minus[1], minus[2]))[0]) / (2 * h);
+                Assert.True(Math.Abs(got[k][e] - fd) <= 1e-8 * Math.Max(1, Math.Abs(fd)), $"operand {k}, element {e}: {got[k][e]:R} against {fd:R}");
+            }
+    }
+
+    [Fact]
+    public void Grad_of_a_long_chain_does_not_recurse()
+    {
+        // A graph as deep as a loop unrolled 20000 times: numbering and the sweep are iterative.
+        var x = Tensor.Scalar("x");
+        Variable y = x;
+        for (int i = 0; i < 20000; i++) y = y * 0.9999 + 0.0001;
+        var grad = Tensor.Grad(y, x).Single();
+        Assert.Equal(new TensorType(ElementKind.Float64, 0), grad.Type);
+    }
+}
