@@ -242,3 +242,43 @@ public class TensorGradCompositionTests
         Assert.Equal(new TensorType(ElementKind.Float64, 0), grad.Type);
     }
 }
+
+/// <summary>The choices at kinks, as docs/derivatives.md states them (the reference's, but Relu's at 0).</summary>
+public class KinkGradientTests
+{
+    private static double[] GradOf(Func<Variable, Variable> cost, double[] at)
+    {
+        var v = Tensor.Vector("v");
+        return ((Vec<double>)Tensor.Function([v], Tensor.Grad(cost(v), v)).Invoke(at)[0]).ToArray();
+    }
+
+    [Fact]
+    public void Max_gives_every_tied_element_the_whole_gradient() =>
+        Assert.Equal([1.0, 0.0, 1.0], GradOf(v => Tensor.Max(v), [3, 1, 3]));
+
+    [Fact]
+    public void Min_along_rows_gives_every_tied_element_the_whole_gradient()
+    {
+        var m = Tensor.Matrix("m");
+        var grad = Tensor.Grad(Tensor.Sum(Tensor.Min(m, 1)), m).Single();
+        var result = (Mat<double>)Tensor.Function([m], [grad]).Invoke(new Mat<double>([1, 1, 2, 5, 4, 4], 2, 3))[0];
+        Assert.Equal([1.0, 1, 0, 0, 1, 1], result.Span.ToArray());
+    }
+
+    [Fact]
+    public void Maximum_gives_both_tied_operands_the_gradient()
+    {
+        var a = Tensor.Scalar("a");
+        var b = Tensor.Scalar("b");
+        var grads = Tensor.Function([a, b], Tensor.Grad(Tensor.Maximum(a, b), a, b)).Invoke(2.0, 2.0);
+        Assert.Equal([1.0, 1.0], grads.Cast<double>());
+    }
+
+    [Fact]
+    public void Abs_has_gradient_0_at_0() =>
+        Assert.Equal([0.0, -1.0, 1.0], GradOf(v => Tensor.Sum(Tensor.Abs(v)), [0, -2, 2]));
+
+    [Fact]
+    public void Relu_has_gradient_0_at_0() =>
+        Assert.Equal([0.0, 0.0, 1.0], GradOf(v => Tensor.Sum(Tensor.Relu(v)), [0, -2, 2]));
+}
