@@ -140,10 +140,25 @@ public static class Tensor
     public static Variable Outer(Variable a, Variable b) => Apply(Op.Outer, a, b);
     public static Variable Diagonal(Variable x) => Apply(Op.Diagonal, x);
     public static Variable Trace(Variable x) => Apply(Op.Trace, x);
+    public static Variable Fill(Variable x, Variable value) => Apply(Op.Fill, x, value);
+    public static Variable SetIndex(Variable x, Variable value, Variable index) => Apply(Op.SetIndex, x, value, index);
+    public static Variable SetDiagonal(Variable x, Variable diagonal) => Apply(Op.SetDiagonal, x, diagonal);
 #pragma warning restore CS1591
 
     /// <summary><c>x[index]</c>: an element of a vector or a row of a matrix, at an int or long scalar index.</summary>
     public static Variable Index(Variable x, Variable index) => Apply(Op.Index, x, index);
+
+    /// <summary>
+    /// The gradients of the scalar <paramref name="cost"/> with respect to each of <paramref name="wrt"/> (Theano's
+    /// <c>T.grad</c>): new variables of the same graph, one per <paramref name="wrt"/>, of its type, built from the op
+    /// table's derivative rules by reverse-mode differentiation. A variable the cost reaches only through ops of zero
+    /// gradient (comparisons, rounding, ArgMax) gets zeros.
+    /// </summary>
+    /// <exception cref="ArgumentException">The cost is not a float or double scalar; a <paramref name="wrt"/> is not
+    /// floating-point, or is not part of the cost's graph (Theano's DisconnectedInputError).</exception>
+    /// <exception cref="NotSupportedException">The cost depends on a <paramref name="wrt"/> through an op with no
+    /// derivative, or through a scan.</exception>
+    public static Variable[] Grad(Variable cost, params Variable[] wrt) => VariableGradients.Grad(cost, wrt);
 
     /// <summary>
     /// A scan (Theano's <c>scan</c>). <paramref name="step"/> receives, in order, each sequence's taps, each recurrent

@@ -1,5 +1,6 @@
 // Reverse-mode differentiation of a step graph: one sweep from the last node to the first, each node's gradient
 // pushed to its operands by its op's derivative rule (the op table's), contributions to one node summed.
+using System;
 using System.Collections.Generic;
 
 namespace SymGen.Graph;
@@ -18,7 +19,10 @@ internal static class Backpropagation
     /// <param name="seeds">The nodes whose cotangents are given, and the nodes of those cotangents.</param>
     /// <param name="nonDifferentiable">Receives each node a gradient reached whose op has no derivative rule (its
     /// operands then get none from it); the caller reports it.</param>
-    public static int[] Run(IGradientGraph graph, int nodeCount, IReadOnlyList<(int Node, int Cotangent)> seeds, List<int>? nonDifferentiable = null)
+    /// <param name="nodeRule">The rule of a node the op table does not differentiate (a scan's output in a run-time
+    /// graph), or null for its op's rule; asked first, for every node a gradient reaches.</param>
+    public static int[] Run(IGradientGraph graph, int nodeCount, IReadOnlyList<(int Node, int Cotangent)> seeds, List<int>? nonDifferentiable = null,
+        Func<int, DerivativeRule?>? nodeRule = null)
     {
         var gradient = new int[nodeCount];
         for (int i = 0; i < nodeCount; i++) gradient[i] = -1;
@@ -26,9 +30,11 @@ internal static class Backpropagation
         for (int node = nodeCount - 1; node >= 0; node--)
         {
             int g = gradient[node];
-            var op = graph.OpOf(node);
-            if (g < 0 || op is Op.Input or Op.Constant) continue;
-            if (OpTable.Get(op).Derivative is not { } rule)
+            if (g < 0) continue;
+            var rule = nodeRule?.Invoke(node);
+            if (rule is null && graph.OpOf(node) is Op.Input or Op.Constant) continue;
+            rule ??= OpTable.Get(graph.OpOf(node)).Derivative;
+            if (rule is null)
             {
                 nonDifferentiable?.Add(node);
                 continue;

@@ -131,7 +131,8 @@ internal static class OpKernels
         var x = op.Operands;
         var t = s.T;
         var dest = t[op.Dest.Index].Span<T>();
-        TensorValue a = t[x[0].Index];
+        // A scalar first operand (BinaryScalarTensor) is in the scalar slots, not the tensors.
+        TensorValue a = x[0].IsTensor ? t[x[0].Index] : null!;
         switch (op.Kernel)
         {
             case TensorKernel.Unary: Kernels.Unary<T>(op.Node.Op, a.Span<T>(), dest); break;
@@ -195,6 +196,9 @@ internal static class OpKernels
             case "Outer": Kernels.Outer<T>(xa, da, xb, db, dest); break;
             case "Diagonal": Kernels.Diagonal<T>(xa, da, dest); break;
             case "Index": Kernels.Index<T>(xa, da, Long(s, x[1]), dest); break;
+            case "SetIndex" when b is null: Kernels.SetIndex<T>(xa, da, Scalar<T>(s, x[1].Index), Long(s, x[2]), dest); break;
+            case "SetIndex": Kernels.SetIndex<T>(xa, da, xb, db, Long(s, x[2]), dest); break;
+            case "SetDiagonal": Kernels.SetDiagonal<T>(xa, da, xb, db, dest); break;
             default: throw new NotSupportedException($"The interpreter calls no kernel entry named {OpTable.Get(node.Op).Kernel} for {OpTable.Get(node.Op).Name}.");
         }
     }
