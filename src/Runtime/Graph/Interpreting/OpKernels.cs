@@ -131,7 +131,8 @@ internal static class OpKernels
         var x = op.Operands;
         var t = s.T;
         var dest = t[op.Dest.Index].Span<T>();
-        TensorValue a = t[x[0].Index];
+        // A scalar first operand (BinaryScalarTensor) is no tensor slot: its index may lie beyond them.
+        TensorValue a = x[0].IsTensor ? t[x[0].Index] : null!;
         switch (op.Kernel)
         {
             case TensorKernel.Unary: Kernels.Unary<T>(op.Node.Op, a.Span<T>(), dest); break;
