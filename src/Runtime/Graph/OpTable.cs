@@ -44,6 +44,12 @@ enum Op
     Transpose = 60, Outer = 61, Diagonal = 62, Trace = 63,
     /// <summary><c>x[i]</c>: an element of a vector, or a row of a matrix, at an integer index (Theano's indexing).</summary>
     Index = 64,
+    /// <summary><c>Fill(x, v)</c>: <c>v</c> broadcast to x's shape (Theano's <c>fill</c>/<c>second</c>); spreads gradients back over a reduction.</summary>
+    Fill = 65,
+    /// <summary><c>SetIndex(x, v, i)</c>: x with element (vector) or row (matrix) i replaced by v (Theano's <c>set_subtensor(x[i], v)</c>).</summary>
+    SetIndex = 66,
+    /// <summary><c>SetDiagonal(m, v)</c>: the square matrix m with its diagonal replaced by the vector v.</summary>
+    SetDiagonal = 67,
 #pragma warning restore CS1591
 }
 
@@ -65,7 +71,7 @@ enum OpCategory
     Reduction,
     /// <summary>A function of a whole vector, or of each row of a matrix (Softmax, LogSoftmax).</summary>
     Normalization, Conversion, Arithmetic, Comparison, Logical, Select, MathFunction,
-    /// <summary>Rearranges or picks elements (Transpose, Outer, Diagonal, Trace, Index).</summary>
+    /// <summary>Rearranges, picks or places elements (Transpose, Outer, Diagonal, Trace, Index, Fill, SetIndex, SetDiagonal).</summary>
     Structural,
 #pragma warning restore CS1591
 }
@@ -128,7 +134,7 @@ enum TypeRule
     IndexOrOperand,
     /// <summary>The element type of the first operand (the others are its dimensions or bounds).</summary>
     FirstOperand,
-    /// <summary>Indexing: the element type of the first operand, at an integer index (the second).</summary>
+    /// <summary>Indexing: the element type of the first operand, at an integer index (the last); a value placed (SetIndex's second operand) is of that type too.</summary>
     Indexing,
     /// <summary>The conversion's target (given when the node is made).</summary>
     Target,
@@ -162,6 +168,10 @@ enum ShapeRule
     SquareToScalar,
     /// <summary>One row of the first operand (one rank less) at the scalar integer second operand.</summary>
     Index,
+    /// <summary>The first operand (a vector or a matrix) with the row at the scalar integer last operand replaced by the second (one rank less: a scalar, or a vector as long as the matrix's columns).</summary>
+    SetIndex,
+    /// <summary>A square matrix (the first operand) with its diagonal replaced by a vector (the second) as long as its rows.</summary>
+    SetDiagonal,
 }
 
 /// <summary>One op's definition: a row of the op table.</summary>
@@ -402,6 +412,10 @@ static class OpTable
             Structural(Op.Diagonal, 1, ShapeRule.Diagonal),
             Structural(Op.Trace, 1, ShapeRule.SquareToScalar),
             Structural(Op.Index, 2, ShapeRule.Index, TypeRule.Indexing) with { SymMethod = null },
+            // Fill(x, v) is v broadcast to x's shape: elementwise, so it fuses (its value never reads x's elements).
+            Row(Op.Fill, OpCategory.Structural, 2, TypeRule.Promote, ShapeRule.Elementwise, OpEmit.Formula) with { Formula = "{1}", SymMethod = "Fill" },
+            Structural(Op.SetIndex, 3, ShapeRule.SetIndex, TypeRule.Indexing),
+            Structural(Op.SetDiagonal, 2, ShapeRule.SetDiagonal),
         };
         // A kernel checks its operands (empty reductions, indices, sizes): it may throw.
         for (int i = 0; i < rows.Count; i++)

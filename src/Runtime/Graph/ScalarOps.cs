@@ -39,6 +39,7 @@ internal static class ScalarOps
         Op.Pow => T.Pow(a, b), Op.Atan2 => T.Atan2(a, b), Op.Maximum => T.Max(a, b),
         Op.Minimum => T.Min(a, b), Op.FusedMultiplyAdd => T.FusedMultiplyAdd(a, b, c),
         Op.Sigmoid => T.One / (T.One + T.Exp(-a)), Op.Relu => T.Max(a, T.Zero), Op.Clip => T.Min(T.Max(a, b), c),
+        Op.Fill => b,
         _ => throw Unsupported(op, typeof(T) == typeof(float) ? ElementKind.Float32 : ElementKind.Float64),
     };
 
@@ -48,7 +49,7 @@ internal static class ScalarOps
     {
         Op.Negate => -a, Op.Add => a + b, Op.Subtract => a - b, Op.Multiply => a * b,
         Op.Divide => a / b, Op.Remainder => a % b, Op.Abs => T.Abs(a),
-        Op.Maximum => T.Max(a, b), Op.Minimum => T.Min(a, b),
+        Op.Maximum => T.Max(a, b), Op.Minimum => T.Min(a, b), Op.Fill => b,
         Op.Not => ~a, Op.And => a & b, Op.Or => a | b, Op.Xor => a ^ b,
         _ => throw Unsupported(op, typeof(T) == typeof(int) ? ElementKind.Int32 : ElementKind.Int64),
     });

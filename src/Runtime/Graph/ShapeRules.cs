@@ -87,6 +87,25 @@ static class ShapeRules
                 rankError = shapes[1].Length != 0 ? "an index is a scalar int or long"
                     : $"an index picks an element of a vector or a row of a matrix, not of {RankName(shapes[0].Length)}";
                 return null;
+            case ShapeRule.SetIndex:
+                if (shapes[0].Length is 1 or 2 && shapes[2].Length == 0 && shapes[1].Length == shapes[0].Length - 1)
+                {
+                    if (shapes[0].Length == 2) requireEqual(shapes[0][1], shapes[1][0], "the row's length and the matrix's columns");
+                    return shapes[0];
+                }
+                rankError = shapes[2].Length != 0 ? "an index is a scalar int or long"
+                    : shapes[0].Length is not (1 or 2) ? $"{info.Name} replaces an element of a vector or a row of a matrix, not of {RankName(shapes[0].Length)}"
+                    : $"{info.Name} of {RankName(shapes[0].Length)} places {(shapes[0].Length == 1 ? "a scalar" : "a vector")}, not {RankName(shapes[1].Length)}";
+                return null;
+            case ShapeRule.SetDiagonal:
+                if (shapes[0].Length == 2 && shapes[1].Length == 1)
+                {
+                    requireEqual(shapes[0][0], shapes[0][1], "the rows and the columns of a square matrix");
+                    requireEqual(shapes[0][0], shapes[1][0], "the diagonal's length and the matrix's rows");
+                    return shapes[0];
+                }
+                rankError = $"{info.Name} takes a square matrix and a vector, not operands of rank {shapes[0].Length} and {shapes[1].Length}";
+                return null;
             default:
                 rankError = $"{info.Name} has no shape rule";
                 return null;
@@ -182,8 +201,12 @@ static class TypeRules
             case TypeRule.FirstOperand:
                 return kinds[0];
             case TypeRule.Indexing:
-                if (ElementKinds.IsInteger(kinds[1])) return kinds[0];
-                error = $"an index is an int or a long, not a {ElementKinds.Keyword(kinds[1])}";
+                if (!ElementKinds.IsInteger(kinds[kinds.Count - 1]))
+                    error = $"an index is an int or a long, not a {ElementKinds.Keyword(kinds[kinds.Count - 1])}";
+                else if (kinds.Count == 3 && kinds[1] != kinds[0])
+                    error = $"the value placed is of the {ElementKinds.Keyword(kinds[0])} elements' type, not a {ElementKinds.Keyword(kinds[1])}";
+                else
+                    return kinds[0];
                 return null;
             case TypeRule.Branches when kinds[0] == ElementKind.Bool || resultRank > 0:
                 if (allBool) return ElementKind.Bool;

@@ -140,6 +140,9 @@ public static class Tensor
     public static Variable Outer(Variable a, Variable b) => Apply(Op.Outer, a, b);
     public static Variable Diagonal(Variable x) => Apply(Op.Diagonal, x);
     public static Variable Trace(Variable x) => Apply(Op.Trace, x);
+    public static Variable Fill(Variable x, Variable value) => Apply(Op.Fill, x, value);
+    public static Variable SetIndex(Variable x, Variable value, Variable index) => Apply(Op.SetIndex, x, value, index);
+    public static Variable SetDiagonal(Variable x, Variable diagonal) => Apply(Op.SetDiagonal, x, diagonal);
 #pragma warning restore CS1591
 
     /// <summary><c>x[index]</c>: an element of a vector or a row of a matrix, at an int or long scalar index.</summary>

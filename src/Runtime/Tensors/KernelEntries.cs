@@ -179,7 +179,7 @@ public static partial class Kernels
         else Softmax(x, destination);
     }
 
-    // ---- Structural: Transpose, Outer, Diagonal, Trace, Index -----------------------------------------------------
+    // ---- Structural: Transpose, Outer, Diagonal, Trace, Index, SetIndex, SetDiagonal--------------------------------------------------
 
     /// <summary>Tiles of this many rows and columns: a tile's source rows and destination rows both stay in cache.</summary>
     private const int TransposeTile = 32;
@@ -252,6 +252,45 @@ public static partial class Kernels
         RequireRank(xd, 2, Op.Index);
         RequireLength(destination.Length, xd.Columns, "Index");
         x.Slice(CheckIndex(index, xd) * xd.Columns, xd.Columns).CopyTo(destination);
+    }
+
+    /// <summary>destination = x with element <paramref name="index"/> replaced by <paramref name="value"/> (Theano's <c>set_subtensor(x[i], v)</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside the vector, as <see cref="Index{T}(ReadOnlySpan{T}, Dims, long)"/> throws.</exception>
+    public static void SetIndex<T>(ReadOnlySpan<T> x, Dims xd, T value, long index, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSpan(x.Length, xd, Op.SetIndex);
+        RequireRank(xd, 1, Op.SetIndex);
+        RequireLength(destination.Length, x.Length, "SetIndex");
+        int at = CheckIndex(index, xd);
+        x.CopyTo(destination);
+        destination[at] = value;
+    }
+
+    /// <summary>destination = the matrix x with row <paramref name="index"/> replaced by the vector <paramref name="value"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The row is outside the matrix, as <see cref="Index{T}(ReadOnlySpan{T}, Dims, long, Span{T})"/> throws.</exception>
+    public static void SetIndex<T>(ReadOnlySpan<T> x, Dims xd, ReadOnlySpan<T> value, Dims vd, long index, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSpan(x.Length, xd, Op.SetIndex);
+        RequireSpan(value.Length, vd, Op.SetIndex);
+        RequireRank(xd, 2, Op.SetIndex);
+        RequireRank(vd, 1, Op.SetIndex);
+        RequireLength(value.Length, xd.Columns, "SetIndex");
+        RequireLength(destination.Length, x.Length, "SetIndex");
+        int at = CheckIndex(index, xd);
+        x.CopyTo(destination);
+        value.CopyTo(destination.Slice(at * xd.Columns, xd.Columns));
+    }
+
+    /// <summary>destination = the square matrix x with its diagonal replaced by <paramref name="diagonal"/>.</summary>
+    public static void SetDiagonal<T>(ReadOnlySpan<T> x, Dims xd, ReadOnlySpan<T> diagonal, Dims vd, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSquare(x, xd, Op.SetDiagonal);
+        RequireSpan(diagonal.Length, vd, Op.SetDiagonal);
+        RequireRank(vd, 1, Op.SetDiagonal);
+        RequireLength(diagonal.Length, xd.Rows, "SetDiagonal");
+        RequireLength(destination.Length, x.Length, "SetDiagonal");
+        x.CopyTo(destination);
+        for (int i = 0; i < diagonal.Length; i++) destination[i * (xd.Columns + 1)] = diagonal[i];
     }
 
     /// <summary>

@@ -300,6 +300,39 @@ public static class Sym
         return Kernels.Trace<T>(x.Span, Eager.DimsOf(x));
     }
 
+    /// <summary>x with element <paramref name="index"/> replaced by <paramref name="value"/> (Theano's <c>set_subtensor(x[i], v)</c>); x is unchanged.</summary>
+    public static Vec<T> SetIndex<T>(Vec<T> x, T value, int index) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = Eager.NewVector<T>(Eager.Shape(Op.SetIndex, -1, Eager.Of(x), [], []));
+        Kernels.SetIndex<T>(x.Span, Eager.DimsOf(x), value, index, result.Span);
+        return result;
+    }
+
+    /// <summary>The matrix x with row <paramref name="index"/> replaced by <paramref name="value"/>; x is unchanged.</summary>
+    public static Mat<T> SetIndex<T>(Mat<T> x, Vec<T> value, int index) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = Eager.NewMatrix<T>(Eager.Shape(Op.SetIndex, -1, Eager.Of(x), Eager.Of(value), []));
+        Kernels.SetIndex<T>(x.Span, Eager.DimsOf(x), value.Span, Eager.DimsOf(value), index, result.Span);
+        return result;
+    }
+
+    /// <summary>The square matrix x with its diagonal replaced by <paramref name="diagonal"/>; x is unchanged.</summary>
+    public static Mat<T> SetDiagonal<T>(Mat<T> x, Vec<T> diagonal) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = Eager.NewMatrix<T>(Eager.Shape(Op.SetDiagonal, -1, Eager.Of(x), Eager.Of(diagonal)));
+        Kernels.SetDiagonal<T>(x.Span, Eager.DimsOf(x), diagonal.Span, Eager.DimsOf(diagonal), result.Span);
+        return result;
+    }
+
+#pragma warning disable CS1591 // Fill(x, v): v broadcast to the shape of x and v together (Theano's fill); x's elements are not read
+    public static Vec<T> Fill<T>(Vec<T> x, T value) where T : unmanaged, IFloatingPointIeee754<T> => Vector(Op.Fill, Of(x), Of(in value));
+    public static Vec<T> Fill<T>(Vec<T> x, Vec<T> value) where T : unmanaged, IFloatingPointIeee754<T> => Vector(Op.Fill, Of(x), Of(value));
+    public static Mat<T> Fill<T>(Mat<T> x, T value) where T : unmanaged, IFloatingPointIeee754<T> => Matrix(Op.Fill, Of(x), Of(in value));
+    public static Mat<T> Fill<T>(Mat<T> x, Vec<T> value) where T : unmanaged, IFloatingPointIeee754<T> => Matrix(Op.Fill, Of(x), Of(value));
+    public static Mat<T> Fill<T>(Mat<T> x, Mat<T> value) where T : unmanaged, IFloatingPointIeee754<T> => Matrix(Op.Fill, Of(x), Of(value));
+    public static T Fill<T>(T x, T value) where T : unmanaged, IFloatingPointIeee754<T> => value;
+#pragma warning restore CS1591
+
     /// <summary>The log-softmax of a vector, x - LogSumExp(x), computed stably.</summary>
     public static Vec<T> LogSoftmax<T>(Vec<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -162,7 +162,7 @@ public class OpEagerTableTests
             types.RemoveAt(types.Count - 1);
         }
         if (types.Count != row.Arity) return [];
-        var ranks = types.Select(t => t == element || t == typeof(int) && row.Shape == ShapeRule.Index ? 0
+        var ranks = types.Select(t => t == element || t == typeof(int) && row.Shape is ShapeRule.Index or ShapeRule.SetIndex ? 0
             : t.IsGenericType && t.GetGenericArguments()[0] == element && t.GetGenericTypeDefinition() == typeof(Vec<>) ? 1
             : t.IsGenericType && t.GetGenericArguments()[0] == element && t.GetGenericTypeDefinition() == typeof(Mat<>) ? 2 : -1).ToArray();
         if (ranks.Contains(-1)) return [];

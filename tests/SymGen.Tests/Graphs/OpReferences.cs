@@ -66,6 +66,12 @@ public static class OpReferences
             case ShapeRule.Index:
                 int at = (int)x[1].Values[0], rowWidth = x[0].Shape.Length == 2 ? x[0].Shape[1] : 1;
                 return Exact(x[0].Shape[1..], x[0].Values.Skip(at * rowWidth).Take(rowWidth));
+            case ShapeRule.SetIndex: // x, with row (element) x[2] replaced by x[1]
+                int placedAt = (int)x[2].Values[0], placedWidth = x[1].Values.Length;
+                return Exact(x[0].Shape, x[0].Values.Select((v, i) => i / placedWidth == placedAt ? x[1].Values[i % placedWidth] : v));
+            case ShapeRule.SetDiagonal:
+                int size = x[0].Shape[0];
+                return Exact(x[0].Shape, x[0].Values.Select((v, i) => i / size == i % size ? x[1].Values[i / size] : v));
             default:
                 return null;
         }
@@ -77,7 +83,8 @@ public static class OpReferences
         ShapeRule.Elementwise => Scalar(row, single: false) is not null,
         ShapeRule.Reduction => Reductions.ContainsKey(row.Op),
         ShapeRule.RowWise => RowWise.ContainsKey(row.Op),
-        ShapeRule.Contraction or ShapeRule.Transpose or ShapeRule.Outer or ShapeRule.Diagonal or ShapeRule.SquareToScalar or ShapeRule.Index => true,
+        ShapeRule.Contraction or ShapeRule.Transpose or ShapeRule.Outer or ShapeRule.Diagonal or ShapeRule.SquareToScalar or ShapeRule.Index
+            or ShapeRule.SetIndex or ShapeRule.SetDiagonal => true,
         _ => false,
     };
 
@@ -108,6 +115,7 @@ public static class OpReferences
         [Op.Select] = (x, _) => x[0] != 0 ? x[1] : x[2],
         [Op.Sigmoid] = (x, single) => single ? 1f / (1f + MathF.Exp(-(float)x[0])) : 1 / (1 + Math.Exp(-x[0])),
         [Op.Relu] = (x, single) => single ? MathF.Max((float)x[0], 0f) : Math.Max(x[0], 0),
+        [Op.Fill] = (x, _) => x[1],
         [Op.Clip] = (x, single) => single ? MathF.Min(MathF.Max((float)x[0], (float)x[1]), (float)x[2]) : Math.Min(Math.Max(x[0], x[1]), x[2]),
     };
 

@@ -120,6 +120,12 @@ public class OpShapeTableTests
                 return Result([], (x[0][0], x[0][1]));
             case ShapeRule.Index when axis == -1 && ranks is [1 or 2, 0]:
                 return Result(x[0][1..]);
+            case ShapeRule.SetIndex when axis == -1 && ranks is [1, 0, 0]:
+                return Result(x[0]);
+            case ShapeRule.SetIndex when axis == -1 && ranks is [2, 1, 0]:
+                return Result(x[0], (x[0][1], x[1][0]));
+            case ShapeRule.SetDiagonal when axis == -1 && ranks is [2, 1]:
+                return Result(x[0], (x[0][0], x[0][1]), (x[0][0], x[1][0]));
             default:
                 return null;
         }
@@ -150,8 +156,8 @@ public class OpShapeTableTests
                 return kinds.Any(IsBool) ? null : rank == 0 ? ElementKind.Int32 : Promote(kinds);
             case TypeRule.FirstOperand:
                 return kinds[0];
-            case TypeRule.Indexing:
-                return IsInteger(kinds[1]) ? kinds[0] : null;
+            case TypeRule.Indexing: // the index last; a value placed (SetIndex) of the elements' type
+                return IsInteger(kinds[^1]) && (kinds.Length < 3 || kinds[1] == kinds[0]) ? kinds[0] : null;
             default:
                 return null;
         }

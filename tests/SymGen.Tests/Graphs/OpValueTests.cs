@@ -18,6 +18,8 @@ public class OpValueTests
         "Abs", "Sqrt", "Cbrt", "Exp", "Log", "Log2", "Log10", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh",
         "Cosh", "Tanh", "Floor", "Ceiling", "Truncate", "Round", "Sign", "Pow", "Atan2", "Maximum", "Minimum",
         "FusedMultiplyAdd", "Sigmoid", "Relu", "Dot", "Sum", "Prod", "Mean", "Max", "Softmax",
+        "Min", "ArgMax", "ArgMin", "LogSumExp", "LogSoftmax", "Clip", "Transpose", "Outer", "Diagonal", "Trace", "Index",
+        "Fill", "SetIndex", "SetDiagonal",
     ];
 
     [Fact]

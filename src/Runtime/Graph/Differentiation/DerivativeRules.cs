@@ -78,6 +78,28 @@ internal static class DerivativeRules
         // (a bᵀ)ᵢⱼ = aᵢ bⱼ: da = G b, db = a G (= Gᵀ a).
         Op.Outer => (g, s) => [g.Call(Op.Dot, s.Gradient, g.X(s, 1)), g.Call(Op.Dot, g.X(s, 0), s.Gradient)],
         Op.ArgMax or Op.ArgMin => (g, s) => NoGradient1,
+        // Reductions: the gradient of each result element spread back over the elements it reduced.
+        Op.Sum => (g, s) => [g.Spread(s.Gradient, s)],
+        Op.Mean => (g, s) => [g.Spread(g.Div(s.Gradient, g.Apply(Op.Sum, g.AxisOf(s.Node), g.Fill(g.X(s, 0), g.C(1, s.Node)))), s)],
+        // d(Πx)/dxᵢ = y/xᵢ: infinite or NaN where an element is 0 (the reference handles zeros apart; docs/derivatives.md).
+        Op.Prod => (g, s) => [g.Div(g.Spread(g.Mul(s.Gradient, s.Node), s), g.X(s, 0))],
+        // Every element equal to the maximum (or minimum) gets the whole gradient, ties included, as the reference's.
+        Op.Max or Op.Min => (g, s) => [g.Mul(g.Spread(s.Gradient, s), g.Mask(Op.Equal, g.X(s, 0), g.Spread(s.Node, s)))],
+        // d logsumexp(x) = softmax(x) = exp(x - y).
+        Op.LogSumExp => (g, s) => [g.Mul(g.Spread(s.Gradient, s), g.Call(Op.Exp, g.Sub(g.X(s, 0), g.Spread(s.Node, s))))],
+        // y = softmax(x) per row: dx = y (g - Σ g y).
+        Op.Softmax => (g, s) => [g.Mul(s.Node, g.Sub(s.Gradient, g.PerRow(g.Apply(Op.Sum, g.RowAxis(s.Node), g.Mul(s.Gradient, s.Node)), s.Node)))],
+        // y = x - logsumexp(x) per row: dx = g - exp(y) Σ g.
+        Op.LogSoftmax => (g, s) => [g.Sub(s.Gradient, g.Mul(g.Call(Op.Exp, s.Node), g.PerRow(g.Apply(Op.Sum, g.RowAxis(s.Node), s.Gradient), s.Node)))],
+        Op.Diagonal => (g, s) => [g.Call(Op.SetDiagonal, g.Zeros(g.X(s, 0)), s.Gradient)],
+        Op.Trace => (g, s) => [g.Call(Op.SetDiagonal, g.Zeros(g.X(s, 0)), g.Fill(g.Call(Op.Diagonal, g.X(s, 0)), s.Gradient))],
+        // The index gets none; the element (row) read gets the gradient, the others 0.
+        Op.Index => (g, s) => [g.Call(Op.SetIndex, g.Zeros(g.X(s, 0)), s.Gradient, g.X(s, 1)), -1],
+        // Fill's value is broadcast (summed back); the shape operand's elements are not read.
+        Op.Fill => (g, s) => [-1, g.SumTo(s.Gradient, g.X(s, 1))],
+        // The replaced element (row, diagonal) takes its gradient from the result; the rest is x's.
+        Op.SetIndex => (g, s) => [g.Call(Op.SetIndex, s.Gradient, g.Zeros(g.X(s, 1)), g.X(s, 2)), g.Call(Op.Index, s.Gradient, g.X(s, 2)), -1],
+        Op.SetDiagonal => (g, s) => [g.Call(Op.SetDiagonal, s.Gradient, g.Zeros(g.X(s, 1))), g.Call(Op.Diagonal, s.Gradient)],
         _ => null,
     };
 
@@ -117,6 +139,31 @@ internal static class DerivativeRules
         int like = g.KindOf(a) == g.KindOf(b) || g.RankOf(a) > 0 ? a : b;
         return g.RankOf(test) == 0 ? g.Where(test, g.C(1, like), g.C(0, like)) : test;
     }
+
+    private static int Fill(this IGradientGraph g, int shape, int value) => g.Apply(Op.Fill, -1, shape, value);
+
+    /// <summary>Zeros of <paramref name="like"/>'s type and shape.</summary>
+    private static int Zeros(this IGradientGraph g, int like) => g.RankOf(like) == 0 ? g.Zero(like) : g.Fill(like, g.Zero(like));
+
+    /// <summary>
+    /// <paramref name="value"/>, of a reduction's result shape, broadcast back to its operand's shape: a scalar to
+    /// every element, a vector of columns (axis 0) to every row, a vector of rows (axis 1) to every column (through
+    /// the transpose, where broadcasting spreads a vector over rows).
+    /// </summary>
+    private static int Spread(this IGradientGraph g, int value, DerivativeSite reduction)
+    {
+        int x = g.X(reduction, 0);
+        return g.AxisOf(reduction.Node) == 1
+            ? g.Call(Op.Transpose, g.Fill(g.Call(Op.Transpose, x), value))
+            : g.Fill(x, value);
+    }
+
+    /// <summary>The axis of a row-wise op's rows: all elements of a vector (-1), each row of a matrix (1).</summary>
+    private static int RowAxis(this IGradientGraph g, int node) => g.RankOf(node) == 1 ? -1 : 1;
+
+    /// <summary>A value per row (a scalar for a vector, a vector of rows for a matrix) broadcast over <paramref name="like"/>'s rows.</summary>
+    private static int PerRow(this IGradientGraph g, int value, int like) =>
+        g.RankOf(like) == 1 ? value : g.Call(Op.Transpose, g.Fill(g.Call(Op.Transpose, like), value));
 
     /// <summary>The sign of x: 1, -1, or 0 (also for NaN, where Math.Sign throws).</summary>
     private static int Sign(this IGradientGraph g, int x) =>

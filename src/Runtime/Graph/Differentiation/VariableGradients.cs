@@ -64,7 +64,7 @@ internal static class VariableGradients
     }
 
     private static Variable ZerosLike(Variable x) =>
-        x.Type.Rank == 0 ? Tensor.Constant(0, x.Type.Element) : Tensor.Apply(Op.Multiply, x, Tensor.Constant(0, x.Type.Element));
+        x.Type.Rank == 0 ? Tensor.Constant(0, x.Type.Element) : Tensor.Fill(x, Tensor.Constant(0, x.Type.Element));
 
     /// <summary>
     /// Variables as an <see cref="IGradientGraph"/>: numbered in topological order (each after its inputs) from the

@@ -196,6 +196,9 @@ internal static class OpKernels
             case "Outer": Kernels.Outer<T>(xa, da, xb, db, dest); break;
             case "Diagonal": Kernels.Diagonal<T>(xa, da, dest); break;
             case "Index": Kernels.Index<T>(xa, da, Long(s, x[1]), dest); break;
+            case "SetIndex" when b is null: Kernels.SetIndex<T>(xa, da, Scalar<T>(s, x[1].Index), Long(s, x[2]), dest); break;
+            case "SetIndex": Kernels.SetIndex<T>(xa, da, xb, db, Long(s, x[2]), dest); break;
+            case "SetDiagonal": Kernels.SetDiagonal<T>(xa, da, xb, db, dest); break;
             default: throw new NotSupportedException($"The interpreter calls no kernel entry named {OpTable.Get(node.Op).Kernel} for {OpTable.Get(node.Op).Name}.");
         }
     }
