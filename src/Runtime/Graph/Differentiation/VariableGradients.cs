@@ -111,7 +111,13 @@ internal static class VariableGradients
             if (_ids.TryGetValue(v, out int id)) return id;
             if (v is ScanOutputVariable trace && !_scans.ContainsKey(trace.Scan))
                 _scans[trace.Scan] = Add(new ScanTuple(trace.Scan));
-            _operands.Add(v is ScanOutputVariable output ? [_scans[output.Scan]] : v.Inputs.Select(i => _ids[i]).ToArray());
+            _operands.Add(v switch
+            {
+                ScanOutputVariable output => [_scans[output.Scan]],
+                // A backward scan made by this sweep reads traces the sweep may not have met; it is not differentiated again.
+                ScanGradientVariable => [],
+                _ => v.Inputs.Select(i => _ids[i]).ToArray(),
+            });
             _nodes.Add(v);
             _ids[v] = _nodes.Count - 1;
             return _nodes.Count - 1;
