@@ -100,4 +100,84 @@ public class InterpretedGradientTests
         string[] wrtNames = ["Wx", "Wh", "b", "V", "c", "h0", "X"];
         for (int i = 0; i < wrtNames.Length; i++) Near(c.Outputs[$"d_loss_d_{wrtNames[i]}"], r[3 + i]);
     }
+
+    private static (InputVariable W, InputVariable X, InputVariable h0, ScanOutputVariable h) Rnn(int truncate = -1)
+    {
+        var W = Tensor.Matrix("W");
+        var X = Tensor.Matrix("X");
+        var h0 = Tensor.Vector("h0");
+        var h = Tensor.Scan(p => ScanStep.Of(Tensor.Tanh(Tensor.Dot(p[2], p[1]) + p[0])),
+            sequences: [new ScanSequence(X, [0])], outputs: [ScanOutputInfo.Recurrent(h0)], nonSequences: [W], truncateGradient: truncate, name: "rnn")[0];
+        return (W, X, h0, h);
+    }
+
+    [Fact]
+    public void The_backward_step_reads_tanh_from_the_stored_trace_and_drops_the_forward_work()
+    {
+        var (W, X, h0, h) = Rnn();
+        var grads = Tensor.Grad(Tensor.Sum(h), W, X, h0);
+        var node = Assert.IsType<ScanGradientVariable>(grads[1]).Node;
+        Assert.All(grads, g => Assert.Same(node, Assert.IsType<ScanGradientVariable>(g).Node)); // one backward scan
+        var backward = SymGen.Graph.Interpreting.Compiler.Order(node.StepInputGradients.Where(g => g is not null).Select(g => g!).ToList(), []);
+        // tanh' = 1 - y², y the trace's row: neither Tanh nor the forward Dot of W and h[t-1] is computed again.
+        Assert.DoesNotContain(backward, v => v is ApplyVariable { Op: Op.Tanh });
+        Assert.DoesNotContain(backward, v => v is ApplyVariable { Op: Op.Dot } dot && dot.Inputs.All(i => i is InputVariable) && dot.Inputs[1] == h.Scan.StepInputs[1] && dot.Inputs[0] == h.Scan.StepInputs[2]);
+        Assert.Contains(backward, v => v == node.Values[0]);
+    }
+
+    [Fact]
+    public void The_gradient_of_the_final_state_alone_flows_back_through_every_step()
+    {
+        var c = ReferenceCases.Get("grad_rnn_full_bptt");
+        var (W, X, h0, h) = Rnn();
+        var last = Tensor.Index(h, Tensor.Constant(c.Inputs["X"].Shape[0] - 1));
+        var r = Tensor.Vector("r");
+        var cost = Tensor.Dot(last, r);
+        var grads = Tensor.Grad(cost, W, X, h0);
+        var costF = Tensor.Function([W, X, h0, r], [cost]);
+        var gradF = Tensor.Function([W, X, h0, r], grads);
+        double[] rs = [0.5, -1, 2];
+        var args = new object[] { M(c.Inputs["W"]), M(c.Inputs["X"]), V(c.Inputs["h0"]), rs };
+        var result = gradF.Invoke(args);
+        // Central differences of the interpreted forward, for h0 (the whole chain of steps).
+        var dh0 = ((Vec<double>)result[2]).ToArray();
+        for (int i = 0; i < 3; i++)
+        {
+            double Cost(double delta)
+            {
+                var h0s = c.Inputs["h0"].Values.ToArray();
+                h0s[i] += delta;
+                return (double)costF.Invoke(args[0], args[1], new Vec<double>(h0s), rs)[0];
+            }
+            Assert.Equal((Cost(1e-6) - Cost(-1e-6)) / 2e-6, dh0[i], 1e-8);
+        }
+    }
+
+    [Fact]
+    public void A_second_derivative_through_a_scan_is_not_supported_and_names_the_scan()
+    {
+        var (W, X, h0, h) = Rnn();
+        var dW = Tensor.Grad(Tensor.Sum(h), W)[0];
+        var e = Assert.Throws<NotSupportedException>(() => Tensor.Grad(Tensor.Sum(dW), W));
+        Assert.Contains("'rnn'", e.Message);
+        Assert.Contains("second derivative", e.Message);
+    }
+
+    [Fact]
+    public void A_backward_scan_allocates_nothing_per_step()
+    {
+        const int Hidden = 8, Inputs = 8;
+        var (W, X, h0, h) = Rnn();
+        var f = Tensor.Function([W, X, h0], Tensor.Grad(Tensor.Sum(h), W, X, h0));
+        var (w, h0s) = (Mat<double>.Zeros(Hidden, Hidden), Vec<double>.Zeros(Hidden));
+        long Overhead(int steps)
+        {
+            var x = Mat<double>.Zeros(steps, Inputs);
+            // Proportional to the steps: the argument's copy, the trace, the trace's cotangent, and dX.
+            return Properties.AllocationTests.Overhead(() => f.Invoke(w, x, h0s),
+                () => new[] { new double[steps * Inputs], new double[steps * Hidden], new double[steps * Hidden], new double[steps * Inputs] });
+        }
+        long few = Overhead(1000), many = Overhead(10_000);
+        Assert.True(Math.Abs(many - few) <= 256, $"1,000 steps: {few} bytes beyond the traces; 10,000 steps: {many}");
+    }
 }

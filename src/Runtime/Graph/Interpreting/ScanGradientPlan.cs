@@ -124,7 +124,7 @@ internal sealed class ScanGradientPlan
         var scan = node.Forward;
         var traces = new TensorValue[Traces.Length];
         for (int o = 0; o < traces.Length; o++) traces[o] = s.T[Traces[o].Index];
-        int steps = traces[0].Shape[0];
+        int steps = traces.Length == 0 ? 0 : traces[0].Shape[0];
         int first = scan.TruncateGradient == -1 ? 0 : Math.Max(0, steps - scan.TruncateGradient);
 
         // Sizes of the backward step's values, from the forward scan's inputs and traces, checked once per call.
@@ -174,10 +174,12 @@ internal sealed class ScanGradientPlan
         // Each output's whole cotangent at step t (one buffer), and what later steps carry back to its past values (a
         // ring of its depth's rows: row t % depth holds y[t]'s until step t reads it and clears it).
         var widths = new int[traces.Length];
+        var depths = new int[traces.Length];
         var carries = new TensorValue?[traces.Length];
         for (int o = 0; o < traces.Length; o++)
         {
             widths[o] = stepSizes[o].Aggregate(1, (a, d) => a * d.Value);
+            depths[o] = Math.Max(1, scan.OutputInfo[o].Depth);
             if (OutputCotangents[o] is not { } total) continue;
             if (total.IsTensor) s.T[total.Index] = TensorValue.Zeros(total.Kind, stepSizes[o].Select(d => d.Value).ToArray());
             if (scan.OutputInfo[o].Depth > 0) carries[o] = TensorValue.Zeros(total.Kind, [scan.OutputInfo[o].Depth * widths[o]]);
@@ -258,7 +260,7 @@ internal sealed class ScanGradientPlan
             {
                 if (Values[o] is { } value) Point(s, valueViews[o], value, traces[o], traces[o].Offset + t * widths[o]);
                 if (OutputCotangents[o] is { } total)
-                    Total(s, total, cotangents[o], t * widths[o], carries[o], (t % Math.Max(1, scan.OutputInfo[o].Depth)) * widths[o], widths[o]);
+                    Total(s, total, cotangents[o], t * widths[o], carries[o], (t % depths[o]) * widths[o], widths[o]);
             }
             Machine.Run(loop, s, plan);
             for (int f = 0; f < firstNonSequence; f++)
@@ -271,7 +273,7 @@ internal sealed class ScanGradientPlan
                 {
                     // y[t - lag]'s cotangent, read when the loop reaches step t - lag (dropped if truncation stops first).
                     if (carries[feed.Output] is { } carry)
-                        AddTo(s, gradient, carry, ((t - feed.Lag) % scan.OutputInfo[feed.Output].Depth) * feed.Width, feed.Width);
+                        AddTo(s, gradient, carry, ((t - feed.Lag) % depths[feed.Output]) * feed.Width, feed.Width);
                 }
                 else if (feed.InitialGradient is { } initialGradient)
                     AddTo(s, gradient, initialGradient, feed.IsRows ? (feed.InitialRow + t) * feed.Width : 0, feed.Width);
