@@ -132,3 +132,57 @@ public class TensorGradTests
         Assert.Contains("wrt[0]", Assert.Throws<ArgumentNullException>(() => Tensor.Grad(x, [null!])).Message);
     }
 }
+
+/// <summary>Tests that change the op table's shared rows: run alone, never beside another test.</summary>
+[CollectionDefinition(nameof(OpTableMutation), DisableParallelization = true)]
+public sealed class OpTableMutation;
+
+[Collection(nameof(OpTableMutation))]
+public class TensorGradWithoutARuleTests
+{
+    [Fact]
+    public void Grad_through_an_op_without_a_derivative_names_the_op_and_the_node()
+    {
+        // Every op of the table has a rule (GradientTableTests checks): one is taken away for this test alone.
+        var row = OpTable.Get(Op.Cbrt);
+        var rule = row.Derivative;
+        row.Derivative = null;
+        try
+        {
+            var x = Tensor.Scalar("x");
+            var cube = Tensor.Apply(Op.Cbrt, -1, "n3", "Math.Cbrt(x)", x);
+            var e = Assert.Throws<NotSupportedException>(() => Tensor.Grad(cube * x, x));
+            Assert.Contains("Cbrt", e.Message);
+            Assert.Contains("'Math.Cbrt(x)'", e.Message);
+            Assert.Contains("no derivative", e.Message);
+        }
+        finally
+        {
+            row.Derivative = rule;
+        }
+    }
+}
+
+public class ProdGradientTests
+{
+    [Theory]
+    [InlineData(new[] { 2.0, 0.0, 3.0 }, new[] { 0.0, 6.0, 0.0 })]   // one zero: the product of the others
+    [InlineData(new[] { 0.0, 0.0, 3.0 }, new[] { 0.0, 0.0, 0.0 })]   // two: every element 0
+    [InlineData(new[] { 2.0, -1.0, 4.0 }, new[] { -4.0, 8.0, -2.0 })] // none: y / x
+    public void Prod_of_a_vector_with_zeros_has_the_product_of_the_other_elements_as_gradient(double[] x, double[] expected)
+    {
+        var v = Tensor.Vector("v");
+        var grad = Tensor.Grad(Tensor.Prod(v), v).Single();
+        Assert.Equal(expected, ((Vec<double>)Tensor.Function([v], [grad]).Invoke(x)[0]).ToArray());
+    }
+
+    [Fact]
+    public void Prod_along_each_row_treats_each_row_apart()
+    {
+        var m = Tensor.Matrix("m");
+        var weights = Tensor.Vector("w");
+        var grad = Tensor.Grad(Tensor.Dot(Tensor.Prod(m, 1), weights), m).Single();
+        var result = (Mat<double>)Tensor.Function([m, weights], [grad]).Invoke(new Mat<double>([2, 0, 5, 1, 3, 4], 2, 3), new[] { 1.0, 10.0 })[0];
+        Assert.Equal([0, 10, 0, 120, 40, 30], result.Span.ToArray());
+    }
+}

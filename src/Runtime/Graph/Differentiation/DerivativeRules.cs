@@ -65,13 +65,15 @@ internal static class DerivativeRules
                                                g.SumTo(g.Mul(s.Gradient, g.Mask(Op.Equal, s.Node, g.X(s, 1))), g.X(s, 1))],
         Op.FusedMultiplyAdd => (g, s) => [g.SumTo(g.Mul(s.Gradient, g.X(s, 1)), g.X(s, 0)), g.SumTo(g.Mul(s.Gradient, g.X(s, 0)), g.X(s, 1)),
                                           g.SumTo(s.Gradient, g.X(s, 2))],
-        // Clip(x, lo, hi): x where lo <= x <= hi, each bound where it was taken.
+        // Clip(x, lo, hi) = Min(Max(x, lo), hi): hi where Max(x, lo) > hi, else lo where x < lo, else x (the
+        // reference's choice when lo <= hi: x keeps the gradient at x == lo and x == hi; when lo > hi, hi is taken).
         Op.Clip => (g, s) =>
         {
             int x = g.X(s, 0), lo = g.X(s, 1), hi = g.X(s, 2);
-            int below = g.Mask(Op.Less, x, lo), above = g.Mask(Op.Greater, x, hi);
-            int inside = g.Sub(g.Sub(g.C(1, s.Node), below), above);
-            return [g.SumTo(g.Mul(s.Gradient, inside), x), g.SumTo(g.Mul(s.Gradient, below), lo), g.SumTo(g.Mul(s.Gradient, above), hi)];
+            int above = g.Mask(Op.Greater, g.Call(Op.Maximum, x, lo), hi);
+            int notAbove = g.Mul(s.Gradient, g.Sub(g.C(1, s.Node), above));
+            return [g.SumTo(g.Mul(notAbove, g.Mask(Op.GreaterOrEqual, x, lo)), x), g.SumTo(g.Mul(notAbove, g.Mask(Op.Less, x, lo)), lo),
+                    g.SumTo(g.Mul(s.Gradient, above), hi)];
         },
         Op.Dot => (g, s) => Dot(g, s),
         Op.Transpose => (g, s) => [g.Call(Op.Transpose, s.Gradient)],
@@ -81,8 +83,7 @@ internal static class DerivativeRules
         // Reductions: the gradient of each result element spread back over the elements it reduced.
         Op.Sum => (g, s) => [g.Spread(s.Gradient, s)],
         Op.Mean => (g, s) => [g.Spread(g.Div(s.Gradient, g.Apply(Op.Sum, g.AxisOf(s.Node), g.Fill(g.X(s, 0), g.C(1, s.Node)))), s)],
-        // d(Πx)/dxᵢ = y/xᵢ: infinite or NaN where an element is 0 (the reference handles zeros apart; docs/derivatives.md).
-        Op.Prod => (g, s) => [g.Div(g.Spread(g.Mul(s.Gradient, s.Node), s), g.X(s, 0))],
+        Op.Prod => (g, s) => Prod(g, s),
         // Every element equal to the maximum (or minimum) gets the whole gradient, ties included, as the reference's.
         Op.Max or Op.Min => (g, s) => [g.Mul(g.Spread(s.Gradient, s), g.Mask(Op.Equal, g.X(s, 0), g.Spread(s.Node, s)))],
         // d logsumexp(x) = softmax(x) = exp(x - y).
@@ -102,6 +103,20 @@ internal static class DerivativeRules
         Op.SetDiagonal => (g, s) => [g.Call(Op.SetDiagonal, s.Gradient, g.Zeros(g.X(s, 1))), g.Call(Op.Diagonal, s.Gradient)],
         _ => null,
     };
+
+    // d(Πx)/dxᵢ = Π of the others: y/xᵢ where no element is 0; where one is, that element gets the product of the
+    // others and the rest 0; where two or more are, all 0 (the reference's Prod gradient, which never divides by 0).
+    private static int[] Prod(IGradientGraph g, DerivativeSite s)
+    {
+        int x = g.X(s, 0), axis = g.AxisOf(s.Node);
+        int zero = g.Mask(Op.Equal, x, g.C(0, x));                        // 1 where an element is 0
+        int nonZero = g.Sub(g.C(1, x), zero);
+        int safe = g.Add(x, zero);                                       // x with its zeros replaced by 1
+        int oneZero = g.Mask(Op.Equal, g.Apply(Op.Sum, axis, zero), g.C(1, x));
+        int productOfOthers = g.Mul(g.Apply(Op.Prod, axis, safe), oneZero); // the product of the non-zero elements, where exactly one is 0
+        return [g.Add(g.Mul(g.Div(g.Spread(g.Mul(s.Gradient, s.Node), s), safe), nonZero),
+                      g.Mul(zero, g.Spread(g.Mul(s.Gradient, productOfOthers), s)))];
+    }
 
     // Dot's four forms; g has the result's rank.
     private static int[] Dot(IGradientGraph g, DerivativeSite s)

@@ -131,7 +131,7 @@ internal static class OpKernels
         var x = op.Operands;
         var t = s.T;
         var dest = t[op.Dest.Index].Span<T>();
-        // A scalar first operand (BinaryScalarTensor) is no tensor slot: its index may lie beyond them.
+        // A scalar first operand (BinaryScalarTensor) is in the scalar slots, not the tensors.
         TensorValue a = x[0].IsTensor ? t[x[0].Index] : null!;
         switch (op.Kernel)
         {
