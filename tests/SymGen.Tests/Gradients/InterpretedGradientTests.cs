@@ -180,4 +180,13 @@ public class InterpretedGradientTests
         long few = Overhead(1000), many = Overhead(10_000);
         Assert.True(Math.Abs(many - few) <= 256, $"1,000 steps: {few} bytes beyond the traces; 10,000 steps: {many}");
     }
+
+    [Fact]
+    public void A_function_of_scan_gradients_prints()
+    {
+        var (W, X, h0, h) = Rnn();
+        var f = Tensor.Function([W, X, h0], Tensor.Grad(Tensor.Sum(h), W));
+        Assert.Contains("grad(W)", f.DebugPrint());
+        Assert.Contains("grad(W)", f.ToDot());
+    }
 }
