@@ -349,6 +349,26 @@ public class ScanGradientPropertyTests
             MatchesFiniteDifferences(new Case([x, a0, b0, v, ra, Rb, rm], cost, [0, 1, 2, 3]), args);
         });
 
+    [Fact]
+    public void Chained_scans_and_a_weight_used_outside_them_match_finite_differences() =>
+        Sample(input =>
+        {
+            var x = Tensor.Vector("x");
+            var v = Tensor.Vector("v");
+            var w = Tensor.Scalar("w");
+            var r = Tensor.Vector("r");
+            // The first scan's trace is the second's sequence; the second's initial state is computed from v; w is
+            // read by both steps and by the cost.
+            var first = Tensor.Scan(p => ScanStep.Of(Tensor.Tanh(p[1] * p[2] + p[0])),
+                sequences: [new ScanSequence(x, [0])], outputs: [ScanOutputInfo.Recurrent(Tensor.Sum(v))], nonSequences: [w], name: "first")[0];
+            var second = Tensor.Scan(p => ScanStep.Of(p[2] * p[1] + Tensor.Tanh(p[2]) * p[0] * p[3]),
+                sequences: [new ScanSequence(first, [-1, 0])], outputs: [ScanOutputInfo.Recurrent(Tensor.Tanh(v))], nonSequences: [w], name: "second")[0];
+            var random = new Random(input.Seed);
+            var args = new[] { Random(random, input.Steps + 1), Random(random, 2), Random(random), Random(random, input.Steps) };
+            var cost = Tensor.Sum(Tensor.Dot(second, Tensor.Fill(v, w)) * r) + w * Tensor.Sum(first);
+            MatchesFiniteDifferences(new Case([x, v, w, r], cost, [0, 1, 2]), args);
+        });
+
     // ---- float32 --------------------------------------------------------------------------------------------------------
 
     [Fact]
