@@ -189,4 +189,25 @@ public class InterpretedGradientTests
         Assert.Contains("grad(W)", f.DebugPrint());
         Assert.Contains("grad(W)", f.ToDot());
     }
+
+    [Fact]
+    public void Repeated_and_concurrent_calls_of_one_gradient_function_agree()
+    {
+        // The plan is compiled once and shared; every call has its own carries, cotangent buffers and gradients.
+        var (W, X, h0, h) = Rnn(truncate: 3);
+        var f = Tensor.Function([W, X, h0], Tensor.Grad(Tensor.Sum(h * h), W, X, h0));
+        var random = new Random(5);
+        Mat<double> Matrix(int rows, int columns) => new(Enumerable.Range(0, rows * columns).Select(_ => random.NextDouble() - 0.5).ToArray(), rows, columns);
+        var calls = Enumerable.Range(0, 16).Select(i => new object[] { Matrix(3, 3), Matrix(2 + i % 5, 3), new Vec<double>(Matrix(1, 3).Span.ToArray()) }).ToArray();
+        double[] Flat(object[] results) => results.SelectMany(r => r switch { Mat<double> m => m.Span.ToArray(), Vec<double> v => v.ToArray(), _ => throw new InvalidOperationException() }).ToArray();
+        var sequential = calls.Select(a => Flat(f.Invoke(a))).ToArray();
+        var again = calls.Select(a => Flat(f.Invoke(a))).ToArray();
+        var concurrent = new double[calls.Length][];
+        System.Threading.Tasks.Parallel.For(0, calls.Length, i => concurrent[i] = Flat(f.Invoke(calls[i])));
+        for (int i = 0; i < calls.Length; i++)
+        {
+            Assert.Equal(sequential[i], again[i]);
+            Assert.Equal(sequential[i], concurrent[i]);
+        }
+    }
 }
