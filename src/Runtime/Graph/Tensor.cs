@@ -152,12 +152,14 @@ public static class Tensor
     /// The gradients of the scalar <paramref name="cost"/> with respect to each of <paramref name="wrt"/> (Theano's
     /// <c>T.grad</c>): new variables of the same graph, one per <paramref name="wrt"/>, of its type, built from the op
     /// table's derivative rules by reverse-mode differentiation. A variable the cost reaches only through ops of zero
-    /// gradient (comparisons, rounding, ArgMax) gets zeros.
+    /// gradient (comparisons, rounding, ArgMax) gets zeros. Through a scan the gradient is a backward scan with the
+    /// reference's semantics (<c>truncateGradient</c>, <c>goBackwards</c>, taps, <c>until</c>; no gradient through
+    /// updated shared variables), run by the interpreter: see docs/interpreter.md, "Gradients".
     /// </summary>
     /// <exception cref="ArgumentException">The cost is not a float or double scalar; a <paramref name="wrt"/> is not
     /// floating-point, or is not part of the cost's graph (Theano's DisconnectedInputError).</exception>
     /// <exception cref="NotSupportedException">The cost depends on a <paramref name="wrt"/> through an op with no
-    /// derivative, or through a scan.</exception>
+    /// derivative, or through the gradient of a scan (a second derivative).</exception>
     public static Variable[] Grad(Variable cost, params Variable[] wrt) => VariableGradients.Grad(cost, wrt);
 
     /// <summary>

@@ -131,16 +131,6 @@ public class TensorGradTests
         Assert.Throws<ArgumentNullException>(() => Tensor.Grad(x, null!));
         Assert.Contains("wrt[0]", Assert.Throws<ArgumentNullException>(() => Tensor.Grad(x, [null!])).Message);
     }
-
-    [Fact]
-    public void Grad_through_a_scan_is_not_supported_yet_and_names_the_scan()
-    {
-        var x = Tensor.Vector("x");
-        var scan = Tensor.Scan(i => ScanStep.Of(Tensor.Tanh(i[0])), sequences: [new ScanSequence(x, [0])], name: "squash");
-        var cost = Tensor.Dot(scan[0], x);
-        var e = Assert.Throws<NotSupportedException>(() => Tensor.Grad(cost, x));
-        Assert.Contains("'squash'", e.Message);
-    }
 }
 
 /// <summary>Tests that change the op table's shared rows: run alone, never beside another test.</summary>

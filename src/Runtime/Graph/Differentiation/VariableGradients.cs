@@ -23,7 +23,7 @@ internal static class VariableGradients
                 throw new ArgumentException($"wrt[{i}] ('{wrt[i]}') is a {wrt[i].Type}: gradients are taken only with respect to float or double values.", nameof(wrt));
         }
 
-        var graph = new VariableGraph(cost);
+        var graph = new VariableGraph([cost]);
         for (int i = 0; i < wrt.Length; i++)
             if (!graph.Contains(wrt[i]))
                 // Theano's DisconnectedInputError, in its words.
@@ -41,12 +41,36 @@ internal static class VariableGradients
         return wrt.Select(w => gradients[graph.IdOf(w)] is var g and >= 0 ? graph[g] : ZerosLike(w)).ToArray();
     }
 
+    /// <summary>
+    /// The gradients of <paramref name="wrt"/> given the cotangents of <paramref name="seeds"/>' nodes (a
+    /// vector-Jacobian product; a scan's backward step is one), null where none flows.
+    /// </summary>
+    /// <param name="seeds">Each node and the variable of its cotangent (an input of the caller's graph).</param>
+    /// <param name="wrt">The variables whose gradients are wanted.</param>
+    /// <param name="what">How the error for an op without derivative begins ("The gradient of scan 's' goes").</param>
+    /// <exception cref="NotSupportedException">The seeds depend on a <paramref name="wrt"/> through an op without derivative.</exception>
+    public static Variable?[] Backward(IReadOnlyList<(Variable Node, Variable Cotangent)> seeds, IReadOnlyList<Variable> wrt, string what)
+    {
+        var graph = new VariableGraph(seeds.Select(s => s.Node).Concat(seeds.Select(s => s.Cotangent)));
+        var nonDifferentiable = new List<int>();
+        var gradients = Backpropagation.Run(graph, graph.Count, seeds.Select(s => (graph.IdOf(s.Node), graph.IdOf(s.Cotangent))).ToList(),
+            nonDifferentiable, graph.RuleOf);
+        if (nonDifferentiable.Count > 0)
+        {
+            var node = (ApplyVariable)graph[nonDifferentiable[0]];
+            throw new NotSupportedException($"{what} through {OpTable.Get(node.Op).Name} ('{node.Label ?? node.ToString()}'), which has no derivative.");
+        }
+        return wrt.Select(w => graph.Contains(w) && gradients[graph.IdOf(w)] is var g and >= 0 ? graph[g] : null).ToArray();
+    }
+
     private static Variable ZerosLike(Variable x) =>
         x.Type.Rank == 0 ? Tensor.Constant(0, x.Type.Element) : Tensor.Fill(x, Tensor.Constant(0, x.Type.Element));
 
     /// <summary>
     /// Variables as an <see cref="IGradientGraph"/>: numbered in topological order (each after its inputs) from the
-    /// cost, and the nodes the rules add appended.
+    /// roots, and the nodes the rules add appended. A scan is one node (<see cref="ScanTuple"/>) whose value is the tuple
+    /// of its traces: each trace is a node of its own reading it, so that the sweep reaches the scan once, after every
+    /// trace, with the cotangents of all of them (<see cref="TraceCotangents"/>), and builds one backward scan.
     /// </summary>
     private sealed class VariableGraph : IGradientGraph
     {
@@ -54,12 +78,15 @@ internal static class VariableGradients
         private readonly Dictionary<Variable, int> _ids = new(ReferenceEqualityComparer.Instance);
         private readonly List<int[]> _operands = [];
 
-        public VariableGraph(Variable cost)
+        private readonly Dictionary<ScanNode, int> _scans = new(ReferenceEqualityComparer.Instance);
+
+        public VariableGraph(IEnumerable<Variable> roots)
         {
             // Iterative post-order: deep graphs (long chains built in a loop) must not overflow the stack.
             var stack = new Stack<(Variable Node, int NextInput)>();
-            stack.Push((cost, 0));
-            var entered = new HashSet<Variable>(ReferenceEqualityComparer.Instance) { cost };
+            var entered = new HashSet<Variable>(ReferenceEqualityComparer.Instance);
+            foreach (var root in roots.Reverse())
+                if (entered.Add(root)) stack.Push((root, 0));
             while (stack.Count > 0)
             {
                 var (node, next) = stack.Pop();
@@ -82,7 +109,15 @@ internal static class VariableGradients
         private int Add(Variable v)
         {
             if (_ids.TryGetValue(v, out int id)) return id;
-            _operands.Add(v.Inputs.Select(i => _ids[i]).ToArray());
+            if (v is ScanOutputVariable trace && !_scans.ContainsKey(trace.Scan))
+                _scans[trace.Scan] = Add(new ScanTuple(trace.Scan));
+            _operands.Add(v switch
+            {
+                ScanOutputVariable output => [_scans[output.Scan]],
+                // A backward scan made by this sweep reads traces the sweep may not have met; it is not differentiated again.
+                ScanGradientVariable => [],
+                _ => v.Inputs.Select(i => _ids[i]).ToArray(),
+            });
             _nodes.Add(v);
             _ids[v] = _nodes.Count - 1;
             return _nodes.Count - 1;
@@ -102,22 +137,54 @@ internal static class VariableGradients
         public IReadOnlyList<int> OperandsOf(int node) => _operands[node];
 
         public int Apply(Op op, int axis, params int[] operands) =>
-            Add(Tensor.Apply(op, axis, Array.ConvertAll(operands, o => _nodes[o])));
+            // The sweep sums the contributions of a scan's traces: their tuples merge.
+            op == Op.Add && _nodes[operands[0]] is TraceCotangents a && _nodes[operands[1]] is TraceCotangents b ? Add(a.Plus(b))
+                : Add(Tensor.Apply(op, axis, Array.ConvertAll(operands, o => _nodes[o])));
 
         public int Constant(double value, ElementKind kind) => Add(Tensor.Constant(value, kind));
 
         public int Convert(int node, ElementKind kind) => Add(Tensor.Convert(_nodes[node], kind));
 
-        /// <summary>The rule of a node the op table does not differentiate: a scan's output.</summary>
-        public DerivativeRule? RuleOf(int node) =>
-            _nodes[node] is ScanOutputVariable output ? (graph, site) => DifferentiateScanOutput(output, site) : null;
+        /// <summary>The rule of a node the op table does not differentiate: a scan's trace, or the scan itself.</summary>
+        public DerivativeRule? RuleOf(int node) => _nodes[node] switch
+        {
+            // A trace passes its cotangent to its scan, as the tuple's entry.
+            ScanOutputVariable output => (graph, site) => [Add(TraceCotangents.Of(output, _nodes[site.Gradient]))],
+            ScanTuple tuple => (graph, site) => DifferentiateScan(tuple.Scan, (TraceCotangents)_nodes[site.Gradient]),
+            ScanGradientVariable gradient => (graph, site) =>
+                throw new NotSupportedException($"Tensor.Grad through the gradient of scan '{gradient.Scan.Name}' ('{gradient}', a second derivative) is not supported."),
+            _ => null,
+        };
 
         /// <summary>
-        /// The hook for gradients through a scan: given the gradient of <paramref name="output"/>'s trace
-        /// (<paramref name="site"/>.Gradient), the gradient of each of the scan's outer inputs
-        /// (<see cref="ScanNode.OuterInputs"/>, the node's operands), -1 for none.
+        /// The gradient of each of <paramref name="scan"/>'s outer inputs (<see cref="ScanNode.OuterInputs"/>, the
+        /// tuple's operands), -1 for none: one backward scan for the cotangents of all its traces.
         /// </summary>
-        private int[] DifferentiateScanOutput(ScanOutputVariable output, DerivativeSite site) =>
-            throw new NotSupportedException($"Tensor.Grad through a scan ('{output.Scan.Name}', output '{output}') is not supported yet.");
+        private int[] DifferentiateScan(ScanNode scan, TraceCotangents cotangents) =>
+            ScanGradientNode.Build(scan, cotangents.ByOutput).Gradients.Select(g => g is null ? -1 : Add(g)).ToArray();
+    }
+
+    /// <summary>A scan as one node of the gradient graph: the tuple of its traces, computed from its outer inputs.</summary>
+    private sealed class ScanTuple(ScanNode scan) : Variable(TensorType.Float64Scalar, $"scan '{scan.Name}'")
+    {
+        public ScanNode Scan { get; } = scan;
+        public override IReadOnlyList<Variable> Inputs => Scan.OuterInputs;
+    }
+
+    /// <summary>The cotangent of a <see cref="ScanTuple"/>: one per trace (<see cref="ScanNode.Outputs"/>), null for none.</summary>
+    private sealed class TraceCotangents(Variable?[] byOutput) : Variable(TensorType.Float64Scalar, null)
+    {
+        public Variable?[] ByOutput { get; } = byOutput;
+        public override IReadOnlyList<Variable> Inputs => [];
+
+        public static TraceCotangents Of(ScanOutputVariable trace, Variable cotangent)
+        {
+            var byOutput = new Variable?[trace.Scan.Outputs.Count];
+            byOutput[trace.Index] = cotangent;
+            return new TraceCotangents(byOutput);
+        }
+
+        public TraceCotangents Plus(TraceCotangents other) =>
+            new(ByOutput.Zip(other.ByOutput, (a, b) => a is null ? b : b is null ? a : Tensor.Apply(Op.Add, a, b)).ToArray());
     }
 }

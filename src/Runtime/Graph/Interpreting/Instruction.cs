@@ -29,6 +29,8 @@ internal enum Code : byte
     OuterTensor,
     /// <summary>A scan (<see cref="ScanPlan"/> number <see cref="Instruction.A"/>); only in a function's outer code.</summary>
     Scan,
+    /// <summary>A scan's backward pass (<see cref="ScanGradientPlan"/> number <see cref="Instruction.A"/>); only in a function's outer code.</summary>
+    ScanGradient,
 }
 
 /// <summary>
@@ -211,6 +213,7 @@ internal static class Machine
                 case Code.Tensor: OpKernels.Run(plan.TensorOps[i.A], s); break;
                 case Code.OuterTensor: plan.RunOuter(i.A, s); break;
                 case Code.Scan: plan.Scans[i.A].Run(s, plan); break;
+                case Code.ScanGradient: plan.ScanGradients[i.A].Run(s, plan); break;
             }
         }
     }

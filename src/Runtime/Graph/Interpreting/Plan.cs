@@ -20,6 +20,7 @@ internal sealed class Plan
         Slots = c.Slots;
         TensorOps = c.TensorOps.ToArray();
         Scans = c.Scans.ToArray();
+        ScanGradients = c.ScanGradients.ToArray();
         Constants = c.Constants.ToArray();
         Inputs = c.Inputs;
     }
@@ -28,6 +29,7 @@ internal sealed class Plan
     public SlotCounts Counts { get; }
     public TensorOp[] TensorOps { get; }
     public ScanPlan[] Scans { get; }
+    public ScanGradientPlan[] ScanGradients { get; }
     private Dictionary<Variable, Slot> Slots { get; }
     private (Slot Slot, object Value)[] Constants { get; }
     private IReadOnlyList<InputVariable> Inputs { get; }
@@ -51,6 +53,14 @@ internal sealed class Plan
                     {
                         c.Scans.Add(ScanPlan.Compile(output.Scan, c));
                         code.Add(new Instruction(Interpreting.Code.Scan, Op.Input, c.Scans.Count - 1, 0, 0, 0));
+                    }
+                    break;
+                case ScanGradientVariable gradient:
+                    // One backward scan gives the gradients of all the forward scan's inputs.
+                    if (!c.Slots.ContainsKey(gradient))
+                    {
+                        c.ScanGradients.Add(ScanGradientPlan.Compile(gradient.Node, c));
+                        code.Add(new Instruction(Interpreting.Code.ScanGradient, Op.Input, c.ScanGradients.Count - 1, 0, 0, 0));
                     }
                     break;
                 case InputVariable input:
@@ -165,6 +175,7 @@ internal sealed class Compiler
     public Dictionary<Variable, Slot> Slots { get; } = new();
     public List<TensorOp> TensorOps { get; } = new();
     public List<ScanPlan> Scans { get; } = new();
+    public List<ScanGradientPlan> ScanGradients { get; } = new();
     public List<(Slot, object)> Constants { get; } = new();
 
     /// <summary>

@@ -107,7 +107,7 @@ internal sealed class ScanPlan
     /// Ops the table says may throw (Sign of NaN), and integer division, remainder (by zero) and Abs (of MinValue),
     /// stay in the loop: a scan of zero steps must not throw.
     /// </summary>
-    private static bool CanThrow(ApplyVariable node) => OpTable.Get(node.Op).MayThrow
+    internal static bool CanThrow(ApplyVariable node) => OpTable.Get(node.Op).MayThrow
         || (node.Op is Op.Divide or Op.Remainder or Op.Abs && node.Type.Element is ElementKind.Int32 or ElementKind.Int64);
 
     /// <summary>Where a step input comes from: a sequence's row, at <c>Start + Stride * t</c>.</summary>
