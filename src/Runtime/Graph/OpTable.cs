@@ -409,6 +409,7 @@ static class OpTable
         rows.Sort((a, b) => a.Op.CompareTo(b.Op));
         for (int i = 0; i < rows.Count; i++)
             if ((int)rows[i].Op != i) throw new InvalidOperationException($"The op table has no row for op {(Op)i}, or two for one op.");
+        foreach (var row in rows) row.Derivative = DerivativeRules.Of(row.Op);
         return rows.ToArray();
     }
 }

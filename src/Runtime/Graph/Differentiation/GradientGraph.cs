@@ -25,6 +25,8 @@ internal interface IGradientGraph
     int Apply(Op op, int axis, params int[] operands);
     /// <summary>A new scalar constant of <paramref name="kind"/>.</summary>
     int Constant(double value, ElementKind kind);
+    /// <summary>Scalar <paramref name="node"/> converted to <paramref name="kind"/> (C#'s promotion mixes float and double scalars).</summary>
+    int Convert(int node, ElementKind kind);
 }
 
 /// <summary>Where a derivative rule is applied: the node (its operands and value are in the graph) and the gradient flowing into its value.</summary>
