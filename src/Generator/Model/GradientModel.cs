@@ -17,7 +17,7 @@ internal sealed record GradientModel(MethodSignature Signature, GradientSpec? Gr
 /// </summary>
 /// <param name="Scan">The forward scan, as its own method generates it.</param>
 /// <param name="ReturnsForward">The gradient method returns the scan's traces too.</param>
-/// <param name="Cotangents">The cotangent parameter of each returned output, by output index (null: an integer
+/// <param name="Cotangents">The cotangent parameter of each returned output, by output index ("": an integer
 /// output, which takes none).</param>
 /// <param name="Targets">The gradients asked for (the out parameters), in declaration order.</param>
 /// <param name="Backward">The backward step: its arguments are the forward step's arguments (same order), then
@@ -28,7 +28,7 @@ internal sealed record GradientModel(MethodSignature Signature, GradientSpec? Gr
 internal sealed record GradientSpec(
     ScanSpec Scan,
     bool ReturnsForward,
-    EquatableArray<string?> Cotangents,
+    EquatableArray<string> Cotangents,
     EquatableArray<GradientTarget> Targets,
     StepGraph Backward,
     EquatableArray<BackwardResult> Results,

@@ -24,6 +24,18 @@ public static class ScanArguments
         return length - tapSpan;
     }
 
+    /// <summary>
+    /// A gradient's cotangent of an output (dLoss/dTrace): empty (zero), or one row of <paramref name="width"/>
+    /// elements per executed step, as the trace has.
+    /// </summary>
+    public static void RequireCotangent(int length, int steps, int width, string parameter, string output)
+    {
+        if (length != 0 && (long)steps * width != length)
+            throw new ArgumentException(
+                $"Cotangent '{parameter}' of output '{output}' has {length} element(s), but the trace has {steps} row(s) of {width}: " +
+                $"pass {(long)steps * width} element(s) (one row per executed step), or an empty value for a zero cotangent.", parameter);
+    }
+
     /// <summary>Validates a requested number of steps (Theano's <c>n_steps</c>) and returns it as an <c>int</c>.</summary>
     public static int RequireSteps(long steps, string parameter)
     {

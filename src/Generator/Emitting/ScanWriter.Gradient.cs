@@ -1,0 +1,336 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using SymGen.Generator.Model;
+using SymGen.Generator.Parsing;
+using SymGen.Generator.Planning;
+using SymGen.Graph;
+
+namespace SymGen.Generator.Emitting;
+
+// A gradient method's body: the forward loop (as the scan's, but every trace kept and no shared update applied),
+// then the reverse loop over the backward step, written by the same node emission as the forward loop.
+internal sealed partial class ScanWriter
+{
+    public void WriteGradient()
+    {
+        var gradient = _gradient!;
+        WriteHeader();
+        WriteGradientHeader(gradient);
+        ScanEmitter.WriteDeclaration(_w, _signature);
+        _w.WriteLine("{");
+        _w.Indent++;
+        WriteForward();
+        WriteTraceCut();
+        WriteBackward(gradient);
+        if (gradient.ReturnsForward)
+            WriteReturn();
+        _w.Indent--;
+        _w.WriteLine("}");
+    }
+
+    private void WriteGradientHeader(GradientSpec gradient)
+    {
+        var backward = gradient.Backward;
+        var live = LoopPlanner.LiveNodes(backward);
+        _w.WriteLine($"// Gradient (a vector-Jacobian product) of scan '{CSharpText.Comment(_scan.Name)}'{(_scan.TruncateGradient > 0 ? $", through the last {_scan.TruncateGradient} step(s) only" : "")}:");
+        _w.WriteLine("// the forward loop above stores every trace; the reverse loop runs the backward step, as this graph:");
+        const int Listed = 64;
+        var listed = backward.Nodes.Where(n => n.Op is not (Op.Input or Op.Constant) && live[n.Id]).ToList();
+        foreach (var node in listed.Take(Listed))
+            _w.WriteLine($"//   b{node.Id} = {OpTable.Get(node.Op).Name}({string.Join(", ", node.Inputs.Select(i => BackwardNodeText(backward, i)))}{(node.Axis >= 0 ? $", axis: {node.Axis}" : "")}) : {node.Type}{ShapeText(node.Shape)}");
+        if (listed.Count > Listed)
+            _w.WriteLine($"//   ... and {listed.Count - Listed} more nodes");
+        foreach (var result in gradient.Results)
+            _w.WriteLine($"// d{ForwardArgumentText(result)} += {(result.SecondResult >= 0 ? $"Outer({BackwardNodeText(backward, backward.Results[result.Result])}, {BackwardNodeText(backward, backward.Results[result.SecondResult])}), summed over the steps as one matrix product after the loop" : BackwardNodeText(backward, backward.Results[result.Result]))}");
+    }
+
+    private static string BackwardNodeText(StepGraph graph, int id)
+    {
+        var node = graph.Nodes[id];
+        return node.Op switch
+        {
+            Op.Input => graph.Arguments[node.Argument].Name,
+            Op.Constant => node.Literal!,
+            _ => "b" + id,
+        };
+    }
+
+    private string ForwardArgumentText(BackwardResult result) => result.Source switch
+    {
+        StepArgumentSource.SequenceTap => $"{_scan.Sequences[result.Index].Parameter}[{ScanParser.TapText("t", result.Tap)}]",
+        StepArgumentSource.OutputTap => $"{_scan.Outputs[result.Index].Name}[{ScanParser.TapText("t", result.Tap)}]",
+        _ => _scan.NonSequences[result.Index].SharedParameter ?? _scan.NonSequences[result.Index].Parameter,
+    };
+
+    private void WriteBackward(GradientSpec gradient)
+    {
+        var backward = gradient.Backward;
+        var plan = gradient.Plan;
+        var forwardArguments = _argumentNames;
+        int forwardCount = _step.Arguments.Count;
+
+        // Names: a tensor non-sequence's span and a scalar non-sequence are the forward loop's; values declared in
+        // the loop body get names of their own.
+        var argumentNames = backward.Arguments.Select((a, i) =>
+            i < forwardCount && a.Source == StepArgumentSource.NonSequence ? forwardArguments[i]
+            : a.Source == StepArgumentSource.OutputTap ? _names.Fresh($"{_scan.Outputs[a.Index].Name}_{-a.Tap}")
+            : a.Source == StepArgumentSource.StoredOutput ? _names.Fresh(_scan.Outputs[a.Index].Name + "_t")
+            : a.Source == StepArgumentSource.Cotangent ? _names.Fresh("d" + _scan.Outputs[a.Index].Name + "_t")
+            : _names.Fresh(a.Name)).ToList();
+        var nodeNames = backward.Nodes.Select(n => n.Op switch
+        {
+            Op.Input => argumentNames[n.Argument],
+            Op.Constant => n.Literal!.StartsWith("-", System.StringComparison.Ordinal) ? $"({n.Literal})" : n.Literal!,
+            _ => plan.HasStorage(n.Id) ? _names.Fresh("b" + n.Id) : "",
+        }).ToList();
+
+        string stop = _names.Fresh("firstDifferentiated");
+        var carry = _scan.Outputs.Select(o => _names.Fresh("d" + o.Name + "Carry")).ToList();
+        var sequenceGradients = _scan.Sequences.Select(q => _names.Fresh("d" + q.Parameter + "Rows")).ToList();
+        var nonSequenceGradients = _scan.NonSequences.Select(n => _names.Fresh("d" + (n.SharedParameter ?? n.Parameter) + "Sum")).ToList();
+        var resultRows = backward.Results.Select((r, i) => _names.Fresh("g" + i)).ToList();
+        var deferred = gradient.Results.Where(r => r.SecondResult >= 0).ToList();
+        var storedRows = new Dictionary<int, (string Buffer, string Width)>();
+
+        _w.WriteLineNoTabs("");
+        _w.WriteLine("// ---- Backward: the reverse loop (back-propagation through time) ----");
+        _w.WriteLine(_scan.TruncateGradient > 0
+            ? $"// Only the last {_scan.TruncateGradient} executed step(s) are differentiated (TruncateGradient): earlier ones get exactly 0."
+            : "// Every executed step is differentiated.");
+        _w.WriteLine(_scan.TruncateGradient > 0
+            ? $"int {stop} = global::System.Math.Max(0, {_executed} - {_scan.TruncateGradient});"
+            : $"int {stop} = 0;");
+
+        // The cotangent of each returned output at every step: the incoming dLoss/dTrace, plus what later steps add
+        // through the output's taps (the carry). Rows 0..depth-1 are the initial state's, then one per step.
+        var targets = gradient.Targets;
+        for (int o = 0; o < _scan.Outputs.Count; o++)
+        {
+            var output = _scan.Outputs[o];
+            if (output.SharedParameter is not null || gradient.Cotangents[ReturnedIndex(o)] is not { Length: > 0 } cotangent) continue;
+            var element = output.ElementType.ElementKeyword;
+            var width = output.ElementType.Rank == 0 ? "1" : _widths[o]!;
+            var incoming = _names.Fresh(cotangent + "Rows");
+            _w.WriteLine($"// The cotangent of '{output.Name}' at each step{(output.IsRecurrent ? $" (rows 0..{output.Depth - 1}: its initial state's)" : "")}.");
+            _w.WriteLine($"var {carry[o]} = new {element}[{(output.Depth == 0 ? "" : $"{output.Depth} * {width} + ")}{_executed}{(width == "1" ? "" : $" * {width}")}];");
+            var source = output.ElementType.Rank == 0 ? $"global::System.MemoryExtensions.AsSpan({ScanParser.EscapeIdentifier(cotangent)})" : $"{ScanParser.EscapeIdentifier(cotangent)}.Span";
+            _w.WriteLine($"global::System.ReadOnlySpan<{element}> {incoming} = {source};");
+            _w.WriteLine($"{Runtime}.RequireCotangent({incoming}.Length, {_executed}, {width}, {CSharpText.Literal(cotangent)}, {CSharpText.Literal(output.Name)});");
+            _w.WriteLine($"{incoming}.CopyTo(global::System.MemoryExtensions.AsSpan({carry[o]}, {(output.Depth == 0 ? "0" : $"{output.Depth} * {width}")}));");
+        }
+        foreach (var target in targets.Where(t => t.Kind == GradientTargetKind.Sequence))
+            _w.WriteLine($"var {sequenceGradients[target.Index]} = new {target.Element.ElementKeyword}[{_rows[target.Index]}.Length];");
+        foreach (var target in targets.Where(t => t.Kind == GradientTargetKind.NonSequence))
+        {
+            var n = _scan.NonSequences[target.Index];
+            _w.WriteLine(n.Type.Rank == 0
+                ? $"{n.Type.ElementKeyword} {nonSequenceGradients[target.Index]} = {Zero(n.Type)};"
+                : $"var {nonSequenceGradients[target.Index]} = new {n.Type.ElementKeyword}[{Size(RowShapeOf(n))}];");
+        }
+        // Outer products deferred to one matrix product: both vectors' rows, one per step.
+        foreach (var result in deferred)
+            foreach (var r in new[] { result.Result, result.SecondResult })
+            {
+                var node = backward.Nodes[backward.Results[r]];
+                var width = _names.Fresh(resultRows[r] + "Width");
+                _w.WriteLine($"int {width} = {Size(node.Shape)};");
+                _w.WriteLine($"var {resultRows[r]}Rows = new {node.Type.ElementKeyword}[{_executed} * {width}];");
+                storedRows[r] = (resultRows[r] + "Rows", width);
+            }
+        // A tensor result computed in place gets one row of its own, reused by every step.
+        for (int r = 0; r < backward.Results.Count; r++)
+        {
+            var node = backward.Nodes[backward.Results[r]];
+            if (storedRows.ContainsKey(r) || plan.Nodes[node.Id].TraceOutput != r) continue;
+            _w.WriteLine($"global::System.Span<{node.Type.ElementKeyword}> {resultRows[r]} = new {node.Type.ElementKeyword}[{Size(node.Shape)}];");
+        }
+        var buffers = backward.Nodes.Where(n => plan.Nodes[n.Id].Storage == NodeStorage.Buffer).ToList();
+        foreach (var node in buffers)
+            _w.WriteLine($"global::System.Span<{node.Type.ElementKeyword}> {nodeNames[node.Id]} = new {node.Type.ElementKeyword}[{Size(node.Shape)}];");
+
+        // The backward step is written by the forward loop's node emission.
+        var (forwardStep, forwardPlan, forwardGroups, forwardNames) = (_step, _plan, _groups, _nodeNames);
+        (_step, _plan, _groups, _argumentNames, _nodeNames) = (backward, plan, plan.FusionGroups.ToDictionary(g => g.Node), argumentNames, nodeNames);
+        _resultRow = r => storedRows.TryGetValue(r, out var row) ? $"global::System.MemoryExtensions.AsSpan({row.Buffer}, {_t} * {row.Width}, {row.Width})" : resultRows[r];
+
+        if (plan.Hoisted.Count > 0)
+        {
+            _w.WriteLine("// Backward nodes that depend only on constants and non-sequences: computed once.");
+            foreach (var id in plan.Hoisted)
+                WriteNode(backward.Nodes[id]);
+        }
+        _w.WriteLineNoTabs("");
+        _w.WriteLine($"for (int {_t} = {_executed} - 1; {_t} >= {stop}; {_t}--)");
+        _w.WriteLine("{");
+        _w.Indent++;
+        if (_scan.Cancellation is { } token)
+            _w.WriteLine($"if (({_t} & 1023) == 0) {ScanParser.EscapeIdentifier(token)}.ThrowIfCancellationRequested();");
+        WriteStepInputs();
+        for (int a = forwardCount; a < backward.Arguments.Count; a++)
+        {
+            var argument = backward.Arguments[a];
+            var output = _scan.Outputs[argument.Index];
+            var o = argument.Index;
+            var element = argument.Type.ElementKeyword;
+            _w.WriteLine($"// {argument.Name}");
+            if (argument.Source == StepArgumentSource.StoredOutput)
+                _w.WriteLine(argument.Type.Rank == 0
+                    ? $"{element} {argumentNames[a]} = {_traces[o]}[{_t}];"
+                    : $"global::System.ReadOnlySpan<{element}> {argumentNames[a]} = {_traceRows[o]}.Slice({RowOffset(o, _t)}, {_widths[o]});");
+            else
+                _w.WriteLine(argument.Type.Rank == 0
+                    ? $"{element} {argumentNames[a]} = {carry[o]}[{Offset(output.Depth, _t)}];"
+                    : $"global::System.ReadOnlySpan<{element}> {argumentNames[a]} = global::System.MemoryExtensions.AsSpan({carry[o]}, ({Offset(output.Depth, _t)}) * {_widths[o]}, {_widths[o]});");
+        }
+        foreach (var node in backward.Nodes)
+            if (plan.ComputedInLoop(node.Id))
+                WriteNode(node);
+
+        _w.WriteLine("// Add this step's gradients where they belong.");
+        foreach (var result in gradient.Results)
+        {
+            if (result.SecondResult >= 0)
+            {
+                foreach (var r in new[] { result.Result, result.SecondResult })
+                    if (plan.Nodes[backward.Results[r]].TraceOutput != r)
+                        _w.WriteLine($"{nodeNames[backward.Results[r]]}.CopyTo({_resultRow(r)});");
+                continue;
+            }
+            var value = nodeNames[backward.Results[result.Result]];
+            var type = backward.Nodes[backward.Results[result.Result]].Type;
+            switch (result.Source)
+            {
+                case StepArgumentSource.SequenceTap:
+                {
+                    var sequence = _scan.Sequences[result.Index];
+                    var row = SequenceIndex(sequence, result.Tap, RowCount(sequence.Parameter, sequence.Container, _rows[result.Index]));
+                    WriteAddInto(sequenceGradients[result.Index], type, type.Rank == 0 ? row : $"({row}) * {Size(RowShapeOf(sequence))}", Size(RowShapeOf(sequence)), value);
+                    break;
+                }
+                case StepArgumentSource.OutputTap:
+                {
+                    var output = _scan.Outputs[result.Index];
+                    var row = Offset(output.Depth, $"{_t} - {-result.Tap}");
+                    WriteAddInto(carry[result.Index], type, type.Rank == 0 ? row : $"({row}) * {_widths[result.Index]}", type.Rank == 0 ? "1" : _widths[result.Index]!, value);
+                    break;
+                }
+                default:
+                    if (type.Rank == 0)
+                        _w.WriteLine($"{nonSequenceGradients[result.Index]} += {value};");
+                    else
+                        WriteAddInto(nonSequenceGradients[result.Index], type, "0", Size(RowShapeOf(_scan.NonSequences[result.Index])), value);
+                    break;
+            }
+        }
+        _w.Indent--;
+        _w.WriteLine("}");
+        (_step, _plan, _groups, _nodeNames, _argumentNames, _resultRow) = (forwardStep, forwardPlan, forwardGroups, forwardNames, forwardArguments, null);
+
+        foreach (var result in deferred)
+        {
+            var (a, b) = (storedRows[result.Result], storedRows[result.SecondResult]);
+            var element = backward.Nodes[backward.Results[result.Result]].Type.ElementKeyword;
+            var rows = $"{_executed} - {stop}";
+            _w.WriteLine($"// d{ForwardArgumentText(result)} += sum over the steps of Outer(a_t, b_t) = A^T B, one matrix product over the stored rows.");
+            _w.WriteLine($"{Kernels}.AddTransposedProduct<{element}>(global::System.MemoryExtensions.AsSpan({a.Buffer}, {stop} * {a.Width}, ({rows}) * {a.Width}), {rows}, {a.Width}, " +
+                         $"global::System.MemoryExtensions.AsSpan({b.Buffer}, {stop} * {b.Width}, ({rows}) * {b.Width}), {b.Width}, {nonSequenceGradients[result.Index]});");
+        }
+
+        _w.WriteLineNoTabs("");
+        _w.WriteLine("// The gradients asked for.");
+        foreach (var target in targets)
+            _w.WriteLine($"{ScanParser.EscapeIdentifier(target.Parameter)} = {TargetValue(target, carry, sequenceGradients, nonSequenceGradients)};");
+    }
+
+    private int ReturnedIndex(int output) => Enumerable.Range(0, output).Count(o => _scan.Outputs[o].SharedParameter is null);
+
+    /// <summary>Row <paramref name="step"/> of a carry whose first <paramref name="depth"/> rows are the initial state's.</summary>
+    private static string Offset(int depth, string step) => depth == 0 ? step : $"{depth} + {step}";
+
+    private void WriteAddInto(string buffer, TypeRef type, string offset, string width, string value)
+    {
+        if (type.Rank == 0)
+        {
+            _w.WriteLine($"{buffer}[{offset}] += {value};");
+            return;
+        }
+        var destination = _names.Fresh("into");
+        var i = _names.Fresh("i");
+        _w.WriteLine("{");
+        _w.Indent++;
+        _w.WriteLine($"var {destination} = global::System.MemoryExtensions.AsSpan({buffer}, {offset}, {width});");
+        _w.WriteLine($"for (int {i} = 0; {i} < {destination}.Length; {i}++) {destination}[{i}] += {value}[{i}];");
+        _w.Indent--;
+        _w.WriteLine("}");
+    }
+
+    private static EquatableArray<Dim> RowShapeOf(NonSequenceInput n)
+    {
+        var p = ScanParser.EscapeIdentifier(n.Parameter);
+        return n.Type.Rank switch
+        {
+            0 => EquatableArray<Dim>.Empty,
+            1 => new[] { new Dim($"{p}.Length", n.Parameter) }.ToEquatableArray(),
+            _ => new[] { new Dim($"{p}.Rows", n.Parameter), new Dim($"{p}.Columns", n.Parameter) }.ToEquatableArray(),
+        };
+    }
+
+    private EquatableArray<Dim> RowShapeOf(SequenceInput sequence) =>
+        _step.Arguments.FirstOrDefault(a => a.Source == StepArgumentSource.SequenceTap && _scan.Sequences[a.Index] == sequence)?.Shape
+        ?? EquatableArray<Dim>.Empty;
+
+    /// <summary>A gradient in its input's type: rows in the sequence's container, an initial state's rows of the carry, a sum.</summary>
+    private string TargetValue(GradientTarget target, List<string> carry, List<string> sequenceGradients, List<string> nonSequenceGradients)
+    {
+        var t = target.Element.ElementKeyword;
+        switch (target.Kind)
+        {
+            case GradientTargetKind.Sequence:
+            {
+                var sequence = _scan.Sequences[target.Index];
+                var p = ScanParser.EscapeIdentifier(sequence.Parameter);
+                var data = sequenceGradients[target.Index];
+                return target.Container switch
+                {
+                    ContainerKind.Vec => $"new global::SymGen.Vec<{t}>({data})",
+                    ContainerKind.Mat => $"new global::SymGen.Mat<{t}>({data}, {p}.Rows, {p}.Columns)",
+                    ContainerKind.Tensor3 => $"new global::SymGen.Tensor3<{t}>({data}, {p}.Length, {p}.Rows, {p}.Columns)",
+                    _ => data,
+                };
+            }
+            case GradientTargetKind.Initial:
+            {
+                var output = _scan.Outputs[target.Index];
+                var p = ScanParser.EscapeIdentifier(output.InitialParameter!);
+                var data = carry[target.Index];
+                var width = output.ElementType.Rank == 0 ? "1" : _widths[target.Index]!;
+                var rows = output.Depth.ToString(CultureInfo.InvariantCulture);
+                return (target.Container, output.ElementType.Rank) switch
+                {
+                    (ContainerKind.Single, 0) => $"{data}[0]",
+                    (ContainerKind.Single, 1) => $"new global::SymGen.Vec<{t}>({data}, 0, {width})",
+                    (ContainerKind.Single, _) => $"new global::SymGen.Mat<{t}>({data}, 0, {p}.Rows, {p}.Columns)",
+                    (ContainerKind.Vec, _) => $"new global::SymGen.Vec<{t}>({data}, 0, {rows})",
+                    (ContainerKind.Mat, _) => $"new global::SymGen.Mat<{t}>({data}, 0, {rows}, {width})",
+                    (ContainerKind.Tensor3, _) => $"new global::SymGen.Tensor3<{t}>(global::System.MemoryExtensions.AsSpan({data}, 0, {rows} * {width}).ToArray(), {rows}, {p}.Rows, {p}.Columns)",
+                    (ContainerKind.Memory or ContainerKind.ReadOnlyMemory, _) => $"global::System.MemoryExtensions.AsMemory({data}, 0, {rows})",
+                    (ContainerKind.Span or ContainerKind.ReadOnlySpan, _) => $"global::System.MemoryExtensions.AsSpan({data}, 0, {rows})",
+                    _ => $"global::System.MemoryExtensions.AsSpan({data}, 0, {rows}).ToArray()",
+                };
+            }
+            default:
+            {
+                var n = _scan.NonSequences[target.Index];
+                var p = ScanParser.EscapeIdentifier(n.Parameter);
+                var data = nonSequenceGradients[target.Index];
+                return n.Type.Rank switch
+                {
+                    0 => data,
+                    1 => $"new global::SymGen.Vec<{t}>({data})",
+                    _ => $"new global::SymGen.Mat<{t}>({data}, {p}.Rows, {p}.Columns)",
+                };
+            }
+        }
+    }
+}
