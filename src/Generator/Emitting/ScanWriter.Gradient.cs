@@ -108,13 +108,22 @@ internal sealed partial class ScanWriter
         for (int o = 0; o < _scan.Outputs.Count; o++)
         {
             var output = _scan.Outputs[o];
-            if (output.SharedParameter is not null || gradient.Cotangents[ReturnedIndex(o)] is not { Length: > 0 } cotangent) continue;
+            if (output.SharedParameter is not null || gradient.Cotangents[ReturnedIndex(o)] is not { Parameter.Length: > 0 } input) continue;
+            var cotangent = input.Parameter;
             var element = output.ElementType.ElementKeyword;
             var width = output.ElementType.Rank == 0 ? "1" : _widths[o]!;
             var incoming = _names.Fresh(cotangent + "Rows");
             _w.WriteLine($"// The cotangent of '{output.Name}' at each step{(output.IsRecurrent ? $" (rows 0..{output.Depth - 1}: its initial state's)" : "")}.");
             _w.WriteLine($"var {carry[o]} = new {element}[{(output.Depth == 0 ? "" : $"{output.Depth} * {width} + ")}{_executed}{(width == "1" ? "" : $" * {width}")}];");
-            var source = output.ElementType.Rank == 0 ? $"global::System.MemoryExtensions.AsSpan({ScanParser.EscapeIdentifier(cotangent)})" : $"{ScanParser.EscapeIdentifier(cotangent)}.Span";
+            var value = ScanParser.EscapeIdentifier(cotangent);
+            if (input.IsFunction)
+            {
+                // The loss depends on the outputs: its cotangent is computed from the trace, between the passes.
+                _w.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({value});");
+                value = _names.Fresh(cotangent + "Value");
+                _w.WriteLine($"var {value} = {ScanParser.EscapeIdentifier(cotangent)}({_traces[o]});");
+            }
+            var source = output.ElementType.Rank == 0 ? $"global::System.MemoryExtensions.AsSpan({value})" : $"{value}.Span";
             _w.WriteLine($"global::System.ReadOnlySpan<{element}> {incoming} = {source};");
             _w.WriteLine($"{Runtime}.RequireCotangent({incoming}.Length, {_executed}, {width}, {CSharpText.Literal(cotangent)}, {CSharpText.Literal(output.Name)});");
             _w.WriteLine($"{incoming}.CopyTo(global::System.MemoryExtensions.AsSpan({carry[o]}, {(output.Depth == 0 ? "0" : $"{output.Depth} * {width}")}));");

@@ -28,12 +28,18 @@ internal sealed record GradientModel(MethodSignature Signature, GradientSpec? Gr
 internal sealed record GradientSpec(
     ScanSpec Scan,
     bool ReturnsForward,
-    EquatableArray<string> Cotangents,
+    EquatableArray<CotangentInput> Cotangents,
     EquatableArray<GradientTarget> Targets,
     StepGraph Backward,
     EquatableArray<BackwardResult> Results,
     LoopPlan Plan,
     int Checkpoint);
+
+/// <summary>
+/// The cotangent of a returned output: its parameter (empty for an integer output, which takes none), and whether it
+/// is a function called with the forward trace between the passes (a loss that depends on the outputs).
+/// </summary>
+internal sealed record CotangentInput(string Parameter, bool IsFunction);
 
 /// <summary>What a gradient is taken with respect to.</summary>
 internal enum GradientTargetKind { Sequence, Initial, NonSequence }

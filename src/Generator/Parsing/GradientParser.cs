@@ -145,14 +145,14 @@ internal sealed class GradientParser
 
         // One cotangent per returned floating-point output.
         int next = inputs;
-        var cotangents = new List<string>();
+        var cotangents = new List<CotangentInput>();
         for (int o = 0; o < scan.Outputs.Count; o++)
         {
             var output = scan.Outputs[o];
             if (output.SharedParameter is not null) continue;
             if (!Backpropagation.IsDifferentiable(output.ElementType.Element))
             {
-                cotangents.Add(""); // an integer output has no gradient (the reference's rule)
+                cotangents.Add(new CotangentInput("", false)); // an integer output has no gradient (the reference's rule)
                 continue;
             }
             string expected = TraceType(output.ElementType);
@@ -165,13 +165,15 @@ internal sealed class GradientParser
                 return null;
             }
             var parameter = parameters[next++];
-            if (TypeText(parameter.Type) != expected)
+            // Or a function of the trace, called between the passes, when the loss depends on the outputs.
+            bool isFunction = TypeText(parameter.Type) == $"global::System.Func<{expected}, {expected}>";
+            if (TypeText(parameter.Type) != expected && !isFunction)
             {
                 Report(DiagnosticDescriptors.GradientParameterMismatch, Where(parameter), Name, $"parameter '{parameter.Name}' has the wrong type",
-                    expectedText, $"'{TypeMapping.Display(parameter.Type)}'");
+                    expectedText + $" or a 'Func<{TraceDisplay(output.ElementType)}, {TraceDisplay(output.ElementType)}>' of the trace", $"'{TypeMapping.Display(parameter.Type)}'");
                 ok = false;
             }
-            cotangents.Add(parameter.Name);
+            cotangents.Add(new CotangentInput(parameter.Name, isFunction));
         }
 
         // What can be asked for, by out-parameter name.

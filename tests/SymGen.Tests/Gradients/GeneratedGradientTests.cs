@@ -82,4 +82,41 @@ public sealed class GeneratedGradientTests
         Near(c.Outputs["d_loss_d_h0"], dh0.Span, "d_loss_d_h0");
         Near(c.Outputs["d_loss_d_X"], dX.Span, "d_loss_d_X");
     }
+
+    [Fact]
+    public void elman_rnn_forward_grad_in_one_call_with_a_cotangent_function_of_the_trace()
+    {
+        var c = ReferenceCases.Get("elman_rnn_forward_grad");
+        var (X, h0, Y) = (Matrix(c.Inputs["X"]), Vector(c.Inputs["h0"]), Matrix(c.Inputs["Y"]));
+        var (Wx, Wh, b, V, cv) = (Matrix(c.Inputs["Wx"]), Matrix(c.Inputs["Wh"]), Vector(c.Inputs["b"]), Matrix(c.Inputs["V"]), Vector(c.Inputs["c"]));
+        int calls = 0;
+        var (h, y) = GradientScans.ElmanTrain(X, h0, Wx, Wh, b, V, cv, default, y => { calls++; return (y - Y) * 2.0; },
+            out var dWx, out var dWh, out var db, out var dV, out var dc, out var dh0, out var dX);
+        Assert.Equal(1, calls);
+        Near(c.Outputs["h"], h.Span, "h");
+        Near(c.Outputs["y"], y.Span, "y");
+        Near(c.Outputs["d_loss_d_Wx"], dWx.Span, "d_loss_d_Wx");
+        Near(c.Outputs["d_loss_d_Wh"], dWh.Span, "d_loss_d_Wh");
+        Near(c.Outputs["d_loss_d_b"], db.Span, "d_loss_d_b");
+        Near(c.Outputs["d_loss_d_V"], dV.Span, "d_loss_d_V");
+        Near(c.Outputs["d_loss_d_c"], dc.Span, "d_loss_d_c");
+        Near(c.Outputs["d_loss_d_h0"], dh0.Span, "d_loss_d_h0");
+        Near(c.Outputs["d_loss_d_X"], dX.Span, "d_loss_d_X");
+    }
+
+    [Fact]
+    public void ACotangentOfTheWrongLengthIsAnArgumentErrorNamingIt()
+    {
+        var error = Assert.Throws<ArgumentException>(() => GradientScans.CumSumGradient([1, 2, 3], 0, [1, 2], out _, out _));
+        Assert.Equal("dCumSum", error.ParamName);
+        Assert.Contains("has 2 element(s), but the trace has 3 row(s) of 1", error.Message);
+    }
+
+    [Fact]
+    public void AnEmptyCotangentIsZero()
+    {
+        GradientScans.CumSumGradient([1, 2, 3], 0, null!, out var dx, out var dh0);
+        Assert.Equal([0, 0, 0], dx);
+        Assert.Equal(0, dh0);
+    }
 }

@@ -47,6 +47,12 @@ public static partial class GradientScans
     public static partial (Mat<double> h, Mat<double> y) ElmanGradient(Mat<double> X, Vec<double> h0,
         Mat<double> Wx, Mat<double> Wh, Vec<double> b, Mat<double> V, Vec<double> c, Mat<double> dh, Mat<double> dy,
         out Mat<double> dWx, out Mat<double> dWh, out Vec<double> db, out Mat<double> dV, out Vec<double> dc, out Vec<double> dh0, out Mat<double> dX);
+
+    // Forward and gradients in one call: the cotangent of y is a function of y (loss = sum((y - Y)^2)).
+    [Gradient(nameof(Elman))]
+    public static partial (Mat<double> h, Mat<double> y) ElmanTrain(Mat<double> X, Vec<double> h0,
+        Mat<double> Wx, Mat<double> Wh, Vec<double> b, Mat<double> V, Vec<double> c, Mat<double> dh, Func<Mat<double>, Mat<double>> dy,
+        out Mat<double> dWx, out Mat<double> dWh, out Vec<double> db, out Mat<double> dV, out Vec<double> dc, out Vec<double> dh0, out Mat<double> dX);
 }
 
 /// <summary>One scan per semantics feature of the gradient, each with its generated gradient.</summary>
