@@ -91,7 +91,9 @@ internal sealed partial class ScanWriter
         var nonSequenceGradients = _scan.NonSequences.Select(n => _names.Fresh("d" + (n.SharedParameter ?? n.Parameter) + "Sum")).ToList();
         var resultRows = backward.Results.Select((r, i) => _names.Fresh("g" + i)).ToList();
         var deferred = gradient.Results.Where(r => r.SecondResult >= 0).ToList();
-        var storedRows = new Dictionary<int, (string Buffer, string Width)>();
+        // The per-step vectors of deferred outer products: rows already in memory (a trace, a cotangent carry, a
+        // sequence read at t + offset) are read where they are; the others are stored, one row per step.
+        var storedRows = new Dictionary<int, StepRows>();
 
         _w.WriteLineNoTabs("");
         _w.WriteLine("// ---- Backward: the reverse loop (back-propagation through time) ----");
@@ -142,10 +144,20 @@ internal sealed partial class ScanWriter
             foreach (var r in new[] { result.Result, result.SecondResult })
             {
                 var node = backward.Nodes[backward.Results[r]];
+                if (storedRows.FirstOrDefault(p => backward.Results[p.Key] == node.Id).Value is { } same)
+                {
+                    storedRows[r] = same;
+                    continue;
+                }
+                if (RowsInMemory(backward, node, carry) is { } rows)
+                {
+                    storedRows[r] = rows;
+                    continue;
+                }
                 var width = _names.Fresh(resultRows[r] + "Width");
                 _w.WriteLine($"int {width} = {Size(node.Shape)};");
                 _w.WriteLine($"var {resultRows[r]}Rows = new {node.Type.ElementKeyword}[{_executed} * {width}];");
-                storedRows[r] = (resultRows[r] + "Rows", width);
+                storedRows[r] = new StepRows($"global::System.MemoryExtensions.AsSpan({resultRows[r]}Rows)", "0", width, Owner: r);
             }
         // A tensor result computed in place gets one row of its own, reused by every step.
         for (int r = 0; r < backward.Results.Count; r++)
@@ -161,7 +173,7 @@ internal sealed partial class ScanWriter
         // The backward step is written by the forward loop's node emission.
         var (forwardStep, forwardPlan, forwardGroups, forwardNames) = (_step, _plan, _groups, _nodeNames);
         (_step, _plan, _groups, _argumentNames, _nodeNames) = (backward, plan, plan.FusionGroups.ToDictionary(g => g.Node), argumentNames, nodeNames);
-        _resultRow = r => storedRows.TryGetValue(r, out var row) ? $"global::System.MemoryExtensions.AsSpan({row.Buffer}, {_t} * {row.Width}, {row.Width})" : resultRows[r];
+        _resultRow = r => storedRows.TryGetValue(r, out var row) ? row.Row(_t) : resultRows[r];
 
         if (plan.Hoisted.Count > 0)
         {
@@ -202,7 +214,7 @@ internal sealed partial class ScanWriter
             if (result.SecondResult >= 0)
             {
                 foreach (var r in new[] { result.Result, result.SecondResult })
-                    if (plan.Nodes[backward.Results[r]].TraceOutput != r)
+                    if (storedRows[r].Owner == r && plan.Nodes[backward.Results[r]].TraceOutput != r)
                         _w.WriteLine($"{nodeNames[backward.Results[r]]}.CopyTo({_resultRow(r)});");
                 continue;
             }
@@ -242,14 +254,47 @@ internal sealed partial class ScanWriter
             var element = backward.Nodes[backward.Results[result.Result]].Type.ElementKeyword;
             var rows = $"{_executed} - {stop}";
             _w.WriteLine($"// d{ForwardArgumentText(result)} += sum over the steps of Outer(a_t, b_t) = A^T B, one matrix product over the stored rows.");
-            _w.WriteLine($"{Kernels}.AddTransposedProduct<{element}>(global::System.MemoryExtensions.AsSpan({a.Buffer}, {stop} * {a.Width}, ({rows}) * {a.Width}), {rows}, {a.Width}, " +
-                         $"global::System.MemoryExtensions.AsSpan({b.Buffer}, {stop} * {b.Width}, ({rows}) * {b.Width}), {b.Width}, {nonSequenceGradients[result.Index]});");
+            _w.WriteLine($"{Kernels}.AddTransposedProduct<{element}>({a.Steps(stop, rows)}, {rows}, {a.Width}, {b.Steps(stop, rows)}, {b.Width}, {nonSequenceGradients[result.Index]});");
         }
 
         _w.WriteLineNoTabs("");
         _w.WriteLine("// The gradients asked for.");
         foreach (var target in targets)
             _w.WriteLine($"{ScanParser.EscapeIdentifier(target.Parameter)} = {TargetValue(target, carry, sequenceGradients, nonSequenceGradients)};");
+    }
+
+    /// <summary>
+    /// One row per step of a vector: in <see cref="Span"/> (a span expression), step t's row is row
+    /// <see cref="First"/> + t; <see cref="Owner"/> is the result that writes them (-1: rows already in memory).
+    /// </summary>
+    private sealed record StepRows(string Span, string First, string Width, int Owner = -1)
+    {
+        private string RowIndex(string step) => First == "0" ? step : $"{First} + {step}";
+        public string Row(string step) => $"{Span}.Slice(({RowIndex(step)}) * {Width}, {Width})";
+        public string Steps(string from, string count) => $"{Span}.Slice(({RowIndex(from)}) * {Width}, ({count}) * {Width})";
+    }
+
+    /// <summary>
+    /// A backward input whose rows for consecutive steps are consecutive rows of a buffer: a stored output (its trace),
+    /// a cotangent (its carry, final once its step ran), a sequence tap read forwards (rows t + offset). Else null.
+    /// </summary>
+    private StepRows? RowsInMemory(StepGraph backward, StepNode node, List<string> carry)
+    {
+        if (node.Op != Op.Input) return null;
+        var argument = backward.Arguments[node.Argument];
+        switch (argument.Source)
+        {
+            case StepArgumentSource.StoredOutput:
+                return new StepRows(_traceRows[argument.Index], "0", _widths[argument.Index]!);
+            case StepArgumentSource.Cotangent:
+                return new StepRows($"global::System.MemoryExtensions.AsSpan({carry[argument.Index]})",
+                    _scan.Outputs[argument.Index].Depth.ToString(CultureInfo.InvariantCulture), _widths[argument.Index]!);
+            case StepArgumentSource.SequenceTap when !_scan.GoBackwards:
+                var sequence = _scan.Sequences[argument.Index];
+                return new StepRows(_rows[argument.Index], (argument.Tap - sequence.LowestTap).ToString(CultureInfo.InvariantCulture), Size(argument.Shape));
+            default:
+                return null;
+        }
     }
 
     private int ReturnedIndex(int output) => Enumerable.Range(0, output).Count(o => _scan.Outputs[o].SharedParameter is null);

@@ -120,3 +120,35 @@ public sealed class GeneratedGradientTests
         Assert.Equal(0, dh0);
     }
 }
+
+/// <summary>A generated gradient allocates its buffers once per call: what it allocates grows with the steps only by its per-step rows.</summary>
+public sealed class GradientAllocationTests
+{
+    private static object? _sink;
+
+    private static long Allocated(Func<object> call)
+    {
+        _sink = call();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        _sink = call();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Fact]
+    public void AnRnnGradientAllocatesNothingPerStepBeyondItsRows()
+    {
+        const int hidden = 4;
+        var W = new Mat<double>(Enumerable.Range(0, hidden * hidden).Select(i => 0.1 * Math.Sin(i)).ToArray(), hidden, hidden);
+        var h0 = Vec<double>.Zeros(hidden);
+        long Bytes(int steps)
+        {
+            var X = Mat<double>.Zeros(steps, hidden);
+            var dH = Mat<double>.Zeros(steps, hidden);
+            return Allocated(() => { GradientScans.RnnGradient(X, h0, W, dH, out var dX, out _, out _); return dX; });
+        }
+        // Rows per step: the trace, the cotangent carry, dX, the two stored vectors of dW's outer products (hidden
+        // doubles each), and one element of the column AddTransposedProduct gathers.
+        long perStep = 8 * (5 * hidden + 1);
+        Assert.Equal(1000 * perStep, Bytes(1100) - Bytes(100));
+    }
+}
