@@ -182,7 +182,29 @@ internal sealed partial class ScanWriter
                 WriteNode(backward.Nodes[id]);
         }
         _w.WriteLineNoTabs("");
-        _w.WriteLine($"for (int {_t} = {_executed} - 1; {_t} >= {stop}; {_t}--)");
+        string? segment = null, end = null, last = null;
+        if (_segmentStart is not null)
+        {
+            // Segments from the last: the forward loop left the last one in the buffers; each earlier one is computed
+            // again from its checkpoint, then differentiated.
+            (segment, end, last) = (_names.Fresh("segment"), _names.Fresh("segmentEnd"), _names.Fresh("lastSegment"));
+            _w.WriteLine($"int {last} = ({_executed} - 1) / {CheckpointEvery};");
+            _w.WriteLine($"for (int {segment} = {last}; {segment} >= 0 && {_executed} > 0; {segment}--)");
+            _w.WriteLine("{");
+            _w.Indent++;
+            _w.WriteLine($"int {end} = global::System.Math.Min(({segment} + 1) * {CheckpointEvery}, {_executed});");
+            _w.WriteLine($"if ({end} <= {stop}) break;");
+            _w.WriteLine($"if ({segment} != {last})");
+            _w.WriteLine("{");
+            _w.Indent++;
+            _w.WriteLine($"{_segmentStart} = {segment} * {CheckpointEvery};");
+            WriteSegmentRecompute(end, forwardStep, forwardPlan, forwardGroups, forwardArguments, forwardNames);
+            _w.Indent--;
+            _w.WriteLine("}");
+            _w.WriteLine($"for (int {_t} = {end} - 1; {_t} >= global::System.Math.Max({_segmentStart}, {stop}); {_t}--)");
+        }
+        else
+            _w.WriteLine($"for (int {_t} = {_executed} - 1; {_t} >= {stop}; {_t}--)");
         _w.WriteLine("{");
         _w.Indent++;
         if (_scan.Cancellation is { } token)
@@ -197,7 +219,7 @@ internal sealed partial class ScanWriter
             _w.WriteLine($"// {argument.Name}");
             if (argument.Source == StepArgumentSource.StoredOutput)
                 _w.WriteLine(argument.Type.Rank == 0
-                    ? $"{element} {argumentNames[a]} = {_traces[o]}[{_t}];"
+                    ? $"{element} {argumentNames[a]} = {TraceElement(o, _t)};"
                     : $"global::System.ReadOnlySpan<{element}> {argumentNames[a]} = {_traceRows[o]}.Slice({RowOffset(o, _t)}, {_widths[o]});");
             else
                 _w.WriteLine(argument.Type.Rank == 0
@@ -246,6 +268,11 @@ internal sealed partial class ScanWriter
         }
         _w.Indent--;
         _w.WriteLine("}");
+        if (segment is not null)
+        {
+            _w.Indent--;
+            _w.WriteLine("}");
+        }
         (_step, _plan, _groups, _nodeNames, _argumentNames, _resultRow) = (forwardStep, forwardPlan, forwardGroups, forwardNames, forwardArguments, null);
 
         foreach (var result in deferred)
@@ -284,7 +311,7 @@ internal sealed partial class ScanWriter
         var argument = backward.Arguments[node.Argument];
         switch (argument.Source)
         {
-            case StepArgumentSource.StoredOutput:
+            case StepArgumentSource.StoredOutput when _segmentStart is null:
                 return new StepRows(_traceRows[argument.Index], "0", _widths[argument.Index]!);
             case StepArgumentSource.Cotangent:
                 return new StepRows($"global::System.MemoryExtensions.AsSpan({carry[argument.Index]})",
@@ -295,6 +322,112 @@ internal sealed partial class ScanWriter
             default:
                 return null;
         }
+    }
+
+    // ---- Checkpointing: segment buffers of depth + k rows, every k-th state's past values kept -----------------
+
+    /// <summary>Per output: the array of its checkpoints (depth rows per segment), or null for a map output.</summary>
+    private readonly Dictionary<int, string> _checkpoints = new();
+
+    private int CheckpointEvery => _gradient!.Checkpoint;
+
+    /// <summary>Step <paramref name="step"/>'s row in output <paramref name="o"/>'s segment buffer.</summary>
+    private string SegmentRow(int o, string step)
+    {
+        int depth = _scan.Outputs[o].Depth;
+        var text = $"{step} - {_segmentStart}";
+        return depth == 0 ? text : $"{text} + {depth}";
+    }
+
+    /// <summary>A scalar output's value at <paramref name="step"/>: its trace's element, or its segment buffer's.</summary>
+    private string TraceElement(int o, string step) =>
+        _segmentStart is not null ? $"{_traces[o]}[{SegmentRow(o, step)}]" : $"{_traces[o]}[{step}]";
+
+    private string WidthOf(int o) => _scan.Outputs[o].ElementType.Rank == 0 ? "1" : _widths[o]!;
+
+    /// <summary>The segment buffers (their first rows the initial state's), the checkpoint arrays, the segment start.</summary>
+    private void WriteSegments()
+    {
+        int k = CheckpointEvery;
+        _w.WriteLine($"// Checkpoint = {k}: each output keeps depth + {k} rows (the current segment of {k} steps and the past values");
+        _w.WriteLine($"// before it); every {k}-th state's past values are kept, and the backward pass recomputes each segment from them.");
+        var segments = _names.Fresh("segments");
+        // At least one: the first checkpoint (the initial state) is kept even for zero steps.
+        _w.WriteLine($"int {segments} = global::System.Math.Max(1, ({_steps} + {k - 1}) / {k});");
+        for (int o = 0; o < _scan.Outputs.Count; o++)
+        {
+            var output = _scan.Outputs[o];
+            var element = output.ElementType.ElementKeyword;
+            if (output.ElementType.Rank > 0)
+                _w.WriteLine($"int {_widths[o]} = {Size(output.Shape)};");
+            var width = WidthOf(o);
+            _w.WriteLine($"var {_traces[o]} = new {element}[{output.Depth + k} * {width}];");
+            if (output.ElementType.Rank > 0)
+                _w.WriteLine($"global::System.Span<{element}> {_traceRows[o]} = {_traces[o]};");
+            if (output.Depth == 0) continue;
+            // The initial state's rows y[-depth] .. y[-1] come first.
+            if (output.ElementType.Rank == 0 && _initialRows[o] is null)
+                _w.WriteLine($"{_traces[o]}[0] = {ScanParser.EscapeIdentifier(output.InitialParameter!)};");
+            else
+                _w.WriteLine($"{_initialRows[o]}.Slice(0, {output.Depth} * {width}).CopyTo({_traces[o]});");
+            var checkpoints = _checkpoints[o] = _names.Fresh(output.Name + "Checkpoints");
+            _w.WriteLine($"var {checkpoints} = new {element}[{segments} * {output.Depth} * {width}];");
+        }
+        _w.WriteLine($"int {_segmentStart} = 0;");
+        WriteCheckpointSave();
+    }
+
+    /// <summary>Keeps the past values before the current segment (its buffers' first rows) as its checkpoint.</summary>
+    private void WriteCheckpointSave()
+    {
+        foreach (var (o, checkpoints) in _checkpoints.Select(p => (p.Key, p.Value)))
+        {
+            var rows = $"{_scan.Outputs[o].Depth} * {WidthOf(o)}";
+            _w.WriteLine($"global::System.MemoryExtensions.AsSpan({_traces[o]}, 0, {rows}).CopyTo(global::System.MemoryExtensions.AsSpan({checkpoints}, {_segmentStart} / {CheckpointEvery} * {rows}, {rows}));");
+        }
+    }
+
+    /// <summary>In the forward loop: a full segment moves its last depth rows to the front and starts the next one.</summary>
+    private void WriteSegmentShift()
+    {
+        if (_segmentStart is null) return;
+        int k = CheckpointEvery;
+        _w.WriteLine($"if ({_t} - {_segmentStart} == {k})");
+        _w.WriteLine("{");
+        _w.Indent++;
+        foreach (var o in _checkpoints.Keys)
+        {
+            var width = WidthOf(o);
+            _w.WriteLine($"global::System.MemoryExtensions.AsSpan({_traces[o]}, {k} * {width}, {_scan.Outputs[o].Depth} * {width}).CopyTo({_traces[o]});");
+        }
+        _w.WriteLine($"{_segmentStart} = {_t};");
+        WriteCheckpointSave();
+        _w.Indent--;
+        _w.WriteLine("}");
+    }
+
+    /// <summary>In the backward pass: the segment's buffers from its checkpoint, then its steps computed again.</summary>
+    private void WriteSegmentRecompute(string end, StepGraph forwardStep, LoopPlan forwardPlan, Dictionary<int, FusionGroup> forwardGroups,
+        List<string> forwardArguments, List<string> forwardNodes)
+    {
+        var backward = (_step, _plan, _groups, _argumentNames, _nodeNames, _resultRow);
+        (_step, _plan, _groups, _argumentNames, _nodeNames, _resultRow) = (forwardStep, forwardPlan, forwardGroups, forwardArguments, forwardNodes, null);
+        foreach (var (o, checkpoints) in _checkpoints.Select(p => (p.Key, p.Value)))
+        {
+            var rows = $"{_scan.Outputs[o].Depth} * {WidthOf(o)}";
+            _w.WriteLine($"global::System.MemoryExtensions.AsSpan({checkpoints}, {_segmentStart} / {CheckpointEvery} * {rows}, {rows}).CopyTo({_traces[o]});");
+        }
+        _w.WriteLine($"for (int {_t} = {_segmentStart}; {_t} < {end}; {_t}++)");
+        _w.WriteLine("{");
+        _w.Indent++;
+        WriteStepInputs();
+        foreach (var node in _step.Nodes)
+            if (_plan.ComputedInLoop(node.Id))
+                WriteNode(node);
+        WriteStores();
+        _w.Indent--;
+        _w.WriteLine("}");
+        (_step, _plan, _groups, _argumentNames, _nodeNames, _resultRow) = backward;
     }
 
     private int ReturnedIndex(int output) => Enumerable.Range(0, output).Count(o => _scan.Outputs[o].SharedParameter is null);

@@ -35,6 +35,11 @@ internal sealed partial class ScanWriter
     private System.Func<int, string>? _resultRow;
     /// <summary>For a gradient method: its request (the forward loop then keeps every trace and applies no update).</summary>
     private readonly GradientSpec? _gradient;
+    /// <summary>
+    /// A checkpointed gradient (Checkpoint = k): each output's values live in a segment buffer of depth + k rows, row
+    /// depth + t - segmentStart holding step t (the first depth rows: the k-th state's past values); null otherwise.
+    /// </summary>
+    private readonly string? _segmentStart;
     private readonly string _t, _steps, _executed;
     /// <summary>A while loop's trace rows so far (its traces grow as it runs); null when they hold every step.</summary>
     private readonly string? _capacity;
@@ -51,7 +56,10 @@ internal sealed partial class ScanWriter
         _names = new NameScope(signature.Parameters.Select(p => p.Name.TrimStart('@'))
             .Concat(scan.NonSequences.Where(n => n.SharedParameter is not null).Select(n => n.Parameter))
             .Concat(scan.Outputs.Where(o => o.SharedParameter is not null).Select(o => o.InitialParameter!)));
-        _plan = scan.Plan;
+        // A checkpointed gradient's forward loop reads every past value from its segment buffers (no registers).
+        _plan = gradient?.CheckpointPlan ?? scan.Plan;
+        if (gradient?.CheckpointPlan is not null)
+            _segmentStart = _names.Fresh("segmentStart");
         _groups = _plan.FusionGroups.ToDictionary(g => g.Node);
 
         // Names of everything the loop touches, chosen once so that no user parameter is shadowed.
@@ -126,7 +134,9 @@ internal sealed partial class ScanWriter
             _w.WriteLine($"int {_capacity} = {Traces}.FirstCapacity({_steps});");
         }
         var rows = _capacity ?? _steps;
-        for (int o = 0; o < _scan.Outputs.Count; o++)
+        if (_segmentStart is not null)
+            WriteSegments();
+        for (int o = 0; o < _scan.Outputs.Count && _segmentStart is null; o++)
         {
             var output = _scan.Outputs[o];
             if (!KeepsTrace(o))
@@ -185,6 +195,7 @@ internal sealed partial class ScanWriter
         if (_scan.Cancellation is { } token)
             _w.WriteLine($"if (({_t} & 1023) == 0) {ScanParser.EscapeIdentifier(token)}.ThrowIfCancellationRequested();");
         WriteGrowth();
+        WriteSegmentShift();
         WriteStepInputs();
         foreach (var node in _step.Nodes)
             if (_plan.ComputedInLoop(node.Id))
@@ -488,7 +499,9 @@ internal sealed partial class ScanWriter
                 int j = -argument.Tap;
                 _w.WriteLine($"// {argument.Name} = {output.Name}[{ScanParser.TapText("t", argument.Tap)}]");
                 var initial = _initialRows[argument.Index] is { } initialRows ? $"{initialRows}[{InitialRow(output, j)}]" : ScanParser.EscapeIdentifier(output.InitialParameter!);
-                _w.WriteLine($"{argument.Type.CSharpName} {name} = {_t} >= {j} ? {_traces[argument.Index]}[{_t} - {j}] : {initial};");
+                _w.WriteLine(_segmentStart is not null
+                    ? $"{argument.Type.CSharpName} {name} = {TraceElement(argument.Index, $"{_t} - {j}")};"
+                    : $"{argument.Type.CSharpName} {name} = {_t} >= {j} ? {_traces[argument.Index]}[{_t} - {j}] : {initial};");
             }
             else if (argument.Source == StepArgumentSource.OutputTap && argument.Type.Rank > 0)
             {
@@ -500,8 +513,10 @@ internal sealed partial class ScanWriter
                     ? _initialRows[argument.Index]!
                     : $"{_initialRows[argument.Index]}.Slice(({InitialRow(output, j)}) * {width}, {width})";
                 _w.WriteLine($"// {argument.Name} = {output.Name}[{ScanParser.TapText("t", argument.Tap)}]");
-                _w.WriteLine($"global::System.ReadOnlySpan<{argument.Type.ElementKeyword}> {name} = {_t} >= {j} " +
-                             $"? {_traceRows[argument.Index]}.Slice({RowOffset(argument.Index, $"{_t} - {j}")}, {width}) : {initial};");
+                _w.WriteLine(_segmentStart is not null
+                    ? $"global::System.ReadOnlySpan<{argument.Type.ElementKeyword}> {name} = {_traceRows[argument.Index]}.Slice({RowOffset(argument.Index, $"{_t} - {j}")}, {width});"
+                    : $"global::System.ReadOnlySpan<{argument.Type.ElementKeyword}> {name} = {_t} >= {j} " +
+                      $"? {_traceRows[argument.Index]}.Slice({RowOffset(argument.Index, $"{_t} - {j}")}, {width}) : {initial};");
             }
         }
     }
@@ -690,7 +705,7 @@ internal sealed partial class ScanWriter
                 continue;
             }
             if (KeepsTrace(o))
-                _w.WriteLine($"{_traces[o]}[{_t}] = {value};");
+                _w.WriteLine($"{TraceElement(o, _t)} = {value};");
             var s = _state[o];
             for (int j = s.Count; j >= 2; j--)
                 _w.WriteLine($"{s[j - 1]} = {s[j - 2]};");
@@ -741,7 +756,8 @@ internal sealed partial class ScanWriter
 
     /// <summary>Where step <paramref name="step"/>'s row of output <paramref name="o"/> starts: in its trace, or in a shared variable's two rows.</summary>
     private string RowOffset(int o, string step) =>
-        KeepsTrace(o)
+        _segmentStart is not null ? $"({SegmentRow(o, step)}) * {_widths[o]}"
+        : KeepsTrace(o)
             ? $"{(step.Contains(' ') ? $"({step})" : step)} * {_widths[o]}"
             : $"(({step}) & 1) * {_widths[o]}";
 

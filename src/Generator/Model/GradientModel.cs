@@ -25,6 +25,10 @@ internal sealed record GradientModel(MethodSignature Signature, GradientSpec? Gr
 /// are the gradients of forward step arguments (<see cref="Results"/> says which).</param>
 /// <param name="Results">Per gradient the backward step computes: what it is added into.</param>
 /// <param name="Plan">The backward loop's plan (<see cref="LoopPlanner"/>, as the forward loop's).</param>
+/// <param name="Checkpoint">The attribute's Checkpoint (0: store every state).</param>
+/// <param name="CheckpointPlan">For a checkpointed gradient (Checkpoint = k >= 1, a void gradient of a scan without
+/// until): the forward loop's plan without registers (every past value read from the segment buffers); else null, and
+/// every state is stored.</param>
 internal sealed record GradientSpec(
     ScanSpec Scan,
     bool ReturnsForward,
@@ -33,7 +37,8 @@ internal sealed record GradientSpec(
     StepGraph Backward,
     EquatableArray<BackwardResult> Results,
     LoopPlan Plan,
-    int Checkpoint);
+    int Checkpoint,
+    LoopPlan? CheckpointPlan);
 
 /// <summary>
 /// The cotangent of a returned output: its parameter (empty for an integer output, which takes none), and whether it

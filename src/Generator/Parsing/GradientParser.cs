@@ -263,8 +263,12 @@ internal sealed class GradientParser
 
         // The backward loop reads every past value from the traces: no output keeps registers.
         var plan = LoopPlanner.Plan(backward.Step, scan.Outputs.Select(o => o with { Taps = EquatableArray<int>.Empty }).ToList(), _loopOptions);
+        // Checkpointing saves memory only where the traces are not returned; a while loop's length is not known ahead.
+        var checkpointPlan = checkpoint >= 1 && !returnsForward && step.Condition < 0
+            ? LoopPlanner.Plan(step, scan.Outputs.Select(o => o with { Taps = EquatableArray<int>.Empty }).ToList(), _loopOptions)
+            : null;
         return new GradientSpec(scan, returnsForward, cotangents.ToEquatableArray(), targets.ToEquatableArray(), backward.Step,
-            backward.Results.ToEquatableArray(), plan, checkpoint);
+            backward.Results.ToEquatableArray(), plan, checkpoint, checkpointPlan);
     }
 
     private static string CSharpLabel(string label) => label.Length <= 60 ? label : label.Substring(0, 57) + "...";

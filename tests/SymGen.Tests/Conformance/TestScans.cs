@@ -415,6 +415,7 @@ public static class TestScans
         new(ScanUnderTest.Of(a => G.GradientScans.RnnTruncated((Mat<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2]), () => G.GradientScans.RnnTruncatedGraph), RnnArguments),
         new(ScanUnderTest.Of(a => G.GradientFeatureScans.RnnLastStep((Mat<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2]), () => G.GradientFeatureScans.RnnLastStepGraph), RnnArguments),
         new(ScanUnderTest.Of(a => G.GradientFeatureScans.RnnLast3((Mat<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2]), () => G.GradientFeatureScans.RnnLast3Graph), RnnArguments),
+        new(ScanUnderTest.Of(a => G.GradientFeatureScans.RnnStepScan((Mat<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2]), () => G.GradientFeatureScans.RnnStepScanGraph), RnnArguments),
         new(ScanUnderTest.Of(a => G.GradientFeatureScans.Rnn32((Mat<float>)a[0], (Vec<float>)a[1], (Mat<float>)a[2]), () => G.GradientFeatureScans.Rnn32Graph),
             RnnArguments.Select(a => Args(Single((Mat<double>)a[0]), Single((Vec<double>)a[1]), Single((Mat<double>)a[2])))),
         new(ScanUnderTest.Of(a => G.GradientScans.Elman((Mat<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2], (Mat<double>)a[3], (Vec<double>)a[4], (Mat<double>)a[5], (Vec<double>)a[6]), () => G.GradientScans.ElmanGraph),

@@ -192,4 +192,49 @@ public sealed class GradientPropertyTests
             Close(dh0.Span, fh0.Span, "dh0");
             Close(dW.Span, fW.Span, "dW");
         }, iter: Iterations);
+
+    [Fact]
+    public void CheckpointedGradientsEqualTheFullOnes() =>
+        Gen.Select(Gen.Int[0, 11], Gen.Int[1, 3], Gen.Int[1, 3]).SelectMany((T, r, c) =>
+            Gen.Select(Value.Array[T * r * c + 3], Value.Array[r * c], Value.Array[r * r], Value.Array[T * r * c], Value.Array[4])
+                .Select(v => (T, r, c, v))).Sample(input =>
+        {
+            var (T, r, c, (x, m, a, w, s)) = input;
+            var xs = x.Take(T + 3).ToArray();
+            TapsGradient(xs, [s[0], s[1]], s[2], w.Take(T).ToArray(), out var dx1, out var dy1, out var da1);
+            TapsCheckpointed(xs, [s[0], s[1]], s[2], w.Take(T).ToArray(), out var dx2, out var dy2, out var da2);
+            Assert.Equal(dx1, dx2); Assert.Equal(dy1, dy2); Assert.Equal(da1, da2);
+
+            var xb = x.Take(T + 1).ToArray();
+            BackwardsGradient(xb, s[0], s[1], w.Take(T).ToArray(), out dx1, out var h1, out da1);
+            BackwardsCheckpointed(xb, s[0], s[1], w.Take(T).ToArray(), out dx2, out var h2, out da2);
+            Assert.Equal(dx1, dx2); Assert.Equal(h1, h2); Assert.Equal(da1, da2);
+
+            int n = T / 2;
+            TwoOutputsGradient(xb, n, s[0], s[1], s[2], w.Take(n).ToArray(), w.Skip(n).Take(n).ToArray(), out dx1, out h1, out da1, out var db1);
+            TwoOutputsCheckpointed(xb, n, s[0], s[1], s[2], w.Take(n).ToArray(), w.Skip(n).Take(n).ToArray(), out dx2, out h2, out da2, out var db2);
+            Assert.Equal(dx1, dx2); Assert.Equal(h1, h2); Assert.Equal(da1, da2); Assert.Equal(db1, db2);
+
+            var xm = x.Take(T).ToArray();
+            var dS = new Tensor3<double>(w.Take(T * r * c).ToArray(), T, r, c);
+            MatrixStateGradient(xm, new Mat<double>(m, r, c), new Mat<double>(a, r, r), new Shared<Vec<double>>("v", new Vec<double>(m.Take(c).ToArray())), dS,
+                out dx1, out var dS01, out var dA1, out var dv1);
+            MatrixStateCheckpointed(xm, new Mat<double>(m, r, c), new Mat<double>(a, r, r), new Shared<Vec<double>>("v", new Vec<double>(m.Take(c).ToArray())), dS,
+                out dx2, out var dS02, out var dA2, out var dv2);
+            Assert.Equal(dx1, dx2); Assert.Equal(dS01, dS02); Assert.Equal(dA1, dA2); Assert.Equal(dv1, dv2);
+
+            var total = new Shared<double>("total", s[3]);
+            CountedGradient(xm, s[0], total, s[1], w.Take(T).ToArray(), out dx1, out h1, out da1);
+            CountedCheckpointed(xm, s[0], total, s[1], w.Take(T).ToArray(), out dx2, out h2, out da2);
+            Assert.Equal(dx1, dx2); Assert.Equal(h1, h2); Assert.Equal(da1, da2);
+            Assert.Equal(s[3], total.Value);
+
+            var (X, H0, W, dH) = (new Mat<double>(x.Take(T * r).ToArray(), T, r), new Vec<double>(m.Take(r).ToArray()), new Mat<double>(a, r, r), new Mat<double>(w.Take(T * r).ToArray(), T, r));
+            RnnFull(X, H0, W, dH, out var dX1, out var dh01, out var dW1);
+            RnnCheckpointed(X, H0, W, dH, out var dX2, out var dh02, out var dW2);
+            Assert.Equal(dX1, dX2); Assert.Equal(dh01, dh02); Assert.Equal(dW1, dW2);
+            RnnLast3Gradient(X, H0, W, dH, out dX1, out dh01, out dW1);
+            RnnLast3Checkpointed(X, H0, W, dH, out dX2, out dh02, out dW2);
+            Assert.Equal(dX1, dX2); Assert.Equal(dh01, dh02); Assert.Equal(dW1, dW2);
+        }, iter: Iterations);
 }

@@ -138,4 +138,34 @@ public static partial class GradientFeatureScans
 
     [Gradient(nameof(Rnn32))]
     public static partial void Rnn32Gradient(Mat<float> X, Vec<float> h0, Mat<float> W, Mat<float> dH, out Mat<float> dX, out Vec<float> dh0, out Mat<float> dW);
+
+    // Checkpointed gradients (every k-th state stored, the rest recomputed): the same numbers as the full ones.
+    [Gradient(nameof(Taps), Checkpoint = 3)]
+    public static partial void TapsCheckpointed(double[] x, double[] y0, double a, double[] dTaps, out double[] dx, out double[] dy0, out double da);
+
+    [Gradient(nameof(Backwards), Checkpoint = 2)]
+    public static partial void BackwardsCheckpointed(double[] x, double h0, double a, double[] dBackwards, out double[] dx, out double dh0, out double da);
+
+    [Gradient(nameof(TwoOutputs), Checkpoint = 3)]
+    public static partial void TwoOutputsCheckpointed(double[] x, int n, double h0, double a, double b, double[] dh, double[] dy,
+        out double[] dx, out double dh0, out double da, out double db);
+
+    [Gradient(nameof(MatrixState), Checkpoint = 2)]
+    public static partial void MatrixStateCheckpointed(double[] x, Mat<double> S0, Mat<double> A, Shared<Vec<double>> v, Tensor3<double> dS,
+        out double[] dx, out Mat<double> dS0, out Mat<double> dA, out Vec<double> dv);
+
+    [Gradient(nameof(Counted), Checkpoint = 2)]
+    public static partial void CountedCheckpointed(double[] x, double h0, Shared<double> total, double a, double[] dh, out double[] dx, out double dh0, out double da);
+
+    [Gradient(nameof(RnnLast3), Checkpoint = 2)]
+    public static partial void RnnLast3Checkpointed(Mat<double> X, Vec<double> h0, Mat<double> W, Mat<double> dH, out Mat<double> dX, out Vec<double> dh0, out Mat<double> dW);
+
+    [Gradient(nameof(RnnStepScan), Checkpoint = 4)]
+    public static partial void RnnCheckpointed(Mat<double> X, Vec<double> h0, Mat<double> W, Mat<double> dH, out Mat<double> dX, out Vec<double> dh0, out Mat<double> dW);
+
+    [Gradient(nameof(RnnStepScan))]
+    public static partial void RnnFull(Mat<double> X, Vec<double> h0, Mat<double> W, Mat<double> dH, out Mat<double> dX, out Vec<double> dh0, out Mat<double> dW);
+
+    [Symbolic(nameof(RnnStep))]
+    public static partial Mat<double> RnnStepScan([Sequence] Mat<double> X, [Initial] Vec<double> h0, Mat<double> W);
 }
