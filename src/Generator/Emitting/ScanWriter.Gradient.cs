@@ -21,7 +21,8 @@ internal sealed partial class ScanWriter
         _w.WriteLine("{");
         _w.Indent++;
         WriteForward();
-        WriteTraceCut();
+        if (gradient.ForwardTraces.Count == 0)
+            WriteTraceCut();
         WriteBackward(gradient);
         if (gradient.ReturnsForward)
             WriteReturn();
@@ -321,6 +322,47 @@ internal sealed partial class ScanWriter
                 return new StepRows(_rows[argument.Index], (argument.Tap - sequence.LowestTap).ToString(CultureInfo.InvariantCulture), Size(argument.Shape));
             default:
                 return null;
+        }
+    }
+
+    // ---- [Forward]: the traces of an earlier forward call ---------------------------------------------------
+
+    /// <summary>
+    /// The [Forward] traces stand for the forward loop's: each checked to have one row per step (a while loop's: at
+    /// most one per step, all the same number, which is the number of executed steps).
+    /// </summary>
+    private void WriteGivenTraces()
+    {
+        var gradient = _gradient!;
+        _w.WriteLine("// [Forward]: the traces of an earlier call of the scan; the forward loop does not run.");
+        bool whileLoop = _step.Condition >= 0;
+        if (whileLoop)
+            _w.WriteLine($"int {_executed} = -1;");
+        int given = 0;
+        for (int o = 0; o < _scan.Outputs.Count; o++)
+        {
+            var output = _scan.Outputs[o];
+            if (output.SharedParameter is not null) continue;
+            var parameter = ScanParser.EscapeIdentifier(gradient.ForwardTraces[given++]);
+            var element = output.ElementType.ElementKeyword;
+            string length;
+            if (output.ElementType.Rank == 0)
+            {
+                _w.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({parameter});");
+                _w.WriteLine($"var {_traces[o]} = {parameter};");
+                length = $"{_traces[o]}.Length";
+            }
+            else
+            {
+                _w.WriteLine($"int {_widths[o]} = {Size(output.Shape)};");
+                _w.WriteLine($"var {_traces[o]} = {parameter};");
+                _w.WriteLine($"global::System.Span<{element}> {_traceRows[o]} = {_traces[o]}.Span;");
+                length = $"{_traceRows[o]}.Length";
+            }
+            var width = WidthOf(o);
+            _w.WriteLine(whileLoop
+                ? $"{_executed} = {Runtime}.RequireForwardTrace({length}, {_steps}, {width}, {_executed}, {CSharpText.Literal(gradient.ForwardTraces[given - 1])}, {CSharpText.Literal(output.Name)});"
+                : $"{Runtime}.RequireForwardTrace({length}, {_steps}, {width}, {_steps}, {CSharpText.Literal(gradient.ForwardTraces[given - 1])}, {CSharpText.Literal(output.Name)});");
         }
     }
 

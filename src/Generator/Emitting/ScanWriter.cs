@@ -134,9 +134,12 @@ internal sealed partial class ScanWriter
             _w.WriteLine($"int {_capacity} = {Traces}.FirstCapacity({_steps});");
         }
         var rows = _capacity ?? _steps;
+        bool given = _gradient is { ForwardTraces.Count: > 0 };
         if (_segmentStart is not null)
             WriteSegments();
-        for (int o = 0; o < _scan.Outputs.Count && _segmentStart is null; o++)
+        if (given)
+            WriteGivenTraces();
+        for (int o = 0; o < _scan.Outputs.Count && _segmentStart is null && !given; o++)
         {
             var output = _scan.Outputs[o];
             if (!KeepsTrace(o))
@@ -167,7 +170,7 @@ internal sealed partial class ScanWriter
         WriteScalarState();
 
         var tensorInputs = _step.Arguments.Select((a, i) => (a, i)).Where(x => x.a.Source == StepArgumentSource.NonSequence && x.a.Type.Rank > 0).ToList();
-        var buffers = _step.Nodes.Where(n => _plan.Nodes[n.Id].Storage == NodeStorage.Buffer).ToList();
+        var buffers = _step.Nodes.Where(n => _plan.Nodes[n.Id].Storage == NodeStorage.Buffer && !given).ToList();
         if (tensorInputs.Count + buffers.Count > 0)
         {
             _w.WriteLineNoTabs("");
@@ -178,6 +181,8 @@ internal sealed partial class ScanWriter
                 _w.WriteLine($"global::System.Span<{node.Type.ElementKeyword}> {_nodeNames[node.Id]} = new {node.Type.ElementKeyword}[{Size(node.Shape)}];");
         }
 
+        if (given)
+            return; // the traces of an earlier forward call: no forward loop
         if (_plan.Hoisted.Count > 0)
         {
             _w.WriteLineNoTabs("");

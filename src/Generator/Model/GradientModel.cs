@@ -29,6 +29,8 @@ internal sealed record GradientModel(MethodSignature Signature, GradientSpec? Gr
 /// <param name="CheckpointPlan">For a checkpointed gradient (Checkpoint = k >= 1, a void gradient of a scan without
 /// until): the forward loop's plan without registers (every past value read from the segment buffers); else null, and
 /// every state is stored.</param>
+/// <param name="ForwardTraces">The [Forward] parameters, one per returned output (the traces of an earlier call: the
+/// forward loop is not run); empty when the gradient runs the forward loop itself.</param>
 internal sealed record GradientSpec(
     ScanSpec Scan,
     bool ReturnsForward,
@@ -38,7 +40,8 @@ internal sealed record GradientSpec(
     EquatableArray<BackwardResult> Results,
     LoopPlan Plan,
     int Checkpoint,
-    LoopPlan? CheckpointPlan);
+    LoopPlan? CheckpointPlan,
+    EquatableArray<string> ForwardTraces);
 
 /// <summary>
 /// The cotangent of a returned output: its parameter (empty for an integer output, which takes none), and whether it

@@ -143,8 +143,45 @@ internal sealed class GradientParser
         if (scan is null)
             return null; // the scan's own diagnostics say why
 
-        // One cotangent per returned floating-point output.
+        // [Forward]: the traces of an earlier forward call, one per returned output; the backward loop runs alone.
         int next = inputs;
+        var forwardTraces = new List<string>();
+        if (next < parameters.Length && IsForward(parameters[next]))
+        {
+            if (scan.Outputs.Any(o => o.SharedParameter is not null))
+            {
+                Report(DiagnosticDescriptors.GradientParameterMismatch, Where(parameters[next]), Name, $"takes [Forward] traces, but scan '{scanName}' updates shared variables",
+                    "no [Forward] parameters (the backward pass needs the shared variables' value at each step, which only its own forward loop has)", $"'{parameters[next].Name}'");
+                return null;
+            }
+            foreach (var output in scan.ReturnedOutputs)
+            {
+                string expectedText = $"the [Forward] trace of output '{output.Name}', a '{TraceDisplay(output.ElementType)}'";
+                if (next >= parameters.Length || !IsForward(parameters[next]) || parameters[next].RefKind != RefKind.None)
+                {
+                    Report(DiagnosticDescriptors.GradientParameterMismatch, next < parameters.Length ? Where(parameters[next]) : _syntax.ParameterList.GetLocation(), Name,
+                        "needs one [Forward] trace per returned output, in output order", expectedText,
+                        next < parameters.Length ? $"'{TypeMapping.Display(parameters[next].Type)} {parameters[next].Name}'" : "no more parameters");
+                    return null;
+                }
+                var parameter = parameters[next++];
+                if (TypeText(parameter.Type) != TraceType(output.ElementType))
+                {
+                    Report(DiagnosticDescriptors.GradientParameterMismatch, Where(parameter), Name, $"parameter '{parameter.Name}' has the wrong type",
+                        expectedText, $"'{TypeMapping.Display(parameter.Type)}'");
+                    ok = false;
+                }
+                forwardTraces.Add(parameter.Name);
+            }
+        }
+        foreach (var parameter in parameters.Skip(next).Where(IsForward))
+        {
+            Report(DiagnosticDescriptors.GradientParameterMismatch, Where(parameter), Name, $"marks '{parameter.Name}' [Forward]",
+                "the [Forward] traces right after the scan's parameters, one per returned output", $"'{parameter.Name}' after them");
+            ok = false;
+        }
+
+        // One cotangent per returned floating-point output.
         var cotangents = new List<CotangentInput>();
         for (int o = 0; o < scan.Outputs.Count; o++)
         {
@@ -264,12 +301,15 @@ internal sealed class GradientParser
         // The backward loop reads every past value from the traces: no output keeps registers.
         var plan = LoopPlanner.Plan(backward.Step, scan.Outputs.Select(o => o with { Taps = EquatableArray<int>.Empty }).ToList(), _loopOptions);
         // Checkpointing saves memory only where the traces are not returned; a while loop's length is not known ahead.
-        var checkpointPlan = checkpoint >= 1 && !returnsForward && step.Condition < 0
+        var checkpointPlan = checkpoint >= 1 && !returnsForward && step.Condition < 0 && forwardTraces.Count == 0
             ? LoopPlanner.Plan(step, scan.Outputs.Select(o => o with { Taps = EquatableArray<int>.Empty }).ToList(), _loopOptions)
             : null;
         return new GradientSpec(scan, returnsForward, cotangents.ToEquatableArray(), targets.ToEquatableArray(), backward.Step,
-            backward.Results.ToEquatableArray(), plan, checkpoint, checkpointPlan);
+            backward.Results.ToEquatableArray(), plan, checkpoint, checkpointPlan, forwardTraces.ToEquatableArray());
     }
+
+    private static bool IsForward(IParameterSymbol parameter) =>
+        parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "SymGen.ForwardAttribute");
 
     private static string CSharpLabel(string label) => label.Length <= 60 ? label : label.Substring(0, 57) + "...";
 

@@ -237,4 +237,40 @@ public sealed class GradientPropertyTests
             RnnLast3Checkpointed(X, H0, W, dH, out dX2, out dh02, out dW2);
             Assert.Equal(dX1, dX2); Assert.Equal(dh01, dh02); Assert.Equal(dW1, dW2);
         }, iter: Iterations);
+
+    [Fact]
+    public void ABackwardPassFromTheTracesOfAnEarlierCallEqualsTheWholeGradient() =>
+        Gen.Select(Gen.Int[0, 9], Gen.Int[1, 3]).SelectMany((T, n) =>
+            Gen.Select(Value.Array[T * n], Value.Array[n], Value.Array[n * n], Value.Array[T * n], Gen.Int[0, T + 1], Value.Array[3]).Select(v => (T, n, v))).Sample(input =>
+        {
+            var (T, n, (x, h0, wm, w, stopAt, s)) = input;
+            var (X, H0, W, dH) = (new Mat<double>(x, T, n), new Vec<double>(h0), new Mat<double>(wm, n, n), new Mat<double>(w, T, n));
+            RnnFull(X, H0, W, dH, out var dX1, out var dh01, out var dW1);
+            RnnBackwardOnly(X, H0, W, RnnStepScan(X, H0, W), dH, out var dX2, out var dh02, out var dW2);
+            Assert.Equal(dX1, dX2); Assert.Equal(dh01, dh02); Assert.Equal(dW1, dW2);
+
+            var xs = x.Take(T).ToArray();
+            var stop = Enumerable.Range(0, T).Select(t => t == stopAt ? 1 : 0).ToArray();
+            var trace = WhileLoop(xs, stop, s[0], s[1]);
+            var cotangent = w.Take(trace.Length).ToArray();
+            WhileLoopGradient(xs, stop, s[0], s[1], cotangent, out var dx1, out var dh1, out var da1);
+            WhileLoopBackwardOnly(xs, stop, s[0], s[1], trace, cotangent, out var dx2, out var dh2, out var da2);
+            Assert.Equal(dx1, dx2); Assert.Equal(dh1, dh2); Assert.Equal(da1, da2);
+
+            int steps = T / 2;
+            var (h, y) = TwoOutputs(xs, steps, s[0], s[1], s[2]);
+            var (wh, wy) = (w.Take(steps).ToArray(), w.Skip(steps).Take(steps).ToArray());
+            TwoOutputsGradient(xs, steps, s[0], s[1], s[2], wh, wy, out dx1, out dh1, out da1, out var db1);
+            TwoOutputsBackwardOnly(xs, steps, s[0], s[1], s[2], h, y, wh, wy, out dx2, out dh2, out da2, out var db2);
+            Assert.Equal(dx1, dx2); Assert.Equal(dh1, dh2); Assert.Equal(da1, da2); Assert.Equal(db1, db2);
+        }, iter: Iterations);
+
+    [Fact]
+    public void AForwardTraceOfTheWrongLengthIsAnArgumentErrorNamingIt()
+    {
+        var (X, h0, W) = (Mat<double>.Zeros(4, 2), Vec<double>.Zeros(2), Mat<double>.Zeros(2, 2));
+        var error = Assert.Throws<ArgumentException>(() => RnnBackwardOnly(X, h0, W, Mat<double>.Zeros(3, 2), default, out _, out _, out _));
+        Assert.Equal("h", error.ParamName);
+        Assert.Contains("must be the trace an earlier call of the scan returned", error.Message);
+    }
 }

@@ -168,4 +168,17 @@ public static partial class GradientFeatureScans
 
     [Symbolic(nameof(RnnStep))]
     public static partial Mat<double> RnnStepScan([Sequence] Mat<double> X, [Initial] Vec<double> h0, Mat<double> W);
+
+    // [Forward]: the backward pass alone, from the traces an earlier call returned.
+    [Gradient(nameof(RnnStepScan))]
+    public static partial void RnnBackwardOnly(Mat<double> X, Vec<double> h0, Mat<double> W, [Forward] Mat<double> h, Mat<double> dH,
+        out Mat<double> dX, out Vec<double> dh0, out Mat<double> dW);
+
+    [Gradient(nameof(WhileLoop))]
+    public static partial void WhileLoopBackwardOnly(double[] x, int[] stop, double h0, double a, [Forward] double[] h, double[] dWhileLoop,
+        out double[] dx, out double dh0, out double da);
+
+    [Gradient(nameof(TwoOutputs))]
+    public static partial void TwoOutputsBackwardOnly(double[] x, int n, double h0, double a, double b, [Forward] double[] h, [Forward] double[] y,
+        double[] dh, double[] dy, out double[] dx, out double dh0, out double da, out double db);
 }
