@@ -27,6 +27,8 @@ public sealed class ScanGenerator : IIncrementalGenerator
         public const string Diagnostics = "SymGen.Diagnostics";
         /// <summary>The generated files, made from the models.</summary>
         public const string Emitted = "SymGen.Emitted";
+        /// <summary>Parser output of one [Gradient] method.</summary>
+        public const string GradientParsed = "SymGen.GradientParsed";
     }
 
     private readonly System.Action<ScanModel>? _beforeEmit;
@@ -67,12 +69,25 @@ public sealed class ScanGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.Models);
         // File names must differ (ignoring case) across all scans, so each sees every scan's name; a scan's source is
         // still produced again only when its own model or its file name changes.
-        var identities = models.Select(static (m, _) => ScanEmitter.Identity(m.Signature)).Collect();
+        var gradientsParsed = context.SyntaxProvider.ForAttributeWithMetadataName(
+                "SymGen.GradientAttribute",
+                predicate: static (node, _) => node is MethodDeclarationSyntax,
+                transform: (target, cancellation) => GradientParser.Parse(target, cancellation, loopOptions))
+            .WithTrackingName(Steps.GradientParsed);
+        var gradientModels = gradientsParsed
+            .Where(static r => r.Model is not null)
+            .Select(static (r, _) => r.Model!);
+        var identities = models.Select(static (m, _) => ScanEmitter.Identity(m.Signature)).Collect()
+            .Combine(gradientModels.Select(static (m, _) => ScanEmitter.Identity(m.Signature)).Collect())
+            .Select(static (pair, _) => pair.Left.AddRange(pair.Right).ToEquatableArray());
         var beforeEmit = _beforeEmit;
         var sources = models.Combine(identities)
             .Select((pair, _) => ScanEmitter.EmitSafely(pair.Left, ScanEmitter.HintName(pair.Left, pair.Right), beforeEmit))
             .WithTrackingName(Steps.Emitted);
+        var gradientSources = gradientModels.Combine(identities)
+            .Select(static (pair, _) => ScanEmitter.EmitGradientSafely(pair.Left, ScanEmitter.HintName(pair.Left.Signature, pair.Right)));
         context.RegisterSourceOutput(sources, static (spc, source) => spc.AddSource(source.HintName, source.Text));
+        context.RegisterSourceOutput(gradientSources, static (spc, source) => spc.AddSource(source.HintName, source.Text));
 
         // Diagnostics must point into the user's syntax trees, so that '#pragma warning disable' and IDE navigation
         // work; the model holds locations as values, so they are tied back to their trees here. Only this cheap
@@ -81,25 +96,31 @@ public sealed class ScanGenerator : IIncrementalGenerator
             .Select(static (r, _) => r.Diagnostics)
             .WithTrackingName(Steps.Diagnostics)
             .Combine(context.CompilationProvider);
-        context.RegisterSourceOutput(diagnostics, static (spc, pair) =>
-        {
-            var (infos, compilation) = pair;
-            foreach (var info in infos)
-                spc.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.ById[info.Id], ToLocation(info.Location, compilation), info.PropertyDictionary(), info.Arguments.ToArray<object>()));
-        });
+        context.RegisterSourceOutput(diagnostics, static (spc, pair) => Report(spc, pair.Left, pair.Right));
+        context.RegisterSourceOutput(gradientsParsed.Select(static (r, _) => r.Diagnostics).Combine(context.CompilationProvider),
+            static (spc, pair) => Report(spc, pair.Left, pair.Right));
 
         // A scan whose code could not be written got its stub above; SYMG0022 goes to its declaration.
         var failures = sources
             .Where(static s => s.Failure is not null)
             .Combine(context.CompilationProvider);
-        context.RegisterSourceOutput(failures, static (spc, pair) =>
-        {
-            var (source, compilation) = pair;
-            var method = DocumentationCommentId.GetFirstSymbolForDeclarationId(source.DeclarationId, compilation);
-            var location = method?.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(spc.CancellationToken).GetLocation();
-            spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, location, method?.Name ?? source.DeclarationId, source.Failure));
-        });
+        context.RegisterSourceOutput(failures, static (spc, pair) => ReportFailure(spc, pair.Left, pair.Right));
+        context.RegisterSourceOutput(gradientSources.Where(static s => s.Failure is not null).Combine(context.CompilationProvider),
+            static (spc, pair) => ReportFailure(spc, pair.Left, pair.Right));
+    }
+
+    private static void Report(SourceProductionContext spc, EquatableArray<DiagnosticInfo> infos, Compilation compilation)
+    {
+        foreach (var info in infos)
+            spc.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.ById[info.Id], ToLocation(info.Location, compilation), info.PropertyDictionary(), info.Arguments.ToArray<object>()));
+    }
+
+    private static void ReportFailure(SourceProductionContext spc, EmittedSource source, Compilation compilation)
+    {
+        var method = DocumentationCommentId.GetFirstSymbolForDeclarationId(source.DeclarationId, compilation);
+        var location = method?.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(spc.CancellationToken).GetLocation();
+        spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, location, method?.Name ?? source.DeclarationId, source.Failure));
     }
 
     private static Location? ToLocation(LocationInfo? info, Compilation compilation)

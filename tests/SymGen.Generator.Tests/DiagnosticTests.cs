@@ -509,6 +509,137 @@ public class DiagnosticTests
         }
         """, $"sets TruncateGradient = {(k == "int.MinValue" ? int.MinValue.ToString() : k)}; it must be -1");
 
+    // ---- Gradients ([Gradient]) ---------------------------------------------------------------------------------
+
+    private const string CumSum = """
+            static double Add(double x, double h) => h + x;
+            [Symbolic(nameof(Add))]
+            public static partial double[] CumSum([Sequence] double[] x, [Initial] double h0);
+        """;
+
+    [Fact]
+    public void SYMG0033_GradientOfAScanThatDoesNotExist() => AssertDiagnostic("SYMG0033", Usings + $$"""
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient([|"CumSun"|])]
+            public static partial void G(double[] x, double h0, double[] dh, out double[] dx);
+        }
+        """, "names scan method 'CumSun', but type 'S' has no method of that name");
+
+    [Fact]
+    public void SYMG0033_GradientOfAMethodThatIsNotAScan() => AssertDiagnostic("SYMG0033", Usings + $$"""
+        public static partial class S
+        {
+        {{CumSum}}
+            public static double[] Plain(double[] x) => x;
+            [Gradient([|nameof(Plain)|])]
+            public static partial void G(double[] x, double[] dh, out double[] dx);
+        }
+        """, "is not marked [Symbolic]");
+
+    [Fact]
+    public void SYMG0034_GradientParameterDoesNotRepeatTheScans() => AssertDiagnostic("SYMG0034", Usings + $$"""
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient(nameof(CumSum))]
+            public static partial void G(double[] x, float [|h0|], double[] dh, out double[] dx);
+        }
+        """, "expected 'double h0' (parameter 2 of scan 'CumSum')");
+
+    [Fact]
+    public void SYMG0034_CotangentOfTheWrongType() => AssertDiagnostic("SYMG0034", Usings + $$"""
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient(nameof(CumSum))]
+            public static partial void G(double[] x, double h0, float[] [|dh|], out double[] dx);
+        }
+        """, "the cotangent of output 'CumSum' (dLoss/dCumSum), a 'double[]'");
+
+    [Fact]
+    public void SYMG0034_GradientOfTheWrongType() => AssertDiagnostic("SYMG0034", Usings + $$"""
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient(nameof(CumSum))]
+            public static partial void G(double[] x, double h0, double[] dh, out float[] [|dx|]);
+        }
+        """, "gradient 'dx' has the wrong type");
+
+    [Fact]
+    public void SYMG0035_GradientOfNoInput() => AssertDiagnostic("SYMG0035", Usings + $$"""
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient(nameof(CumSum))]
+            public static partial void G(double[] x, double h0, double[] dh, out double[] [|dy|]);
+        }
+        """, "one of: dx, dh0");
+
+    [Fact]
+    public void SYMG0036_GradientOfAnIntegerInput() => AssertDiagnostic("SYMG0036", Usings + """
+        public static partial class S
+        {
+            static double Scale(double x, double h, int k) => h + k * x;
+            [Symbolic(nameof(Scale))]
+            public static partial double[] Run([Sequence] double[] x, [Initial] double h0, int k);
+            [Gradient(nameof(Run))]
+            public static partial void G(double[] x, double h0, int k, double[] dh, out int [|dk|]);
+        }
+        """, "gradients may never be integers");
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("int.MinValue")]
+    public void SYMG0037_CheckpointNegative(string k) => AssertDiagnostic("SYMG0037", Usings + $$"""
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient(nameof(CumSum), [|Checkpoint = {{k}}|])]
+            public static partial void G(double[] x, double h0, double[] dh, out double[] dx);
+        }
+        """, "it must be 0 (store every state)");
+
+    [Fact]
+    public void SYMG0038_NonDifferentiableOpOnThePath() => AssertDiagnostic("SYMG0038", Usings + """
+        public static partial class S
+        {
+            static double Step(Vec<double> x, double h) => h + Sym.Max(x);
+            [Symbolic(nameof(Step))]
+            public static partial double[] Run([Sequence] Mat<double> x, [Initial] double h0);
+            [Gradient(nameof(Run))]
+            public static partial void [|G|](Mat<double> x, double h0, double[] dh, out Mat<double> dx);
+        }
+        """, "but Max has no derivative");
+
+    [Fact]
+    public void SYMG0039_GradientPathThroughAnInteger() => AssertDiagnostic("SYMG0039", Usings + """
+        public static partial class S
+        {
+            static double Step(double x, double h) => h + (int)(x * 10);
+            [Symbolic(nameof(Step))]
+            public static partial double[] Run([Sequence] double[] x, [Initial] double h0);
+            [Gradient(nameof(Run))]
+            public static partial void [|G|](double[] x, double h0, double[] dh, out double[] dx);
+        }
+        """, "no gradient flows through an integer", DiagnosticSeverity.Warning);
+
+    [Fact]
+    public void AValidGradientHasNoDiagnostics()
+    {
+        var run = GeneratorHarness.Run(Usings + $$"""
+            public static partial class S
+            {
+            {{CumSum}}
+                [Gradient(nameof(CumSum), Checkpoint = 0)]
+                public static partial double[] G(double[] x, double h0, double[] dh, out double[] dx, out double dh0);
+            }
+            """);
+        Assert.Empty(run.AllDiagnostics);
+    }
+
     [Theory]
     [InlineData("-1")]
     [InlineData("1")]

@@ -59,6 +59,36 @@ public class SnapshotTests
     }
 
     /// <summary>Compares with baseName.verified{extension}; on a difference writes .received and fails with a diff.</summary>
+    /// <summary>Generated gradients (an Elman RNN's, with truncation), compared with approved files.</summary>
+    [Fact]
+    public void GeneratedGradientMatchesApprovedSnapshot()
+    {
+        var run = GeneratorHarness.Run("""
+            using SymGen;
+
+            namespace Gradients;
+
+            public static partial class Rnns
+            {
+                static (Vec<double> h, Vec<double> y) Step(Vec<double> x, Vec<double> h, Mat<double> Wx, Mat<double> Wh, Vec<double> b, Mat<double> V)
+                {
+                    var next = Sym.Tanh(Sym.Dot(Wx, x) + Sym.Dot(Wh, h) + b);
+                    return (next, Sym.Dot(V, next));
+                }
+
+                [Symbolic(nameof(Step), TruncateGradient = 20)]
+                public static partial (Mat<double> h, Mat<double> y) Elman([Sequence] Mat<double> X, [Initial(Output = "h")] Vec<double> h0,
+                    Mat<double> Wx, Mat<double> Wh, Vec<double> b, Mat<double> V);
+
+                [Gradient(nameof(Elman))]
+                public static partial void ElmanGradient(Mat<double> X, Vec<double> h0, Mat<double> Wx, Mat<double> Wh, Vec<double> b, Mat<double> V,
+                    Mat<double> dh, Mat<double> dy, out Mat<double> dWx, out Mat<double> dWh, out Vec<double> db, out Mat<double> dV, out Vec<double> dh0);
+            }
+            """);
+        Assert.Empty(run.AllDiagnostics);
+        AssertApproved(run.GeneratedSources["Gradients.Rnns.ElmanGradient.g.cs"], Path.Combine(SnapshotDirectory, "Gradients", "Gradients.Rnns.ElmanGradient"), ".cs");
+    }
+
     private static void AssertApproved(string actualText, string baseName, string extension)
     {
         var actual = actualText.ReplaceLineEndings("\n");

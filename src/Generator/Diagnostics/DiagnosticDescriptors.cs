@@ -133,6 +133,34 @@ internal static class DiagnosticDescriptors
         "A step parameter is named like a scan parameter it does not receive",
         "Parameter '{0}' of step method '{1}' receives {2}, but scan '{3}' passes its parameter '{0}' as step parameter {4} ('{5}'); the step receives values by position, not by name: reorder the step's parameters or rename one");
 
+    public static readonly DiagnosticDescriptor GradientScanNotFound = Error("SYMG0033",
+        "Gradient of a scan that does not exist",
+        "Gradient '{0}' names scan method '{1}', but type '{2}' {3}; name a [Symbolic] method of the same type (use nameof)");
+
+    public static readonly DiagnosticDescriptor GradientParameterMismatch = Error("SYMG0034",
+        "Gradient parameter does not match its scan",
+        "Gradient '{0}' {1}: expected {2}, found {3}");
+
+    public static readonly DiagnosticDescriptor GradientTargetUnknown = Error("SYMG0035",
+        "Gradient asked for something that is not a differentiable input",
+        "Out parameter '{0}' of gradient '{1}' {2}; gradients are out parameters named d<Input>, one of: {3}");
+
+    public static readonly DiagnosticDescriptor GradientOfInteger = Error("SYMG0036",
+        "Gradient of an integer input",
+        "Gradient '{0}' asks for '{1}', the gradient of '{2}', which holds '{3}'; gradients may never be integers: remove the parameter, or make the input floating-point");
+
+    public static readonly DiagnosticDescriptor CheckpointInvalid = Error("SYMG0037",
+        "Checkpoint must be 0 or positive",
+        "Gradient '{0}' sets Checkpoint = {1}; it must be 0 (store every state) or a number of steps k >= 1 (store every k-th state, recompute the rest)");
+
+    public static readonly DiagnosticDescriptor NonDifferentiableOp = Error("SYMG0038",
+        "A non-differentiable op is on the gradient's path",
+        "Gradient '{0}' must differentiate '{1}' ({2}) in step method '{3}', but {2} has no derivative; compute the value another way, or do not ask for the gradients that flow through it");
+
+    public static readonly DiagnosticDescriptor GradientThroughInteger = Warning("SYMG0039",
+        "A gradient path goes through an integer value",
+        "Gradient '{0}': '{1}' in step method '{2}' is an integer value between '{3}' and the outputs; no gradient flows through an integer, so that path contributes 0 to 'd{3}'");
+
     public static readonly DiagnosticDescriptor InternalError = Error("SYMG0022",
         "SymGen failed unexpectedly",
         "SymGen failed on '{0}': {1}; please report this with the code that causes it");

@@ -16,7 +16,7 @@ namespace SymGen.Generator.Emitting;
 /// the elements; Dot, reductions and Softmax call the runtime's vectorised kernels; a tensor computed into its
 /// trace row is read back from the trace as a past value (no copies).
 /// </summary>
-internal sealed class ScanWriter
+internal sealed partial class ScanWriter
 {
     private const string Runtime = "global::SymGen.Scanning.ScanArguments";
     private const string Kernels = "global::SymGen.Kernels";
@@ -25,11 +25,21 @@ internal sealed class ScanWriter
     private readonly IndentedTextWriter _w;
     private readonly MethodSignature _signature;
     private readonly ScanSpec _scan;
-    private readonly StepGraph _step;
     private readonly NameScope _names;
-    private readonly LoopPlan _plan;
+    // The loop body being written: the forward step, or a gradient's backward step (same node emission for both).
+    private StepGraph _step;
+    private LoopPlan _plan;
     /// <summary>The plan's fusion groups by the node each one computes.</summary>
-    private readonly Dictionary<int, FusionGroup> _groups;
+    private Dictionary<int, FusionGroup> _groups;
+    /// <summary>For a backward step: the span a result computed in place is written to (by result), else null.</summary>
+    private System.Func<int, string>? _resultRow;
+    /// <summary>For a gradient method: its request (the forward loop then keeps every trace and applies no update).</summary>
+    private readonly GradientSpec? _gradient;
+    /// <summary>
+    /// A checkpointed gradient (Checkpoint = k): each output's values live in a segment buffer of depth + k rows, row
+    /// depth + t - segmentStart holding step t (the first depth rows: the k-th state's past values); null otherwise.
+    /// </summary>
+    private readonly string? _segmentStart;
     private readonly string _t, _steps, _executed;
     /// <summary>A while loop's trace rows so far (its traces grow as it runs); null when they hold every step.</summary>
     private readonly string? _capacity;
@@ -37,23 +47,26 @@ internal sealed class ScanWriter
     private readonly List<string> _rows, _traces, _traceRows;
     private readonly List<string?> _initialRows, _widths;
     private readonly List<List<string>> _state;
-    private readonly List<string> _argumentNames, _nodeNames;
+    private List<string> _argumentNames, _nodeNames;
 
-    public ScanWriter(IndentedTextWriter writer, MethodSignature signature, ScanSpec scan)
+    public ScanWriter(IndentedTextWriter writer, MethodSignature signature, ScanSpec scan, GradientSpec? gradient = null)
     {
-        (_w, _signature, _scan, _step) = (writer, signature, scan, scan.Step);
+        (_w, _signature, _scan, _step, _gradient) = (writer, signature, scan, scan.Step, gradient);
         // The parser named the locals holding shared variables' values; they are taken too.
         _names = new NameScope(signature.Parameters.Select(p => p.Name.TrimStart('@'))
             .Concat(scan.NonSequences.Where(n => n.SharedParameter is not null).Select(n => n.Parameter))
             .Concat(scan.Outputs.Where(o => o.SharedParameter is not null).Select(o => o.InitialParameter!)));
-        _plan = scan.Plan;
+        // A checkpointed gradient's forward loop reads every past value from its segment buffers (no registers).
+        _plan = gradient?.CheckpointPlan ?? scan.Plan;
+        if (gradient?.CheckpointPlan is not null)
+            _segmentStart = _names.Fresh("segmentStart");
         _groups = _plan.FusionGroups.ToDictionary(g => g.Node);
 
         // Names of everything the loop touches, chosen once so that no user parameter is shadowed.
         _t = _names.Fresh("t");
         _steps = _names.Fresh("steps");
         _executed = _step.Condition >= 0 ? _names.Fresh("executed") : _steps;
-        _capacity = _step.Condition >= 0 && scan.Outputs.Any(o => o.SharedParameter is null) ? _names.Fresh("capacity") : null;
+        _capacity = _step.Condition >= 0 && Enumerable.Range(0, scan.Outputs.Count).Any(KeepsTrace) ? _names.Fresh("capacity") : null;
         _transaction = scan.Outputs.Any(o => o.SharedParameter is not null) || scan.NonSequences.Any(n => n.SharedParameter is not null)
             ? _names.Fresh("transaction") : null;
         _rows = scan.Sequences.Select(s => _names.Fresh(s.Parameter + "Rows")).ToList();
@@ -86,7 +99,21 @@ internal sealed class ScanWriter
         ScanEmitter.WriteDeclaration(_w, _signature);
         _w.WriteLine("{");
         _w.Indent++;
+        WriteForward();
+        WriteEnd();
+        _w.Indent--;
+        _w.WriteLine("}");
+    }
 
+    /// <summary>
+    /// Whether output <paramref name="o"/> keeps a trace of every step: a returned output, and in a gradient method
+    /// every output (the backward loop reads a shared variable's value at each step too).
+    /// </summary>
+    private bool KeepsTrace(int o) => _scan.Outputs[o].SharedParameter is null || _gradient is not null;
+
+    /// <summary>The forward loop: argument checks, traces, buffers, hoisted nodes, the loop over the steps.</summary>
+    private void WriteForward()
+    {
         WriteSharedReads();
 
         // Rows of every sequence and multi-row initial state, as spans.
@@ -107,10 +134,15 @@ internal sealed class ScanWriter
             _w.WriteLine($"int {_capacity} = {Traces}.FirstCapacity({_steps});");
         }
         var rows = _capacity ?? _steps;
-        for (int o = 0; o < _scan.Outputs.Count; o++)
+        bool given = _gradient is { ForwardTraces.Count: > 0 };
+        if (_segmentStart is not null)
+            WriteSegments();
+        if (given)
+            WriteGivenTraces();
+        for (int o = 0; o < _scan.Outputs.Count && _segmentStart is null && !given; o++)
         {
             var output = _scan.Outputs[o];
-            if (output.SharedParameter is not null)
+            if (!KeepsTrace(o))
             {
                 // A shared variable keeps no trace: a scalar lives in a local, a tensor in two rows used in turn.
                 if (output.ElementType.Rank > 0)
@@ -138,7 +170,7 @@ internal sealed class ScanWriter
         WriteScalarState();
 
         var tensorInputs = _step.Arguments.Select((a, i) => (a, i)).Where(x => x.a.Source == StepArgumentSource.NonSequence && x.a.Type.Rank > 0).ToList();
-        var buffers = _step.Nodes.Where(n => _plan.Nodes[n.Id].Storage == NodeStorage.Buffer).ToList();
+        var buffers = _step.Nodes.Where(n => _plan.Nodes[n.Id].Storage == NodeStorage.Buffer && !given).ToList();
         if (tensorInputs.Count + buffers.Count > 0)
         {
             _w.WriteLineNoTabs("");
@@ -149,6 +181,8 @@ internal sealed class ScanWriter
                 _w.WriteLine($"global::System.Span<{node.Type.ElementKeyword}> {_nodeNames[node.Id]} = new {node.Type.ElementKeyword}[{Size(node.Shape)}];");
         }
 
+        if (given)
+            return; // the traces of an earlier forward call: no forward loop
         if (_plan.Hoisted.Count > 0)
         {
             _w.WriteLineNoTabs("");
@@ -166,6 +200,7 @@ internal sealed class ScanWriter
         if (_scan.Cancellation is { } token)
             _w.WriteLine($"if (({_t} & 1023) == 0) {ScanParser.EscapeIdentifier(token)}.ThrowIfCancellationRequested();");
         WriteGrowth();
+        WriteSegmentShift();
         WriteStepInputs();
         foreach (var node in _step.Nodes)
             if (_plan.ComputedInLoop(node.Id))
@@ -182,9 +217,6 @@ internal sealed class ScanWriter
             _w.Indent--;
             _w.WriteLine("}");
         }
-        _w.Indent--;
-        _w.WriteLine("}");
-        WriteEnd();
         _w.Indent--;
         _w.WriteLine("}");
     }
@@ -220,6 +252,28 @@ internal sealed class ScanWriter
     /// <summary>Cuts the traces of a loop that stopped early, writes shared variables back, returns the traces.</summary>
     private void WriteEnd()
     {
+        WriteTraceCut();
+        var returned = Enumerable.Range(0, _scan.Outputs.Count).Where(o => _scan.Outputs[o].SharedParameter is null).ToList();
+        var updates = Enumerable.Range(0, _scan.Outputs.Count).Where(o => _scan.Outputs[o].SharedParameter is not null).ToList();
+        if (updates.Count > 0)
+        {
+            _w.WriteLine("// The scan succeeded: every shared variable takes its final value, all together.");
+            _w.WriteLine($"global::SymGen.SharedUpdates.Apply({string.Join(", ", updates.Select(o => $"{ScanParser.EscapeIdentifier(_scan.Outputs[o].SharedParameter!)}.Update({FinalValue(o)})"))});");
+        }
+        WriteReturn();
+    }
+
+    /// <summary>Returns the traces of the returned outputs (the one, or a tuple).</summary>
+    private void WriteReturn()
+    {
+        var returned = Enumerable.Range(0, _scan.Outputs.Count).Where(o => _scan.Outputs[o].SharedParameter is null).ToList();
+        if (returned.Count > 0)
+            _w.WriteLine(_scan.ReturnsTuple ? $"return ({string.Join(", ", returned.Select(o => _traces[o]))});" : $"return {_traces[returned[0]]};");
+    }
+
+    /// <summary>A while loop that stopped early cuts its returned traces to the rows it computed.</summary>
+    private void WriteTraceCut()
+    {
         _w.WriteLineNoTabs("");
         var returned = Enumerable.Range(0, _scan.Outputs.Count).Where(o => _scan.Outputs[o].SharedParameter is null).ToList();
         if (_step.Condition >= 0 && returned.Count > 0)
@@ -233,14 +287,6 @@ internal sealed class ScanWriter
             _w.Indent--;
             _w.WriteLine("}");
         }
-        var updates = Enumerable.Range(0, _scan.Outputs.Count).Where(o => _scan.Outputs[o].SharedParameter is not null).ToList();
-        if (updates.Count > 0)
-        {
-            _w.WriteLine("// The scan succeeded: every shared variable takes its final value, all together.");
-            _w.WriteLine($"global::SymGen.SharedUpdates.Apply({string.Join(", ", updates.Select(o => $"{ScanParser.EscapeIdentifier(_scan.Outputs[o].SharedParameter!)}.Update({FinalValue(o)})"))});");
-        }
-        if (returned.Count > 0)
-            _w.WriteLine(_scan.ReturnsTuple ? $"return ({string.Join(", ", returned.Select(o => _traces[o]))});" : $"return {_traces[returned[0]]};");
     }
 
     /// <summary>A shared variable's value after the last executed step (its value at the call with zero steps).</summary>
@@ -410,7 +456,7 @@ internal sealed class ScanWriter
         _w.WriteLine($"{_capacity} = {Traces}.Grow({_capacity}, {_steps});");
         for (int o = 0; o < _scan.Outputs.Count; o++)
         {
-            if (_scan.Outputs[o].SharedParameter is not null) continue;
+            if (!KeepsTrace(o)) continue;
             if (_scan.Outputs[o].ElementType.Rank > 0)
                 WriteTraceFits(_capacity, o);
             _w.WriteLine($"{Traces}.Resize(ref {_traces[o]}, {_capacity});");
@@ -457,7 +503,10 @@ internal sealed class ScanWriter
                 var output = _scan.Outputs[argument.Index];
                 int j = -argument.Tap;
                 _w.WriteLine($"// {argument.Name} = {output.Name}[{ScanParser.TapText("t", argument.Tap)}]");
-                _w.WriteLine($"{argument.Type.CSharpName} {name} = {_t} >= {j} ? {_traces[argument.Index]}[{_t} - {j}] : {_initialRows[argument.Index]}[{InitialRow(output, j)}];");
+                var initial = _initialRows[argument.Index] is { } initialRows ? $"{initialRows}[{InitialRow(output, j)}]" : ScanParser.EscapeIdentifier(output.InitialParameter!);
+                _w.WriteLine(_segmentStart is not null
+                    ? $"{argument.Type.CSharpName} {name} = {TraceElement(argument.Index, $"{_t} - {j}")};"
+                    : $"{argument.Type.CSharpName} {name} = {_t} >= {j} ? {_traces[argument.Index]}[{_t} - {j}] : {initial};");
             }
             else if (argument.Source == StepArgumentSource.OutputTap && argument.Type.Rank > 0)
             {
@@ -469,8 +518,10 @@ internal sealed class ScanWriter
                     ? _initialRows[argument.Index]!
                     : $"{_initialRows[argument.Index]}.Slice(({InitialRow(output, j)}) * {width}, {width})";
                 _w.WriteLine($"// {argument.Name} = {output.Name}[{ScanParser.TapText("t", argument.Tap)}]");
-                _w.WriteLine($"global::System.ReadOnlySpan<{argument.Type.ElementKeyword}> {name} = {_t} >= {j} " +
-                             $"? {_traceRows[argument.Index]}.Slice({RowOffset(argument.Index, $"{_t} - {j}")}, {width}) : {initial};");
+                _w.WriteLine(_segmentStart is not null
+                    ? $"global::System.ReadOnlySpan<{argument.Type.ElementKeyword}> {name} = {_traceRows[argument.Index]}.Slice({RowOffset(argument.Index, $"{_t} - {j}")}, {width});"
+                    : $"global::System.ReadOnlySpan<{argument.Type.ElementKeyword}> {name} = {_t} >= {j} " +
+                      $"? {_traceRows[argument.Index]}.Slice({RowOffset(argument.Index, $"{_t} - {j}")}, {width}) : {initial};");
             }
         }
     }
@@ -481,7 +532,7 @@ internal sealed class ScanWriter
         var info = OpTable.Get(node.Op);
         _w.WriteLine($"// {name} = {CSharpText.Comment(node.Label)}  ({info.Name}{(node.Type.Rank > 0 && info.IsElementwise ? FusedText(node) : "")})");
         if (_plan.Nodes[node.Id].TraceOutput is var o and >= 0)
-            _w.WriteLine($"global::System.Span<{node.Type.ElementKeyword}> {name} = {_traceRows[o]}.Slice({RowOffset(o, _t)}, {_widths[o]});");
+            _w.WriteLine($"global::System.Span<{node.Type.ElementKeyword}> {name} = {(_resultRow is not null ? _resultRow(o) : $"{_traceRows[o]}.Slice({RowOffset(o, _t)}, {_widths[o]})")};");
 
         if (node.Type.Rank == 0)
         {
@@ -658,8 +709,8 @@ internal sealed class ScanWriter
                     _w.WriteLine($"{value}.CopyTo({_traceRows[o]}.Slice({RowOffset(o, _t)}, {_widths[o]}));");
                 continue;
             }
-            if (_scan.Outputs[o].SharedParameter is null)
-                _w.WriteLine($"{_traces[o]}[{_t}] = {value};");
+            if (KeepsTrace(o))
+                _w.WriteLine($"{TraceElement(o, _t)} = {value};");
             var s = _state[o];
             for (int j = s.Count; j >= 2; j--)
                 _w.WriteLine($"{s[j - 1]} = {s[j - 2]};");
@@ -710,7 +761,8 @@ internal sealed class ScanWriter
 
     /// <summary>Where step <paramref name="step"/>'s row of output <paramref name="o"/> starts: in its trace, or in a shared variable's two rows.</summary>
     private string RowOffset(int o, string step) =>
-        _scan.Outputs[o].SharedParameter is null
+        _segmentStart is not null ? $"({SegmentRow(o, step)}) * {_widths[o]}"
+        : KeepsTrace(o)
             ? $"{(step.Contains(' ') ? $"({step})" : step)} * {_widths[o]}"
             : $"(({step}) & 1) * {_widths[o]}";
 

@@ -119,7 +119,9 @@ internal sealed record NonSequenceInput(string Parameter, TypeRef Type, string? 
 internal sealed record StepsInput(string Parameter, TypeRef Type);
 
 /// <summary>Where a step argument comes from.</summary>
-internal enum StepArgumentSource { SequenceTap, OutputTap, NonSequence }
+/// <remarks>A backward step (a gradient's reverse loop) also reads <see cref="StoredOutput"/>, the forward value of an
+/// output at step t from its trace, and <see cref="Cotangent"/>, the gradient flowing into an output's value at t.</remarks>
+internal enum StepArgumentSource { SequenceTap, OutputTap, NonSequence, StoredOutput, Cotangent }
 
 /// <summary>
 /// One parameter of the step method and what the scan passes to it. A step graph lists its arguments in the graph's

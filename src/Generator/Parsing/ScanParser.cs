@@ -37,14 +37,42 @@ internal sealed class ScanParser
     private readonly LoopOptions _loopOptions;
 
     private ScanParser(GeneratorAttributeSyntaxContext context, CancellationToken cancellation, LoopOptions loopOptions)
+        : this((IMethodSymbol)context.TargetSymbol, (MethodDeclarationSyntax)context.TargetNode, context.Attributes[0],
+            context.SemanticModel.Compilation, cancellation, loopOptions)
+    {
+    }
+
+    internal ScanParser(IMethodSymbol method, MethodDeclarationSyntax syntax, AttributeData attribute, Compilation compilation,
+        CancellationToken cancellation, LoopOptions loopOptions)
     {
         _loopOptions = loopOptions;
-        _method = (IMethodSymbol)context.TargetSymbol;
-        _syntax = (MethodDeclarationSyntax)context.TargetNode;
-        _attribute = context.Attributes[0];
-        _compilation = context.SemanticModel.Compilation;
+        _method = method;
+        _syntax = syntax;
+        _attribute = attribute;
+        _compilation = compilation;
         _cancellation = cancellation;
     }
+
+    /// <summary>The diagnostics reported so far.</summary>
+    internal IReadOnlyList<DiagnosticInfo> Diagnostics => _diagnostics;
+
+    /// <summary>
+    /// The scan of another <c>[Symbolic]</c> method (a gradient's), parsed as its own pipeline parses it; its
+    /// diagnostics are that method's to report. Null when it has errors.
+    /// </summary>
+    internal static ScanSpec? ParseReferencedScan(IMethodSymbol method, AttributeData attribute, Compilation compilation,
+        CancellationToken cancellation, LoopOptions loopOptions)
+    {
+        var syntax = method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellation)).OfType<MethodDeclarationSyntax>().FirstOrDefault();
+        if (syntax is null)
+            return null;
+        var parser = new ScanParser(method, syntax, attribute, compilation, cancellation, loopOptions);
+        var model = parser.ParseMethod();
+        return parser.ErrorCount == 0 ? model?.Scan : null;
+    }
+
+    /// <summary>A gradient method's declaration: as a scan's, but its gradients are <c>out</c> parameters.</summary>
+    internal MethodSignature? ParseGradientSignature() => _signature = ParseSignature(allowOut: true);
 
     private string ScanName => _method.Name;
 
@@ -114,7 +142,7 @@ internal sealed class ScanParser
 
     // ---- The partial method's declaration -------------------------------------------------------------------
 
-    private MethodSignature? ParseSignature()
+    private MethodSignature? ParseSignature(bool allowOut = false)
     {
         var location = _syntax.Identifier.GetLocation();
         string? problem =
@@ -147,7 +175,7 @@ internal sealed class ScanParser
             return null;
         }
         foreach (var parameter in _method.Parameters)
-            if (parameter.RefKind != RefKind.None)
+            if (parameter.RefKind != RefKind.None && !(allowOut && parameter.RefKind == RefKind.Out))
             {
                 Report(DiagnosticDescriptors.UnsupportedScanMethodShape, parameter.Locations.FirstOrDefault(), ScanName,
                     $"takes parameter '{parameter.Name}' by reference; scan parameters are passed by value");
@@ -160,7 +188,7 @@ internal sealed class ScanParser
         var ns = _method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
         // The implementation repeats every modifier the compiler requires partial declarations to agree on.
         var parameters = _method.Parameters.Select(p => new SignatureParameter(
-            (_method.IsExtensionMethod && p.Ordinal == 0 ? "this " : "") + (p.IsParams ? "params " : "")
+            (_method.IsExtensionMethod && p.Ordinal == 0 ? "this " : "") + (p.IsParams ? "params " : "") + (p.RefKind == RefKind.Out ? "out " : "")
                 + (p.ScopedKind == ScopedKind.ScopedValue ? "scoped " : ""),
             p.Type.ToDisplayString(TypeMapping.FullyQualified),
             EscapeIdentifier(p.Name)));

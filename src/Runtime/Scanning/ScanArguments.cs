@@ -24,6 +24,32 @@ public static class ScanArguments
         return length - tapSpan;
     }
 
+    /// <summary>
+    /// A gradient's cotangent of an output (dLoss/dTrace): empty (zero), or one row of <paramref name="width"/>
+    /// elements per executed step, as the trace has.
+    /// </summary>
+    public static void RequireCotangent(int length, int steps, int width, string parameter, string output)
+    {
+        if (length != 0 && (long)steps * width != length)
+            throw new ArgumentException(
+                $"Cotangent '{parameter}' of output '{output}' has {length} element(s), but the trace has {steps} row(s) of {width}: " +
+                $"pass {(long)steps * width} element(s) (one row per executed step), or an empty value for a zero cotangent.", parameter);
+    }
+
+    /// <summary>
+    /// A [Forward] trace given to a gradient: <paramref name="required"/> rows of <paramref name="width"/> elements
+    /// (for a while loop, -1 for the first trace: any number of rows up to <paramref name="steps"/>). Returns its rows.
+    /// </summary>
+    public static int RequireForwardTrace(int length, int steps, int width, int required, string parameter, string output)
+    {
+        int rows = width == 0 ? required : length / width;
+        if (width != 0 && length % width != 0 || required >= 0 && rows != required || rows > steps)
+            throw new ArgumentException(
+                $"Forward trace '{parameter}' of output '{output}' has {length} element(s); it must be the trace an earlier call of the scan " +
+                $"returned for these arguments: {(required >= 0 ? $"{required}" : $"at most {steps}")} row(s) of {width}.", parameter);
+        return rows;
+    }
+
     /// <summary>Validates a requested number of steps (Theano's <c>n_steps</c>) and returns it as an <c>int</c>.</summary>
     public static int RequireSteps(long steps, string parameter)
     {

@@ -166,6 +166,28 @@ public static partial class Kernels
             VecMatUnchecked(ref Unsafe.Add(ref a0, (nint)i * k), ref b0, k, m, ref Unsafe.Add(ref d0, (nint)i * m));
     }
 
+    /// <summary>
+    /// destination += Aᵀ B, for A of rows x m and B of rows x n (destination m x n): a gradient's sum over steps of
+    /// outer products aₜ bₜᵀ, as one product over the stored rows after a backward loop (each column of A against B).
+    /// </summary>
+    public static void AddTransposedProduct<T>(ReadOnlySpan<T> a, int rows, int m, ReadOnlySpan<T> b, int n, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireMatrix(a.Length, rows, m, "AddTransposedProduct (A)");
+        RequireMatrix(b.Length, rows, n, "AddTransposedProduct (B)");
+        RequireMatrix(destination.Length, m, n, "AddTransposedProduct (destination)");
+        if (rows == 0) return;
+        var column = new T[rows];
+        var product = new T[n];
+        ref T b0 = ref MemoryMarshal.GetReference(b);
+        for (int i = 0; i < m; i++)
+        {
+            for (int r = 0; r < rows; r++) column[r] = a[r * m + i];
+            VecMatUnchecked(ref column[0], ref b0, rows, n, ref product.AsSpan()[0]);
+            var target = destination.Slice(i * n, n);
+            TensorPrimitives.Add(target, product, target);
+        }
+    }
+
     private static void VecMatUnchecked<T>(ref T x, ref T w, int rows, int columns, ref T destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!IsSimd<T>())

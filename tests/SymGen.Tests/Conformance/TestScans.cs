@@ -7,6 +7,7 @@ using SymGen.Tests.Semantics;
 using SymGen.Tests.SharedState;
 using SymGen.Tests.Tensors;
 using static SymGen.Tests.Tensors.TensorTestData;
+using G = SymGen.Tests.Gradients;
 
 namespace SymGen.Tests.Conformance;
 
@@ -39,6 +40,10 @@ public static class TestScans
 
     private static readonly Gen<double[]> AnyDoubles = Gen.Double.Array[0, 40]; // special values included
     private static readonly Gen<int> Steps = Gen.Int[0, 8];
+
+    private static readonly Gen<object[]> RnnArguments =
+        Gen.Select(Gen.Int[0, 6], Gen.Int[1, 5]).SelectMany((n, h) => Gen.Select(Matrix(n, h), Vector(h), Matrix(h, h))).Select((X, h0, W) => new object[] { X, h0, W });
+
 
     private static object[] Args(params object[] arguments) => arguments;
 
@@ -402,6 +407,33 @@ public static class TestScans
             Gen.Select(AnyDoubles, Gen.Double, Gen.Long[0, 9]).Select((x, total, count) => Args(x, new Shared<double>("total", total), new Shared<long>("count", count)))),
         new(ScanUnderTest.Of(a => Seed.Scans.DoubleUntil((double)a[0], (double)a[1], (int)a[2]), () => Seed.Scans.DoubleUntilGraph),
             Gen.Select(Gen.Double[-3, 3], Gen.Double[-5, 100], Gen.Int[0, 12]).Select((s, limit, n) => Args(s, limit, n))),
+
+        // ---- The scans of the gradient tests (Gradients/GradientScans.cs), forward.
+        new(ScanUnderTest.Of(a => G.GradientScans.CumSum((double[])a[0], (double)a[1]), () => G.GradientScans.CumSumGraph),
+            Gen.Select(AnyDoubles, Gen.Double).Select((x, h0) => Args(x, h0))),
+        new(ScanUnderTest.Of(a => G.GradientScans.Rnn((Mat<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2]), () => G.GradientScans.RnnGraph), RnnArguments),
+        new(ScanUnderTest.Of(a => G.GradientScans.RnnTruncated((Mat<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2]), () => G.GradientScans.RnnTruncatedGraph), RnnArguments),
+        new(ScanUnderTest.Of(a => G.GradientFeatureScans.RnnLastStep((Mat<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2]), () => G.GradientFeatureScans.RnnLastStepGraph), RnnArguments),
+        new(ScanUnderTest.Of(a => G.GradientFeatureScans.RnnLast3((Mat<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2]), () => G.GradientFeatureScans.RnnLast3Graph), RnnArguments),
+        new(ScanUnderTest.Of(a => G.GradientFeatureScans.RnnStepScan((Mat<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2]), () => G.GradientFeatureScans.RnnStepScanGraph), RnnArguments),
+        new(ScanUnderTest.Of(a => G.GradientFeatureScans.Rnn32((Mat<float>)a[0], (Vec<float>)a[1], (Mat<float>)a[2]), () => G.GradientFeatureScans.Rnn32Graph),
+            RnnArguments.Select(a => Args(Single((Mat<double>)a[0]), Single((Vec<double>)a[1]), Single((Mat<double>)a[2])))),
+        new(ScanUnderTest.Of(a => G.GradientScans.Elman((Mat<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2], (Mat<double>)a[3], (Vec<double>)a[4], (Mat<double>)a[5], (Vec<double>)a[6]), () => G.GradientScans.ElmanGraph),
+            Gen.Select(Gen.Int[0, 6], Gen.Int[1, 4], Gen.Int[1, 4], Gen.Int[1, 3]).SelectMany((n, k, h, m) =>
+                Gen.Select(Matrix(n, k), Vector(h), Matrix(h, k), Matrix(h, h), Vector(h), Matrix(m, h), Vector(m)).Select(v => Args(v.Item1, v.Item2, v.Item3, v.Item4, v.Item5, v.Item6, v.Item7)))),
+        new(ScanUnderTest.Of(a => G.GradientFeatureScans.Taps((double[])a[0], (double[])a[1], (double)a[2]), () => G.GradientFeatureScans.TapsGraph),
+            Gen.Select(Gen.Double[-1, 1].Array[3, 12], Gen.Double[-1, 1].Array[2], Gen.Double[-1, 1]).Select((x, y0, a) => Args(x, y0, a))),
+        new(ScanUnderTest.Of(a => G.GradientFeatureScans.Backwards((double[])a[0], (double)a[1], (double)a[2]), () => G.GradientFeatureScans.BackwardsGraph),
+            Gen.Select(Gen.Double[-1, 1].Array[1, 10], Gen.Double[-1, 1], Gen.Double[-1, 1]).Select((x, h0, a) => Args(x, h0, a))),
+        new(ScanUnderTest.Of(a => G.GradientFeatureScans.WhileLoop((double[])a[0], (int[])a[1], (double)a[2], (double)a[3]), () => G.GradientFeatureScans.WhileLoopGraph),
+            Gen.Int[0, 8].SelectMany(n => Gen.Select(Gen.Double[-1, 1].Array[n], Gen.Int[0, 1].Array[n], Gen.Double[-1, 1], Gen.Double[-1, 1])).Select((x, stop, h0, a) => Args(x, stop, h0, a))),
+        new(ScanUnderTest.Of(a => G.GradientFeatureScans.TwoOutputs((double[])a[0], (int)a[1], (double)a[2], (double)a[3], (double)a[4]), () => G.GradientFeatureScans.TwoOutputsGraph),
+            Gen.Int[0, 8].SelectMany(n => Gen.Select(Gen.Double[-1, 1].Array[n], Gen.Int[0, n], Gen.Double[-1, 1], Gen.Double[-1, 1], Gen.Double[-1, 1])).Select((x, k, h0, a, b) => Args(x, k, h0, a, b))),
+        new(ScanUnderTest.Of(a => G.GradientFeatureScans.MatrixState((double[])a[0], (Mat<double>)a[1], (Mat<double>)a[2], (Shared<Vec<double>>)a[3]), () => G.GradientFeatureScans.MatrixStateGraph),
+            Gen.Select(Gen.Int[0, 5], Gen.Int[1, 3], Gen.Int[1, 3]).SelectMany((n, r, c) => Gen.Select(Values(n), Matrix(r, c), Matrix(r, r), Vector(c)))
+                .Select((x, s0, a, v) => Args(x, s0, a, new Shared<Vec<double>>("v", v)))),
+        new(ScanUnderTest.Of(a => G.GradientFeatureScans.Counted((double[])a[0], (double)a[1], (Shared<double>)a[2], (double)a[3]), () => G.GradientFeatureScans.CountedGraph),
+            Gen.Select(Gen.Double[-1, 1].Array[0, 8], Gen.Double[-1, 1], Gen.Double[-1, 1], Gen.Double[-1, 1]).Select((x, h0, total, a) => Args(x, h0, new Shared<double>("total", total), a))),
     ];
 
     private static Vec<float> Single(Vec<double> v) => new(Array.ConvertAll(v.ToArray(), d => (float)d));

@@ -7,7 +7,7 @@ using Xunit;
 namespace SymGen.Tests.Gradients;
 
 /// <summary>Tensor.Grad of composed graphs on random sizes and values, against central differences (CsCheck).</summary>
-public class GradientPropertyTests
+public sealed class TensorGradPropertyTests
 {
     // A batch through a two-layer network: matrix products, a row-broadcast bias, tanh, per-row softmax and
     // log-softmax, a column-wise logsumexp and a mean: most rule families meet here. (No Max: CsCheck shrinks values
