@@ -4,7 +4,6 @@ using BenchmarkDotNet.Configs;
 
 namespace SymGen.Benchmarks;
 
-#if GENERATED_GRADIENT
 public static partial class RnnScans
 {
     // The gradients of Rnn and RnnF (issue 12): the cotangent dLoss/dH in, the gradients of what is listed out.
@@ -25,14 +24,12 @@ public static partial class RnnScans
     public static partial void RnnFGradientCheckpointed(Mat<float> xs, Vec<float> h0, Mat<float> W, Mat<float> U, Vec<float> b, Mat<float> dH,
         out Vec<float> dh0, out Mat<float> dW, out Mat<float> dU, out Vec<float> db);
 }
-#endif
 
 /// <summary>
 /// The Elman RNN's gradient (back-propagation through time), T = 1000 steps, 32 inputs, against a random cotangent
 /// dLoss/dH: per precision, the generated forward pass alone (the baseline, so the ratio column is
 /// (forward + backward) / forward), the generated gradient, the checkpointed one (every 32nd state), and the
 /// hand-written BPTT with deferred weight GEMMs beside its own forward pass. The issue's bound: ≤ 2.5 at H = 128.
-/// The generated ones need [Gradient]: build with -p:DefineConstants=GENERATED_GRADIENT until it is the default.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -82,7 +79,6 @@ public class GradientBenchmarks
         return _dW;
     }
 
-#if GENERATED_GRADIENT
     [BenchmarkCategory("float64"), Benchmark]
     public Mat<double> GeneratedGradientDouble()
     {
@@ -96,7 +92,6 @@ public class GradientBenchmarks
         RnnScans.RnnGradientCheckpointed(_xs, _h0, _w, _u, _b, _dH, out _, out var dW, out _, out _);
         return dW;
     }
-#endif
 
     [BenchmarkCategory("float32"), Benchmark(Baseline = true)]
     public Mat<float> ForwardFloat() => RnnScans.RnnF(_xsF, _h0F, _wF, _uF, _bF);
@@ -111,7 +106,6 @@ public class GradientBenchmarks
         return _dWF;
     }
 
-#if GENERATED_GRADIENT
     [BenchmarkCategory("float32"), Benchmark]
     public Mat<float> GeneratedGradientFloat()
     {
@@ -125,5 +119,4 @@ public class GradientBenchmarks
         RnnScans.RnnFGradientCheckpointed(_xsF, _h0F, _wF, _uF, _bF, _dHF, out _, out var dW, out _, out _);
         return dW;
     }
-#endif
 }

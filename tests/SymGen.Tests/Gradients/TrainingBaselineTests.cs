@@ -10,7 +10,7 @@ namespace SymGen.Tests.Gradients;
 /// <summary>
 /// The two hand-written gradients of issue 12's Elman RNN, which the generated gradient is measured and tuned
 /// against: the benchmark's BPTT (HandBptt, linked from benchmarks/) against central finite differences of a naive
-/// forward loop, and the training sample's temporary BPTT against it.
+/// forward loop, and the training sample's generated gradient against it.
 /// </summary>
 public class TrainingBaselineTests
 {
@@ -107,7 +107,7 @@ public class TrainingBaselineTests
     }
 
     /// <summary>
-    /// The training sample's gradient (its temporary BPTT until [Gradient] lands, then the generated one) equals
+    /// The training sample's generated gradient equals
     /// HandBptt's for the hidden layer, with the read-out's cotangent dH = dY V, and the read-out's own gradients
     /// dV = Σ_t dy_t h_tᵀ and dc = Σ_t dy_t.
     /// </summary>
