@@ -27,21 +27,14 @@ let loss =
     Tensor.Mean(errors * errors)
 let inputs : InputVariable list = [ xs; targets; h0; wx; wh; b; v; c ]
 
-/// The loss and the predictions of one window, by the interpreter.
-let lossFunction = Tensor.Function(inputs, [ loss; predictions ])
+/// The loss and its gradients for one window, by the interpreter: Tensor.Grad differentiates the graph (through the
+/// scan: a backward scan), and the function computes forward and backward in one call.
+let gradientFunction = Tensor.Function(inputs, loss :: List.ofArray (Tensor.Grad(loss, wx, wh, b, v, c)))
 
-/// The loss and its gradients for one window: the one function to change when the interpreter differentiates.
-/// TODO(issue 12): with Tensor.Grad it becomes one interpreted function, with no C# in it:
-///     let gradientFunction = Tensor.Function(inputs, loss :: List.ofArray (Tensor.Grad(loss, wx, wh, b, v, c)))
-///     match gradientFunction.Invoke(box x, box target, box zeros, box p.Wx, box p.Wh, box p.b, box p.V, box p.c) with
-///     | [| :? float as l; :? Mat<float> as dWx; :? Mat<float> as dWh; :? Vec<float> as db; :? Mat<float> as dV; :? Vec<float> as dc |] -> ...
-/// Until then: the loss from the interpreter, the gradients from the C# sample's ElmanGradient.
 let lossAndGradients (p: ElmanParameters) (x: Mat<float>) (target: Mat<float>) =
     let zeros = Vec<float>.Zeros p.Wh.Rows
-    match lossFunction.Invoke(box x, box target, box zeros, box p.Wx, box p.Wh, box p.b, box p.V, box p.c) with
-    | [| :? float as windowLoss; :? Mat<float> as y |] ->
-        let struct (_, dY) = ElmanTraining.MeanSquaredError(y, target)
-        let dWx, dWh, db, dV, dc = ElmanRnn.ElmanGradient(x, zeros, p.Wx, p.Wh, p.b, p.V, p.c, Mat<float>(), dY)
+    match gradientFunction.Invoke(box x, box target, box zeros, box p.Wx, box p.Wh, box p.b, box p.V, box p.c) with
+    | [| :? float as windowLoss; :? Mat<float> as dWx; :? Mat<float> as dWh; :? Vec<float> as db; :? Mat<float> as dV; :? Vec<float> as dc |] ->
         windowLoss, (dWx, dWh, db, dV, dc)
     | other -> failwithf "unexpected result %A" other
 
