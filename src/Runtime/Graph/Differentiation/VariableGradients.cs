@@ -30,6 +30,7 @@ internal static class VariableGradients
                 throw new ArgumentException($"Tensor.Grad was asked to compute the gradient with respect to a variable that is not part of the computational graph of the cost: wrt[{i}] ('{wrt[i]}').", nameof(wrt));
 
         int nodeCount = graph.Count;
+        graph.Prune(wrt);
         var nonDifferentiable = new List<int>();
         var gradients = Backpropagation.Run(graph, nodeCount, [(graph.IdOf(cost), graph.Constant(1, cost.Type.Element))], nonDifferentiable, graph.RuleOf);
         if (nonDifferentiable.Count > 0)
@@ -108,9 +109,32 @@ internal static class VariableGradients
 
         public int Convert(int node, ElementKind kind) => Add(Tensor.Convert(_nodes[node], kind));
 
-        /// <summary>The rule of a node the op table does not differentiate: a scan's output.</summary>
-        public DerivativeRule? RuleOf(int node) =>
-            _nodes[node] is ScanOutputVariable output ? (graph, site) => DifferentiateScanOutput(output, site) : null;
+        private bool[] _leadsToWrt = [];
+
+        /// <summary>
+        /// Marks the nodes that depend on a <paramref name="wrt"/> (each is numbered after its operands): only their
+        /// gradients are built, as Theano's grad does, so a part of the cost that no wrt reaches (a scan, an op
+        /// without a rule) is not differentiated at all.
+        /// </summary>
+        public void Prune(IReadOnlyList<Variable> wrt)
+        {
+            _leadsToWrt = new bool[_nodes.Count];
+            foreach (var w in wrt) _leadsToWrt[_ids[w]] = true;
+            for (int node = 0; node < _nodes.Count; node++)
+                foreach (var operand in _operands[node])
+                    if (_leadsToWrt[operand]) { _leadsToWrt[node] = true; break; }
+        }
+
+        /// <summary>The rule of a node the op table does not differentiate (a scan's output), or none for a node no wrt reaches.</summary>
+        public DerivativeRule? RuleOf(int node)
+        {
+            if (node < _leadsToWrt.Length && !_leadsToWrt[node])
+            {
+                var none = Enumerable.Repeat(-1, _operands[node].Length).ToArray();
+                return (_, _) => none;
+            }
+            return _nodes[node] is ScanOutputVariable output ? (graph, site) => DifferentiateScanOutput(output, site) : null;
+        }
 
         /// <summary>
         /// The hook for gradients through a scan: given the gradient of <paramref name="output"/>'s trace
