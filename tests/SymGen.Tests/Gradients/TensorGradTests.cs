@@ -161,6 +161,25 @@ public class TensorGradWithoutARuleTests
             row.Derivative = rule;
         }
     }
+
+    [Fact]
+    public void An_op_without_a_derivative_that_no_wrt_reaches_is_no_error()
+    {
+        var row = OpTable.Get(Op.Cbrt);
+        var rule = row.Derivative;
+        row.Derivative = null;
+        try
+        {
+            var x = Tensor.Scalar("x");
+            var w = Tensor.Scalar("w");
+            var grad = Tensor.Grad(Tensor.Apply(Op.Cbrt, x) + w * w, w).Single();
+            Assert.Equal(3.0, (double)Tensor.Function([w], [grad]).Invoke(1.5)[0]);
+        }
+        finally
+        {
+            row.Derivative = rule;
+        }
+    }
 }
 
 public class ProdGradientTests
@@ -184,5 +203,105 @@ public class ProdGradientTests
         var grad = Tensor.Grad(Tensor.Dot(Tensor.Prod(m, 1), weights), m).Single();
         var result = (Mat<double>)Tensor.Function([m, weights], [grad]).Invoke(new Mat<double>([2, 0, 5, 1, 3, 4], 2, 3), new[] { 1.0, 10.0 })[0];
         Assert.Equal([0, 10, 0, 120, 40, 30], result.Span.ToArray());
+    }
+}
+
+public class TensorGradCompositionTests
+{
+    [Fact]
+    public void Grad_of_a_softmax_classifier_loss_matches_central_differences()
+    {
+        // -log softmax(W x + b)[label] + 0.01 ΣW²: the loss a classifier trains with.
+        var w = Tensor.Matrix("W");
+        var b = Tensor.Vector("b");
+        var x = Tensor.Vector("x");
+        var label = Tensor.Input("label", new TensorType(ElementKind.Int32, 0));
+        var logits = Tensor.Dot(w, x) + b;
+        var cost = -Tensor.Index(Tensor.LogSoftmax(logits), label) + 0.01 * Tensor.Sum(w * w);
+        var grads = Tensor.Grad(cost, w, b, x);
+        var random = new Random(5);
+        double[] Draw(int n) => Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        double[] wv = Draw(12), bv = Draw(3), xv = Draw(4);
+        var costF = Tensor.Function([w, b, x, label], [cost]);
+        object[] Arguments(double[] wa, double[] ba, double[] xa) => [new Mat<double>(wa, 3, 4), ba, xa, 2];
+        var analytic = Tensor.Function([w, b, x, label], grads).Invoke(Arguments(wv, bv, xv));
+        double[][] got = [((Mat<double>)analytic[0]).Span.ToArray(), ((Vec<double>)analytic[1]).ToArray(), ((Vec<double>)analytic[2]).ToArray()];
+        double[][] values = [wv, bv, xv];
+        const double h = 1e-5;
+        for (int k = 0; k < 3; k++)
+            for (int e = 0; e < values[k].Length; e++)
+            {
+                var plus = values.Select(v => (double[])v.Clone()).ToArray();
+                var minus = values.Select(v => (double[])v.Clone()).ToArray();
+                plus[k][e] += h;
+                minus[k][e] -= h;
+                double fd = ((double)costF.Invoke(Arguments(plus[0], plus[1], plus[2]))[0] - (double)costF.Invoke(Arguments(minus[0], minus[1], minus[2]))[0]) / (2 * h);
+                Assert.True(Math.Abs(got[k][e] - fd) <= 1e-8 * Math.Max(1, Math.Abs(fd)), $"operand {k}, element {e}: {got[k][e]:R} against {fd:R}");
+            }
+    }
+
+    [Fact]
+    public void Grad_of_a_long_chain_does_not_recurse()
+    {
+        // A graph as deep as a loop unrolled 20000 times: numbering and the sweep are iterative.
+        var x = Tensor.Scalar("x");
+        Variable y = x;
+        for (int i = 0; i < 20000; i++) y = y * 0.9999 + 0.0001;
+        var grad = Tensor.Grad(y, x).Single();
+        Assert.Equal(new TensorType(ElementKind.Float64, 0), grad.Type);
+    }
+}
+
+/// <summary>The choices at kinks, as docs/derivatives.md states them (the reference's, but Relu's at 0).</summary>
+public class KinkGradientTests
+{
+    private static double[] GradOf(Func<Variable, Variable> cost, double[] at)
+    {
+        var v = Tensor.Vector("v");
+        return ((Vec<double>)Tensor.Function([v], Tensor.Grad(cost(v), v)).Invoke(at)[0]).ToArray();
+    }
+
+    [Fact]
+    public void Max_gives_every_tied_element_the_whole_gradient() =>
+        Assert.Equal([1.0, 0.0, 1.0], GradOf(v => Tensor.Max(v), [3, 1, 3]));
+
+    [Fact]
+    public void Min_along_rows_gives_every_tied_element_the_whole_gradient()
+    {
+        var m = Tensor.Matrix("m");
+        var grad = Tensor.Grad(Tensor.Sum(Tensor.Min(m, 1)), m).Single();
+        var result = (Mat<double>)Tensor.Function([m], [grad]).Invoke(new Mat<double>([1, 1, 2, 5, 4, 4], 2, 3))[0];
+        Assert.Equal([1.0, 1, 0, 0, 1, 1], result.Span.ToArray());
+    }
+
+    [Fact]
+    public void Maximum_gives_both_tied_operands_the_gradient()
+    {
+        var a = Tensor.Scalar("a");
+        var b = Tensor.Scalar("b");
+        var grads = Tensor.Function([a, b], Tensor.Grad(Tensor.Maximum(a, b), a, b)).Invoke(2.0, 2.0);
+        Assert.Equal([1.0, 1.0], grads.Cast<double>());
+    }
+
+    [Fact]
+    public void Abs_has_gradient_0_at_0() =>
+        Assert.Equal([0.0, -1.0, 1.0], GradOf(v => Tensor.Sum(Tensor.Abs(v)), [0, -2, 2]));
+
+    [Fact]
+    public void Relu_has_gradient_0_at_0() =>
+        Assert.Equal([0.0, 0.0, 1.0], GradOf(v => Tensor.Sum(Tensor.Relu(v)), [0, -2, 2]));
+}
+
+public class TensorGradPruningTests
+{
+    [Fact]
+    public void A_scan_no_wrt_reaches_is_not_differentiated()
+    {
+        var x = Tensor.Vector("x");
+        var w = Tensor.Scalar("w");
+        var scan = Tensor.Scan(i => ScanStep.Of(Tensor.Tanh(i[0])), sequences: [new ScanSequence(x, [0])], name: "squash");
+        var cost = Tensor.Sum(scan[0]) + w * w;
+        var grad = Tensor.Grad(cost, w).Single();
+        Assert.Equal(3.0, (double)Tensor.Function([w], [grad]).Invoke(1.5)[0]);
     }
 }
