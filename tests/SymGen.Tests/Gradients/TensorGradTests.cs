@@ -161,6 +161,25 @@ public class TensorGradWithoutARuleTests
             row.Derivative = rule;
         }
     }
+
+    [Fact]
+    public void An_op_without_a_derivative_that_no_wrt_reaches_is_no_error()
+    {
+        var row = OpTable.Get(Op.Cbrt);
+        var rule = row.Derivative;
+        row.Derivative = null;
+        try
+        {
+            var x = Tensor.Scalar("x");
+            var w = Tensor.Scalar("w");
+            var grad = Tensor.Grad(Tensor.Apply(Op.Cbrt, x) + w * w, w).Single();
+            Assert.Equal(3.0, (double)Tensor.Function([w], [grad]).Invoke(1.5)[0]);
+        }
+        finally
+        {
+            row.Derivative = rule;
+        }
+    }
 }
 
 public class ProdGradientTests
@@ -271,4 +290,18 @@ public class KinkGradientTests
     [Fact]
     public void Relu_has_gradient_0_at_0() =>
         Assert.Equal([0.0, 0.0, 1.0], GradOf(v => Tensor.Sum(Tensor.Relu(v)), [0, -2, 2]));
+}
+
+public class TensorGradPruningTests
+{
+    [Fact]
+    public void A_scan_no_wrt_reaches_is_not_differentiated()
+    {
+        var x = Tensor.Vector("x");
+        var w = Tensor.Scalar("w");
+        var scan = Tensor.Scan(i => ScanStep.Of(Tensor.Tanh(i[0])), sequences: [new ScanSequence(x, [0])], name: "squash");
+        var cost = Tensor.Sum(scan[0]) + w * w;
+        var grad = Tensor.Grad(cost, w).Single();
+        Assert.Equal(3.0, (double)Tensor.Function([w], [grad]).Invoke(1.5)[0]);
+    }
 }

@@ -30,6 +30,7 @@ internal static class VariableGradients
                 throw new ArgumentException($"Tensor.Grad was asked to compute the gradient with respect to a variable that is not part of the computational graph of the cost: wrt[{i}] ('{wrt[i]}').", nameof(wrt));
 
         int nodeCount = graph.Count;
+        graph.Prune(wrt);
         var nonDifferentiable = new List<int>();
         var gradients = Backpropagation.Run(graph, nodeCount, [(graph.IdOf(cost), graph.Constant(1, cost.Type.Element))], nonDifferentiable, graph.RuleOf);
         if (nonDifferentiable.Count > 0)
@@ -52,6 +53,7 @@ internal static class VariableGradients
     public static Variable?[] Backward(IReadOnlyList<(Variable Node, Variable Cotangent)> seeds, IReadOnlyList<Variable> wrt, string what)
     {
         var graph = new VariableGraph(seeds.Select(s => s.Node).Concat(seeds.Select(s => s.Cotangent)));
+        graph.Prune(wrt.Where(graph.Contains).ToList());
         var nonDifferentiable = new List<int>();
         var gradients = Backpropagation.Run(graph, graph.Count, seeds.Select(s => (graph.IdOf(s.Node), graph.IdOf(s.Cotangent))).ToList(),
             nonDifferentiable, graph.RuleOf);
@@ -114,8 +116,9 @@ internal static class VariableGradients
             _operands.Add(v switch
             {
                 ScanOutputVariable output => [_scans[output.Scan]],
-                // A backward scan made by this sweep reads traces the sweep may not have met; it is not differentiated again.
-                ScanGradientVariable => [],
+                // A backward scan this sweep makes reads traces the sweep may not have met: it is not differentiated
+                // again. One of the cost's graph keeps its operands, so that a second derivative is refused, not dropped.
+                ScanGradientVariable gradient when !gradient.Inputs.All(_ids.ContainsKey) => [],
                 _ => v.Inputs.Select(i => _ids[i]).ToArray(),
             });
             _nodes.Add(v);
@@ -145,16 +148,43 @@ internal static class VariableGradients
 
         public int Convert(int node, ElementKind kind) => Add(Tensor.Convert(_nodes[node], kind));
 
-        /// <summary>The rule of a node the op table does not differentiate: a scan's trace, or the scan itself.</summary>
-        public DerivativeRule? RuleOf(int node) => _nodes[node] switch
+        private bool[] _leadsToWrt = [];
+
+        /// <summary>
+        /// Marks the nodes that depend on a <paramref name="wrt"/> (each is numbered after its operands): only their
+        /// gradients are built, as Theano's grad does, so a part of the cost that no wrt reaches (a scan, an op
+        /// without a rule) is not differentiated at all.
+        /// </summary>
+        public void Prune(IReadOnlyList<Variable> wrt)
         {
-            // A trace passes its cotangent to its scan, as the tuple's entry.
-            ScanOutputVariable output => (graph, site) => [Add(TraceCotangents.Of(output, _nodes[site.Gradient]))],
-            ScanTuple tuple => (graph, site) => DifferentiateScan(tuple.Scan, (TraceCotangents)_nodes[site.Gradient]),
-            ScanGradientVariable gradient => (graph, site) =>
-                throw new NotSupportedException($"Tensor.Grad through the gradient of scan '{gradient.Scan.Name}' ('{gradient}', a second derivative) is not supported."),
-            _ => null,
-        };
+            _leadsToWrt = new bool[_nodes.Count];
+            foreach (var w in wrt) _leadsToWrt[_ids[w]] = true;
+            for (int node = 0; node < _nodes.Count; node++)
+                foreach (var operand in _operands[node])
+                    if (_leadsToWrt[operand]) { _leadsToWrt[node] = true; break; }
+        }
+
+        /// <summary>
+        /// The rule of a node the op table does not differentiate (a scan's trace, or the scan itself), or none for a
+        /// node no wrt reaches.
+        /// </summary>
+        public DerivativeRule? RuleOf(int node)
+        {
+            if (node < _leadsToWrt.Length && !_leadsToWrt[node])
+            {
+                var none = Enumerable.Repeat(-1, _operands[node].Length).ToArray();
+                return (_, _) => none;
+            }
+            return _nodes[node] switch
+            {
+                // A trace passes its cotangent to its scan, as the tuple's entry.
+                ScanOutputVariable output => (graph, site) => [Add(TraceCotangents.Of(output, _nodes[site.Gradient]))],
+                ScanTuple tuple => (graph, site) => DifferentiateScan(tuple.Scan, (TraceCotangents)_nodes[site.Gradient]),
+                ScanGradientVariable gradient => (graph, site) =>
+                    throw new NotSupportedException($"Tensor.Grad through the gradient of scan '{gradient.Scan.Name}' ('{gradient}', a second derivative) is not supported."),
+                _ => null,
+            };
+        }
 
         /// <summary>
         /// The gradient of each of <paramref name="scan"/>'s outer inputs (<see cref="ScanNode.OuterInputs"/>, the

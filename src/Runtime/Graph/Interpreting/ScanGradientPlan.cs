@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Numerics.Tensors;
+using SymGen;
 
 namespace SymGen.Graph.Interpreting;
 
@@ -22,6 +23,10 @@ internal sealed class ScanGradientPlan
     private Slot?[] Values { get; init; } = [];
     private Slot?[] OutputCotangents { get; init; } = [];
     private Slot?[] StepInputGradients { get; init; } = [];
+    /// <summary>The terms of each non-sequence's gradient added at every step.</summary>
+    private (int NonSequence, Slot Term)[] NonSequenceTerms { get; init; } = [];
+    /// <summary>The outer products a bᵀ of each non-sequence's gradient: a and b stored per step, multiplied after the loop.</summary>
+    private (int NonSequence, Slot A, Variable AVariable, Slot B, Variable BVariable)[] NonSequenceProducts { get; init; } = [];
     private Instruction[] BeforeLoop { get; init; } = [];
     private Instruction[] Loop { get; init; } = [];
     private int[] StepTensorOps { get; init; } = [];
@@ -54,7 +59,21 @@ internal sealed class ScanGradientPlan
         var beforeLoop = new List<Instruction>();
         var loop = new List<Instruction>();
         var tensorOps = new List<int>();
-        var roots = node.StepInputGradients.Where(g => g is not null).Select(g => g!).Distinct().ToList();
+        // A non-sequence's gradient is a sum of terms; its outer products (a weight matrix's, Outer(g, x)) are deferred:
+        // their vectors are stored per step and multiplied once after the loop (dW = Σₜ aₜ bₜᵀ = Aᵀ B, one matrix product).
+        int firstNonSequence = scan.StepInputs.Count - scan.NonSequences.Count;
+        var nonSequenceTerms = new List<(int NonSequence, Variable Term)>();
+        var nonSequenceProducts = new List<(int NonSequence, Variable A, Variable B)>();
+        for (int n = 0; n < scan.NonSequences.Count; n++)
+        {
+            if (node.StepInputGradients[firstNonSequence + n] is not { } gradient) continue;
+            RequireType(scan, firstNonSequence + n, gradient);
+            foreach (var term in Terms(gradient))
+                if (term is ApplyVariable { Op: Op.Outer } outer) nonSequenceProducts.Add((n, outer.Inputs[0], outer.Inputs[1]));
+                else nonSequenceTerms.Add((n, term));
+        }
+        var roots = node.StepInputGradients.Take(firstNonSequence).Where(g => g is not null).Select(g => g!)
+            .Concat(nonSequenceTerms.Select(t => t.Term)).Concat(nonSequenceProducts.SelectMany(p => new[] { p.A, p.B })).Distinct().ToList();
         foreach (var v in Compiler.Order(roots, known))
         {
             bool hoisted = v is ConstantVariable || (v is ApplyVariable { Type.Rank: 0 } apply
@@ -65,12 +84,10 @@ internal sealed class ScanGradientPlan
             for (int k = before; k < c.TensorOps.Count; k++) tensorOps.Add(k);
         }
         var stepInputGradients = new Slot?[scan.StepInputs.Count];
-        for (int i = 0; i < stepInputGradients.Length; i++)
+        for (int i = 0; i < firstNonSequence; i++)
         {
             if (node.StepInputGradients[i] is not { } gradient) continue;
-            // The rules keep each gradient of its value's type and rank (Backpropagation converts, SumTo reduces).
-            if (gradient.Type != scan.StepInputs[i].Type)
-                throw new InvalidOperationException($"The gradient of step input '{scan.StepInputs[i]}' of scan '{scan.Name}' is a {gradient.Type}, not a {scan.StepInputs[i].Type}.");
+            RequireType(scan, i, gradient);
             stepInputGradients[i] = c.Slots[gradient];
         }
         var gradients = node.Gradients.Select(g => g is null ? (Slot?)null : c.Slots[g] = c.Counts.New(g.Type)).ToArray();
@@ -81,6 +98,8 @@ internal sealed class ScanGradientPlan
             Values = values,
             OutputCotangents = outputCotangents,
             StepInputGradients = stepInputGradients,
+            NonSequenceTerms = nonSequenceTerms.Select(t => (t.NonSequence, c.Slots[t.Term])).ToArray(),
+            NonSequenceProducts = nonSequenceProducts.Select(p => (p.NonSequence, c.Slots[p.A], p.A, c.Slots[p.B], p.B)).ToArray(),
             BeforeLoop = beforeLoop.ToArray(),
             Loop = loop.ToArray(),
             StepTensorOps = tensorOps.ToArray(),
@@ -93,6 +112,31 @@ internal sealed class ScanGradientPlan
             Gradients = gradients,
             Where = $"gradient of scan '{scan.Name}': ",
         };
+    }
+
+    /// <summary>The rules keep each gradient of its value's type and rank (Backpropagation converts, SumTo reduces).</summary>
+    private static void RequireType(ScanNode scan, int stepInput, Variable gradient)
+    {
+        if (gradient.Type != scan.StepInputs[stepInput].Type)
+            throw new InvalidOperationException($"The gradient of step input '{scan.StepInputs[stepInput]}' of scan '{scan.Name}' is a {gradient.Type}, not a {scan.StepInputs[stepInput].Type}.");
+    }
+
+    /// <summary>The terms of a sum (the sweep adds a value's contributions with Add nodes of its type).</summary>
+    private static List<Variable> Terms(Variable sum)
+    {
+        var terms = new List<Variable>();
+        var pending = new Stack<Variable>([sum]);
+        while (pending.Count > 0)
+        {
+            var v = pending.Pop();
+            if (v is ApplyVariable { Op: Op.Add } add && add.Inputs.All(i => i.Type == add.Type))
+            {
+                pending.Push(add.Inputs[1]);
+                pending.Push(add.Inputs[0]);
+            }
+            else terms.Add(v);
+        }
+        return terms;
     }
 
     /// <summary>Where a step input comes from, and where its gradient goes.</summary>
@@ -169,6 +213,15 @@ internal sealed class ScanGradientPlan
                 s.Sizes[slot.Index] = shape;
             }
             else SetScalar(s, slot, 0);
+        }
+
+        // The deferred products' vectors, one row per step (rows of steps not differentiated stay 0).
+        var productRows = new (TensorValue A, TensorValue B)[NonSequenceProducts.Length];
+        for (int p = 0; p < productRows.Length; p++)
+        {
+            var (_, a, aVariable, b, bVariable) = NonSequenceProducts[p];
+            int aWidth = Plan.SizesOf(a, aVariable, s)[0].Value, bWidth = Plan.SizesOf(b, bVariable, s)[0].Value;
+            productRows[p] = (TensorValue.Zeros(a.Kind, [steps, aWidth]), TensorValue.Zeros(b.Kind, [steps, bWidth]));
         }
 
         // Each output's whole cotangent at step t (one buffer), and what later steps carry back to its past values (a
@@ -280,13 +333,40 @@ internal sealed class ScanGradientPlan
                 else if (feed.InitialGradientSlot is { } sum)
                     AddScalar(s, sum, gradient);
             }
-            for (int f = firstNonSequence, i = outer; f < feeds.Length; f++, i++)
+            foreach (var (n, term) in NonSequenceTerms)
             {
-                if (StepInputGradients[f] is not { } gradient) continue;
-                if (gradients[i] is { } sum) AddTo(s, gradient, sum, 0, sum.Length);
-                else AddScalar(s, Gradients[i]!.Value, gradient);
+                if (gradients[outer + n] is { } sum) AddTo(s, term, sum, 0, sum.Length);
+                else AddScalar(s, Gradients[outer + n]!.Value, term);
+            }
+            for (int p = 0; p < productRows.Length; p++)
+            {
+                var (_, a, _, b, _) = NonSequenceProducts[p];
+                var (rowsA, rowsB) = productRows[p];
+                int aWidth = rowsA.Shape[1], bWidth = rowsB.Shape[1];
+                AddTo(s, a, rowsA, t * aWidth, aWidth);
+                AddTo(s, b, rowsB, t * bWidth, bWidth);
             }
         }
+        for (int p = 0; p < productRows.Length; p++)
+        {
+            var (rowsA, rowsB) = productRows[p];
+            var sum = gradients[outer + NonSequenceProducts[p].NonSequence]!;
+            if (sum.Kind == ElementKind.Float64) AddProduct<double>(rowsA, rowsB, sum);
+            else AddProduct<float>(rowsA, rowsB, sum);
+        }
+    }
+
+    /// <summary><paramref name="sum"/> += Aᵀ B: the sum over steps of the outer products of A's and B's rows, as one matrix product.</summary>
+    private static void AddProduct<T>(TensorValue rowsA, TensorValue rowsB, TensorValue sum) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int steps = rowsA.Shape[0], n = rowsA.Shape[1], m = rowsB.Shape[1];
+        if (steps == 0) return;
+        var transposed = new T[n * steps];
+        Kernels.Transpose<T>(rowsA.Span<T>(), Dims.Of(rowsA.Shape), transposed);
+        var product = new T[n * m];
+        Kernels.MatMul<T>(transposed, n, steps, rowsB.Span<T>(), m, product);
+        var into = sum.Span<T>();
+        TensorPrimitives.Add<T>(into, product, into);
     }
 
     private static void SetSizes(State s, Slot slot, Size[] sizes)
