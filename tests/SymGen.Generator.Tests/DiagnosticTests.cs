@@ -569,6 +569,18 @@ public class DiagnosticTests
         """, "gradient 'dx' has the wrong type");
 
     [Fact]
+    public void SYMG0034_ForwardTracesOfAScanThatUpdatesSharedVariables() => AssertDiagnostic("SYMG0034", Usings + """
+        public static partial class S
+        {
+            static (double, double) Step(double x, double h, double total) => (h + x, total + h);
+            [Symbolic(nameof(Step))]
+            public static partial double[] Run([Sequence] double[] x, [Initial] double h0, [Update] Shared<double> total);
+            [Gradient(nameof(Run))]
+            public static partial void G(double[] x, double h0, Shared<double> total, [Forward] double[] [|h|], double[] dh, out double[] dx);
+        }
+        """, "takes [Forward] traces, but scan 'Run' updates shared variables");
+
+    [Fact]
     public void SYMG0035_GradientOfNoInput() => AssertDiagnostic("SYMG0035", Usings + $$"""
         public static partial class S
         {
