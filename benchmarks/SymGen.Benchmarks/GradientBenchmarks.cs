@@ -24,7 +24,7 @@ public static partial class RnnScans
 /// T = 1000 steps, 32 inputs, H = 32, 128, 512, float64 and float32, and the checkpointed gradient (every 32nd state).
 /// The target: (forward + backward) / forward at most 2.5 at H = 128.
 /// </summary>
-[MemoryDiagnoser]
+[MemoryDiagnoser, GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory), CategoriesColumn]
 public class GradientBenchmarks
 {
     private const int Steps = 1000, Inputs = 32;
