@@ -45,6 +45,7 @@ public class MutationTests(ITestOutputHelper output)
         "tests/SymGen.Tests/Semantics/SemanticsScans.cs",
         "tests/SymGen.Tests/SharedState/SharedScans.cs",
         "tests/SymGen.Tests/Tensors/OpScans.cs",
+        "tests/SymGen.Tests/Gradients/GradientScans.cs",
     ];
 
     private static readonly Lazy<(IReadOnlyList<string> Files, IReadOnlyList<string> Embedded)> Seeds = new(LoadSeeds);
