@@ -168,7 +168,7 @@ public class OpEmittedTableTests
     }
 
     /// <summary>The step expressions computing <paramref name="application"/> on operands a, b, c, and the result's kind.</summary>
-    private static IEnumerable<(string Expression, ElementKind Result)> Spellings(OpApplication application, ElementKind[] kinds)
+    internal static IEnumerable<(string Expression, ElementKind Result)> Spellings(OpApplication application, ElementKind[] kinds)
     {
         var row = application.Row;
         string[] x = ["a", "b", "c"];

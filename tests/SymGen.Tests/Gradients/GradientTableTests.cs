@@ -117,27 +117,6 @@ public class GradientTableTests
     private static Variable Apply(OpApplication application, Variable[] operands) =>
         Tensor.Apply(application.Row.Op, application.Axis, operands);
 
-    /// <summary>
-    /// An operand's elements, drawn where the op is smooth: inside the domain (Log, Sqrt, Asin...), away from kinks
-    /// and jumps (Abs, Relu, Sign at 0; a divisor or Prod's factors near 0), conditions 0 or 1, indices in range.
-    /// </summary>
-    private static double Sample(Op op, int operand, Random random)
-    {
-        double Uniform(double lo, double hi) => lo + (hi - lo) * random.NextDouble();
-        double AwayFromZero(double lo, double hi) => (random.Next(2) == 0 ? -1 : 1) * Uniform(lo, hi);
-        return op switch
-        {
-            Op.Log or Op.Log2 or Op.Log10 or Op.Sqrt => Uniform(0.2, 3),
-            Op.Pow => operand == 0 ? Uniform(0.5, 2) : Uniform(-2, 2),
-            Op.Asin or Op.Acos => Uniform(-0.9, 0.9),
-            Op.Tan => Uniform(-1.2, 1.2),
-            Op.Divide or Op.Remainder when operand == 1 => AwayFromZero(0.5, 2),
-            Op.Abs or Op.Relu or Op.Sign or Op.Cbrt or Op.Atan2 or Op.Prod => AwayFromZero(0.3, 2),
-            Op.Select when operand == 0 => random.Next(2),
-            _ => Uniform(-2, 2),
-        };
-    }
-
     private static object[] Arguments(GradientCase c, Built built, double[][] values, double[] weights, bool single)
     {
         object Value(ElementKind kind, int[] dims, double[] v) => kind switch
@@ -189,7 +168,7 @@ public class GradientTableTests
             int count = built.Dims[i].Aggregate(1, (a, b) => a * b);
             if (ElementKinds.IsInteger(c.Kinds[i])) return [random.Next(built.Dims[0][0])];
             if (c.Kinds[i] == ElementKind.Bool) return [random.Next(2)];
-            return Enumerable.Range(0, count).Select(_ => Sample(c.Application.Row.Op, i, random)).ToArray();
+            return Enumerable.Range(0, count).Select(_ => SmoothOperands.Sample(c.Application.Row.Op, i, random)).ToArray();
         }).ToArray();
 
     private static double[] Flat(object value) => value switch
