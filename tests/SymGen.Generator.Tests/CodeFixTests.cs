@@ -161,7 +161,7 @@ public class CodeFixTests
         """;
 
     [Fact]
-    public async Task SYMG0033_NamesTheScanWhoseNameIsATypoAway() => Assert.Equal($$"""
+    public async Task SYMG0001_MakesAGradientMethodStaticPartial() => Assert.Equal($$"""
         using SymGen;
         public static partial class S
         {
@@ -174,7 +174,40 @@ public class CodeFixTests
         public static partial class S
         {
         {{CumSum}}
-            [Gradient("CumSun")]
+            [Gradient(nameof(CumSum))]
+            public partial void CumSumGradient(double[] x, double h0, double[] dh, out double[] dx);
+        }
+        """, "SYMG0001"));
+
+    [Theory]
+    [InlineData("cumsum")] // another case
+    [InlineData("CumSun")] // one edit
+    [InlineData("CmSu")]   // two edits
+    public async Task SYMG0033_NamesTheScanWhoseNameIsATypoAway(string typo) => Assert.Equal($$"""
+        using SymGen;
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient(nameof(CumSum))]
+            public static partial void CumSumGradient(double[] x, double h0, double[] dh, out double[] dx);
+        }
+        """, await Fix($$"""
+        using SymGen;
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient("{{typo}}")]
+            public static partial void CumSumGradient(double[] x, double h0, double[] dh, out double[] dx);
+        }
+        """, "SYMG0033"));
+
+    [Fact]
+    public async Task SYMG0033_OffersNoScanWhenTheNameIsThreeEditsAway() => Assert.Empty(await Actions($$"""
+        using SymGen;
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient("CumMax")]
             public static partial void CumSumGradient(double[] x, double h0, double[] dh, out double[] dx);
         }
         """, "SYMG0033"));
