@@ -15,13 +15,15 @@ namespace SymGen.CodeFixes;
 /// <summary>
 /// The mechanical fixes of SymGen's diagnostics: make a scan method static partial (SYMG0001), add the initial
 /// state a step's past-value parameter needs (SYMG0005), change a step parameter's type or put the step's parameters
-/// in Theano's order (SYMG0006). The generator's diagnostics carry what each fix needs as properties.
+/// in Theano's order (SYMG0006); for a gradient, name the scan whose name is a typo away (SYMG0033), change a parameter to
+/// the type its scan input or output needs (SYMG0034), remove the out parameter of an integer input's gradient (SYMG0036)
+/// and a negative Checkpoint (SYMG0037). The generator's diagnostics carry what each fix needs as properties.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ScanCodeFixProvider))]
 public sealed class ScanCodeFixProvider : CodeFixProvider
 {
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("SYMG0001", "SYMG0005", "SYMG0006");
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("SYMG0001", "SYMG0005", "SYMG0006", "SYMG0033", "SYMG0034", "SYMG0036", "SYMG0037");
 
     /// <inheritdoc />
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
@@ -54,6 +56,23 @@ public sealed class ScanCodeFixProvider : CodeFixProvider
                         && await Reordered(context.Document, list, order.Split(';'), context.CancellationToken).ConfigureAwait(false) is { } reordered)
                         context.RegisterCodeFix(CodeAction.Create("Put the step's parameters in the scan's order",
                             _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(list, reordered))), "SYMG0006.Order"), diagnostic);
+                    break;
+                case "SYMG0033" when node.FirstAncestorOrSelf<AttributeArgumentSyntax>() is { } argument && diagnostic.Properties.TryGetValue("Scan", out var closeScan) && closeScan is not null:
+                    context.RegisterCodeFix(CodeAction.Create($"Use scan '{closeScan}'",
+                        _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(argument.Expression,
+                            SyntaxFactory.ParseExpression($"nameof({closeScan})").WithTriviaFrom(argument.Expression)))), "SYMG0033"), diagnostic);
+                    break;
+                case "SYMG0034" when node.FirstAncestorOrSelf<ParameterSyntax>() is { Type: not null } parameter && diagnostic.Properties.TryGetValue("Expected", out var expected) && expected is not null:
+                    context.RegisterCodeFix(CodeAction.Create($"Change '{parameter.Identifier.Text}' to '{Simple(expected)}'",
+                        _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(parameter.Type!, TypeSyntax(expected).WithTriviaFrom(parameter.Type!)))), "SYMG0034"), diagnostic);
+                    break;
+                case "SYMG0036" when node.FirstAncestorOrSelf<ParameterSyntax>() is { Parent: ParameterListSyntax } parameter:
+                    context.RegisterCodeFix(CodeAction.Create($"Remove '{parameter.Identifier.Text}'",
+                        _ => Task.FromResult(context.Document.WithSyntaxRoot(root.RemoveNode(parameter, SyntaxRemoveOptions.KeepNoTrivia)!)), "SYMG0036"), diagnostic);
+                    break;
+                case "SYMG0037" when node.FirstAncestorOrSelf<AttributeArgumentSyntax>() is { NameEquals: not null } checkpoint:
+                    context.RegisterCodeFix(CodeAction.Create("Remove the Checkpoint argument (store every state)",
+                        _ => Task.FromResult(context.Document.WithSyntaxRoot(root.RemoveNode(checkpoint, SyntaxRemoveOptions.KeepNoTrivia)!)), "SYMG0037"), diagnostic);
                     break;
             }
         }

@@ -18,14 +18,7 @@ public class CodeFixTests
     private static async Task<string> Fix(string source, string id, string? title = null)
     {
         using var workspace = new AdhocWorkspace();
-        var project = workspace.AddProject(ProjectInfo.Create(ProjectId.CreateNewId(), VersionStamp.Create(), "Test", "Test", LanguageNames.CSharp,
-            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
-            parseOptions: GeneratorHarness.ParseOptions, metadataReferences: GeneratorHarness.References));
-        var document = workspace.AddDocument(project.Id, "Source0.cs", SourceText.From(source));
-        var compilation = (CSharpCompilation)(await document.Project.GetCompilationAsync())!;
-        var diagnostic = GeneratorHarness.Run(compilation).GeneratorDiagnostics.First(d => d.Id == id);
-        var actions = new List<CodeAction>();
-        await new ScanCodeFixProvider().RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (a, _) => actions.Add(a), CancellationToken.None));
+        var (document, actions) = await Actions(workspace, source, id);
         var action = title is null ? Assert.Single(actions) : actions.Single(a => a.Title == title);
         var operations = await action.GetOperationsAsync(CancellationToken.None);
         var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!;
@@ -34,6 +27,26 @@ public class CodeFixTests
         Assert.Empty(after.GeneratorDiagnostics);
         Assert.Empty(after.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         return text.ReplaceLineEndings("\n");
+    }
+
+    /// <summary>The fixes offered for the first diagnostic <paramref name="id"/> of the source.</summary>
+    private static async Task<(Document Document, List<CodeAction> Actions)> Actions(AdhocWorkspace workspace, string source, string id)
+    {
+        var project = workspace.AddProject(ProjectInfo.Create(ProjectId.CreateNewId(), VersionStamp.Create(), "Test", "Test", LanguageNames.CSharp,
+            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
+            parseOptions: GeneratorHarness.ParseOptions, metadataReferences: GeneratorHarness.References));
+        var document = workspace.AddDocument(project.Id, "Source0.cs", SourceText.From(source));
+        var compilation = (CSharpCompilation)(await document.Project.GetCompilationAsync())!;
+        var diagnostic = GeneratorHarness.Run(compilation).GeneratorDiagnostics.First(d => d.Id == id);
+        var actions = new List<CodeAction>();
+        await new ScanCodeFixProvider().RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (a, _) => actions.Add(a), CancellationToken.None));
+        return (document, actions);
+    }
+
+    private static async Task<List<CodeAction>> Actions(string source, string id)
+    {
+        using var workspace = new AdhocWorkspace();
+        return (await Actions(workspace, source, id)).Actions;
     }
 
     [Fact]
@@ -140,4 +153,165 @@ public class CodeFixTests
             public static partial Mat<double> Acc([Sequence] Mat<double> x, [Initial] Vec<double> h0);
         }
         """, "SYMG0006", "Change 'h' to 'Vec<double>'"));
+
+    private const string CumSum = """
+            static double Add(double x, double h) => h + x;
+            [Symbolic(nameof(Add))]
+            public static partial double[] CumSum([Sequence] double[] x, [Initial] double h0);
+        """;
+
+    [Fact]
+    public async Task SYMG0001_MakesAGradientMethodStaticPartial() => Assert.Equal($$"""
+        using SymGen;
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient(nameof(CumSum))]
+            public static partial void CumSumGradient(double[] x, double h0, double[] dh, out double[] dx);
+        }
+        """, await Fix($$"""
+        using SymGen;
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient(nameof(CumSum))]
+            public partial void CumSumGradient(double[] x, double h0, double[] dh, out double[] dx);
+        }
+        """, "SYMG0001"));
+
+    [Theory]
+    [InlineData("cumsum")] // another case
+    [InlineData("CumSun")] // one edit
+    [InlineData("CmSu")]   // two edits
+    public async Task SYMG0033_NamesTheScanWhoseNameIsATypoAway(string typo) => Assert.Equal($$"""
+        using SymGen;
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient(nameof(CumSum))]
+            public static partial void CumSumGradient(double[] x, double h0, double[] dh, out double[] dx);
+        }
+        """, await Fix($$"""
+        using SymGen;
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient("{{typo}}")]
+            public static partial void CumSumGradient(double[] x, double h0, double[] dh, out double[] dx);
+        }
+        """, "SYMG0033"));
+
+    [Fact]
+    public async Task SYMG0033_OffersNoScanWhenTheNameIsThreeEditsAway() => Assert.Empty(await Actions($$"""
+        using SymGen;
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient("CumMax")]
+            public static partial void CumSumGradient(double[] x, double h0, double[] dh, out double[] dx);
+        }
+        """, "SYMG0033"));
+
+    [Fact]
+    public async Task SYMG0033_OffersNoScanWhenTwoNamesAreEquallyClose() => Assert.Empty(await Actions($$"""
+        using SymGen;
+        public static partial class S
+        {
+        {{CumSum}}
+            [Symbolic(nameof(Add))]
+            public static partial double[] CumSam([Sequence] double[] x, [Initial] double h0);
+            [Gradient("CumSem")]
+            public static partial void CumSumGradient(double[] x, double h0, double[] dh, out double[] dx);
+        }
+        """, "SYMG0033"));
+
+    [Fact]
+    public async Task SYMG0033_OffersNoScanWhenNoNameIsClose() => Assert.Empty(await Actions($$"""
+        using SymGen;
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient("Add")]
+            public static partial void CumSumGradient(double[] x, double h0, double[] dh, out double[] dx);
+        }
+        """, "SYMG0033"));
+
+    [Theory]
+    [InlineData("float h0", "double h0")]          // a repeated scan parameter
+    [InlineData("float[] dh", "double[] dh")]      // the cotangent of the returned output
+    [InlineData("out float[] dx", "out double[] dx")] // a gradient: its input's type
+    public async Task SYMG0034_ChangesTheParameterToTheTypeItsScanNeeds(string wrong, string right)
+    {
+        const string Right = "double[] x, double h0, double[] dh, out double[] dx";
+        Assert.Equal($$"""
+            using SymGen;
+            public static partial class S
+            {
+            {{CumSum}}
+                [Gradient(nameof(CumSum))]
+                public static partial void CumSumGradient({{Right}});
+            }
+            """, await Fix($$"""
+            using SymGen;
+            public static partial class S
+            {
+            {{CumSum}}
+                [Gradient(nameof(CumSum))]
+                public static partial void CumSumGradient({{Right.Replace(right, wrong)}});
+            }
+            """, "SYMG0034"));
+    }
+
+    [Fact]
+    public async Task SYMG0034_OffersNoTypeWhenTheParameterHasAnotherName() => Assert.Empty(await Actions($$"""
+        using SymGen;
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient(nameof(CumSum))]
+            public static partial void CumSumGradient(double[] x, float h, double[] dh, out double[] dx);
+        }
+        """, "SYMG0034"));
+
+    [Fact]
+    public async Task SYMG0036_RemovesTheGradientOfAnIntegerInput() => Assert.Equal("""
+        using SymGen;
+        public static partial class S
+        {
+            static double Scale(double x, double h, int k) => h + k * x;
+            [Symbolic(nameof(Scale))]
+            public static partial double[] Run([Sequence] double[] x, [Initial] double h0, int k);
+            [Gradient(nameof(Run))]
+            public static partial void RunGradient(double[] x, double h0, int k, double[] dh, out double[] dx);
+        }
+        """, await Fix("""
+        using SymGen;
+        public static partial class S
+        {
+            static double Scale(double x, double h, int k) => h + k * x;
+            [Symbolic(nameof(Scale))]
+            public static partial double[] Run([Sequence] double[] x, [Initial] double h0, int k);
+            [Gradient(nameof(Run))]
+            public static partial void RunGradient(double[] x, double h0, int k, double[] dh, out double[] dx, out int dk);
+        }
+        """, "SYMG0036"));
+
+    [Fact]
+    public async Task SYMG0037_RemovesANegativeCheckpoint() => Assert.Equal($$"""
+        using SymGen;
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient(nameof(CumSum))]
+            public static partial void CumSumGradient(double[] x, double h0, double[] dh, out double[] dx);
+        }
+        """, await Fix($$"""
+        using SymGen;
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient(nameof(CumSum), Checkpoint = -1)]
+            public static partial void CumSumGradient(double[] x, double h0, double[] dh, out double[] dx);
+        }
+        """, "SYMG0037"));
 }

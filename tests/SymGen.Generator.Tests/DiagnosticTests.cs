@@ -43,7 +43,7 @@ public class DiagnosticTests
             [Symbolic(nameof(Step))]
             public static double[] [|Map|]([Sequence] double[] x) => x;
         }
-        """, "is not 'partial'");
+        """, "Scan method 'Map' is not 'partial'");
 
     [Fact]
     public void SYMG0001_ContainingTypeNotPartial() => AssertDiagnostic("SYMG0001", Usings + """
@@ -538,6 +538,27 @@ public class DiagnosticTests
             public static partial void G(double[] x, double[] dh, out double[] dx);
         }
         """, "is not marked [Symbolic]");
+
+    // The declaration checks a gradient shares with a scan name it a gradient method.
+    [Fact]
+    public void SYMG0001_GradientMethodNotPartial() => AssertDiagnostic("SYMG0001", Usings + $$"""
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient(nameof(CumSum))]
+            public static void [|G|](double[] x, double h0, double[] dh, out double[] dx) => dx = x;
+        }
+        """, "Gradient method 'G' is not 'partial'");
+
+    [Fact]
+    public void SYMG0020_GradientTakesAnInputByReference() => AssertDiagnostic("SYMG0020", Usings + $$"""
+        public static partial class S
+        {
+        {{CumSum}}
+            [Gradient(nameof(CumSum))]
+            public static partial void G(double[] x, ref double [|h0|], double[] dh, out double[] dx);
+        }
+        """, "Gradient method 'G' takes parameter 'h0' by reference; a gradient's inputs are passed by value, its gradients as 'out'");
 
     [Fact]
     public void SYMG0034_GradientParameterDoesNotRepeatTheScans() => AssertDiagnostic("SYMG0034", Usings + $$"""

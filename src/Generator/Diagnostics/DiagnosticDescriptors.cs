@@ -18,8 +18,8 @@ internal static class DiagnosticDescriptors
             helpLinkUri: $"https://github.com/symgen/symgen/blob/main/docs/diagnostics/{id}.md");
 
     public static readonly DiagnosticDescriptor ScanMethodNotStaticPartial = Error("SYMG0001",
-        "A scan method must be static partial in a partial type",
-        "Scan method '{0}' {1}; declare it 'static partial' (without a body) inside partial types");
+        "A scan or gradient method must be static partial in a partial type",
+        "{0} '{1}' {2}; declare it 'static partial' (without a body) inside partial types");
 
     public static readonly DiagnosticDescriptor StepMethodNotFound = Error("SYMG0002",
         "Step method not found",
@@ -94,8 +94,8 @@ internal static class DiagnosticDescriptors
         "Parameter '{0}' is marked both [{1}] and [{2}]; a scan parameter is a sequence, an initial state, the number of steps, an updated shared variable or a non-sequence");
 
     public static readonly DiagnosticDescriptor UnsupportedScanMethodShape = Error("SYMG0020",
-        "Unsupported scan method",
-        "Scan method '{0}' {1}");
+        "Unsupported scan or gradient method",
+        "{0} '{1}' {2}");
 
     public static readonly DiagnosticDescriptor InitialTypeMismatch = Error("SYMG0021",
         "Initial state type does not match its output",
@@ -119,7 +119,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor NamespaceHiddenByType = Error("SYMG0027",
         "A type hides a namespace the generated code uses",
-        "Scan '{0}' cannot be generated: a type named '{1}' in the global namespace hides the namespace 'global::{1}', which generated code uses; rename that type or move it into a namespace");
+        "{0} '{1}' cannot be generated: a type named '{2}' in the global namespace hides the namespace 'global::{2}', which generated code uses; rename that type or move it into a namespace");
 
     public static readonly DiagnosticDescriptor GraphPropertyNameTaken = Warning("SYMG0030",
         "The graph property's name is taken",

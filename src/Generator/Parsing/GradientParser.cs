@@ -73,6 +73,10 @@ internal sealed class GradientParser
     private void Report(DiagnosticDescriptor descriptor, Location? location, params object?[] arguments) =>
         _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
 
+    /// <summary>Tells a code fix what the last diagnostic's fix needs (see ScanCodeFixProvider).</summary>
+    private void ForTheFix(string key, string value) =>
+        _diagnostics[_diagnostics.Count - 1] = _diagnostics[_diagnostics.Count - 1].With(key, value);
+
     private Location AttributeArgumentLocation(string? named = null)
     {
         var arguments = (_attribute.ApplicationSyntaxReference?.GetSyntax(_cancellation) as AttributeSyntax)?.ArgumentList?.Arguments;
@@ -106,6 +110,8 @@ internal sealed class GradientParser
                 candidates.Count > 1 ? $"has {candidates.Count} [Symbolic] overloads of that name"
                 : named ? "has no [Symbolic] method of that name (a method of that name is not marked [Symbolic])"
                 : "has no method of that name");
+            if (candidates.Count == 0 && CloseScanName(scanName) is { } closeName)
+                ForTheFix("Scan", closeName);
             return null;
         }
         var (scanMethod, scanAttribute) = candidates[0];
@@ -129,6 +135,9 @@ internal sealed class GradientParser
             {
                 Report(DiagnosticDescriptors.GradientParameterMismatch, Where(actual), Name, $"parameter {i + 1} must repeat the scan's parameter",
                     expectedText, $"'{(actual.RefKind == RefKind.Out ? "out " : "")}{TypeMapping.Display(actual.Type)} {actual.Name}'");
+                // Only the type is wrong: the fix is the scan's type.
+                if (actual.Name == expected.Name && actual.RefKind == RefKind.None)
+                    ForTheFix("Expected", TypeText(expected.Type));
                 ok = false;
             }
         }
@@ -208,6 +217,7 @@ internal sealed class GradientParser
             {
                 Report(DiagnosticDescriptors.GradientParameterMismatch, Where(parameter), Name, $"parameter '{parameter.Name}' has the wrong type",
                     expectedText + $" or a 'Func<{TraceDisplay(output.ElementType)}, {TraceDisplay(output.ElementType)}>' of the trace", $"'{TypeMapping.Display(parameter.Type)}'");
+                ForTheFix("Expected", expected);
                 ok = false;
             }
             cotangents.Add(new CotangentInput(parameter.Name, isFunction));
@@ -266,6 +276,7 @@ internal sealed class GradientParser
             {
                 Report(DiagnosticDescriptors.GradientParameterMismatch, Where(parameter), Name, $"gradient '{parameter.Name}' has the wrong type",
                     $"the type of '{target.Input}', '{target.Type.Replace("global::", "").Replace("SymGen.", "").Replace("System.", "")}'", $"'{TypeMapping.Display(parameter.Type)}'");
+                ForTheFix("Expected", target.Type);
                 ok = false;
                 continue;
             }
@@ -306,6 +317,35 @@ internal sealed class GradientParser
             : null;
         return new GradientSpec(scan, returnsForward, cotangents.ToEquatableArray(), targets.ToEquatableArray(), backward.Step,
             backward.Results.ToEquatableArray(), plan, checkpoint, checkpointPlan, forwardTraces.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The one [Symbolic] method of the type whose name is a typo away from <paramref name="name"/> (case, or at most
+    /// two edits), or null when none or several are: only an unambiguous name is offered as a fix.
+    /// </summary>
+    private string? CloseScanName(string name)
+    {
+        var close = _method.ContainingType.GetMembers().OfType<IMethodSymbol>()
+            .Where(m => m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolicAttributeName))
+            .Select(m => m.Name).Distinct()
+            .Where(n => EditDistance(n.ToLowerInvariant(), name.ToLowerInvariant()) <= Math.Min(2, Math.Max(n.Length, name.Length) / 3)
+                || string.Equals(n, name, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        return close.Count == 1 ? close[0] : null;
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            previous = current;
+        }
+        return previous[b.Length];
     }
 
     private static bool IsForward(IParameterSymbol parameter) =>

@@ -142,9 +142,11 @@ internal sealed class ScanParser
 
     // ---- The partial method's declaration -------------------------------------------------------------------
 
+    /// <param name="allowOut">A gradient's declaration: its gradients are out parameters, and messages call it one.</param>
     private MethodSignature? ParseSignature(bool allowOut = false)
     {
         var location = _syntax.Identifier.GetLocation();
+        string kind = allowOut ? "Gradient method" : "Scan method";
         string? problem =
             !_syntax.Modifiers.Any(SyntaxKind.PartialKeyword) ? "is not 'partial'"
             : !_method.IsStatic ? "is not 'static'"
@@ -154,31 +156,31 @@ internal sealed class ScanParser
             : null;
         if (problem is not null)
         {
-            Report(DiagnosticDescriptors.ScanMethodNotStaticPartial, location, ScanName, problem);
+            Report(DiagnosticDescriptors.ScanMethodNotStaticPartial, location, kind, ScanName, problem);
             return null;
         }
         if (HiddenNamespace() is { } hidden)
         {
-            Report(DiagnosticDescriptors.NamespaceHiddenByType, location, ScanName, hidden);
+            Report(DiagnosticDescriptors.NamespaceHiddenByType, location, kind, ScanName, hidden);
             return null;
         }
         if (_method.IsGenericMethod)
         {
-            Report(DiagnosticDescriptors.UnsupportedScanMethodShape, location, ScanName,
+            Report(DiagnosticDescriptors.UnsupportedScanMethodShape, location, kind, ScanName,
                 "is generic; a scan's element types must be known when it is generated");
             return null;
         }
         if (_method.RefKind != RefKind.None)
         {
-            Report(DiagnosticDescriptors.UnsupportedScanMethodShape, _syntax.ReturnType.GetLocation(), ScanName,
+            Report(DiagnosticDescriptors.UnsupportedScanMethodShape, _syntax.ReturnType.GetLocation(), kind, ScanName,
                 "returns by reference; a scan returns new arrays by value");
             return null;
         }
         foreach (var parameter in _method.Parameters)
             if (parameter.RefKind != RefKind.None && !(allowOut && parameter.RefKind == RefKind.Out))
             {
-                Report(DiagnosticDescriptors.UnsupportedScanMethodShape, parameter.Locations.FirstOrDefault(), ScanName,
-                    $"takes parameter '{parameter.Name}' by reference; scan parameters are passed by value");
+                Report(DiagnosticDescriptors.UnsupportedScanMethodShape, parameter.Locations.FirstOrDefault(), kind, ScanName,
+                    $"takes parameter '{parameter.Name}' by reference; " + (allowOut ? "a gradient's inputs are passed by value, its gradients as 'out'" : "scan parameters are passed by value"));
                 return null;
             }
 
