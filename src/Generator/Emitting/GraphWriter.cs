@@ -86,6 +86,7 @@ internal static class GraphWriter
             {
                 Op.Constant => $"{Api}.Tensor.Constant({node.Literal})",
                 Op.Convert => $"{Api}.Tensor.Convert({operands}, {Api}.ElementKind.{Kind(node.Type)})",
+                Op.Print => $"{Api}.Tensor.Print({operands}, {CSharpText.Literal(node.Literal ?? "")}, \"n{node.Id}\", {CSharpText.Literal(node.Label)})",
                 // Named and labelled as the loop's comment shows the node (n5 = Sym.Dot(W, h)).
                 _ => $"{Api}.Tensor.Apply({Api}.Op.{node.Op}, {node.Axis}, \"n{node.Id}\", {CSharpText.Literal(node.Label)}, {operands})",
             };

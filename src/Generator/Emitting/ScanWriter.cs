@@ -575,11 +575,15 @@ internal sealed partial class ScanWriter
             arguments.Add(_nodeNames[input.Id]);
             if (input.Type.Rank > 0) arguments.Add(Dims(input.Shape));
         }
+        if (info.HasText)
+            arguments.Add(CSharpText.Literal(node.Literal ?? ""));
         if (info.HasAxis && node.Axis >= 0)
             arguments.Add(node.Axis.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (destination is not null)
             arguments.Add(destination);
-        var element = _step.Nodes[node.Inputs.First(i => _step.Nodes[i].Type.Rank > 0)].Type.ElementKeyword;
+        // A kernel on scalars alone (Print of a scalar) is typed by its operand; the others by their tensors' elements.
+        var tensor = node.Inputs.Where(i => _step.Nodes[i].Type.Rank > 0).DefaultIfEmpty(-1).First();
+        var element = tensor >= 0 ? _step.Nodes[tensor].Type.ElementKeyword : node.Type.CSharpName;
         return $"{Kernels}.{info.Kernel}<{element}>({string.Join(", ", arguments)})";
     }
 

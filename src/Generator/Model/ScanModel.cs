@@ -145,7 +145,7 @@ internal sealed record StepGraph(
     int Condition);
 
 /// <summary>A node of the step graph.</summary>
-/// <param name="Literal">For <see cref="Op.Constant"/>: the value as a C# literal.</param>
+/// <param name="Literal">For <see cref="Op.Constant"/>: the value as a C# literal; for <see cref="Op.Print"/>: its label.</param>
 /// <param name="Argument">For <see cref="Op.Input"/>: the index of the step argument.</param>
 /// <param name="Label">The C# source it was translated from, for comments and printed graphs.</param>
 /// <param name="Axis">For reductions: -1 for all elements, else the axis reduced.</param>

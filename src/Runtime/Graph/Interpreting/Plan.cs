@@ -234,7 +234,8 @@ internal sealed class Compiler
         }
         if (!Slots.TryGetValue(node, out var dest))
             Slots[node] = dest = Counts.New(node.Type);
-        if (!anyTensor)
+        // An observing op (Print) runs its kernel whatever its operands: the one place its effect is written.
+        if (!anyTensor && OpTable.Get(node.Op).Effect == OpEffect.Pure)
         {
             EmitScalar(node.Op, node.Type.Element, operands, dest.Index, code);
             return;
