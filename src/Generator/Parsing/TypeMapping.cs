@@ -46,7 +46,8 @@ internal static class TypeMapping
     public const string ScanModeName = "SymGen.ScanMode";
 
     /// <summary>Whether <paramref name="type"/> is <c>SymGen.ScanMode</c>: a scan's per-call debugging mode.</summary>
-    public static bool IsScanMode(ITypeSymbol type) => type.ToDisplayString() == ScanModeName;
+    public static bool IsScanMode(ITypeSymbol type) =>
+        type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString() == ScanModeName;
 
     public static bool IsCancellationToken(ITypeSymbol type) =>
         type.ToDisplayString() == "System.Threading.CancellationToken";
