@@ -111,17 +111,21 @@ internal sealed partial class ScanWriter
     /// through the interpreter on its generated graph, with the same arguments, results, errors and shared updates:
     /// one check per call, before the loop, which is the fast path unchanged.
     /// </summary>
+    /// <summary>Whether the method routes itself to its graph under a mode (the runtime has modes, the scan has its graph property).</summary>
+    public bool RoutesModes { get; init; }
+
     private void WriteModeRoute()
     {
-        if (!_scan.RoutesModes) return;
+        if (!RoutesModes) return;
         // Named after every other local, so that the loop's names are those of a scan without modes.
         string mode = _names.Fresh("mode"), results = _names.Fresh("results");
         var arguments = new List<string>();
         if (_scan.Cancellation is { } token) arguments.Add(ScanParser.EscapeIdentifier(token));
         arguments.AddRange(_signature.Parameters.Select(p => GraphArgument(p.Name.TrimStart('@'))).OfType<string>());
-        var given = _scan.ModeParameter is { } parameter ? $"{ScanParser.EscapeIdentifier(parameter)} ?? " : "";
+        var current = _scan.ModeParameter is { } parameter
+            ? $"({ScanParser.EscapeIdentifier(parameter)} ?? global::SymGen.ScanMode.Current)" : "global::SymGen.ScanMode.Current";
         _w.WriteLine("// A debugging mode (ScanMode) runs the scan through the interpreter on its graph.");
-        _w.WriteLine($"if (({given}global::SymGen.ScanMode.Current) is {{ }} {mode})");
+        _w.WriteLine($"if ({current} is {{ }} {mode})");
         _w.WriteLine("{");
         _w.Indent++;
         var call = $"{GraphWriter.PropertyName(_signature)}.Invoke({string.Join(", ", arguments.Prepend(mode))})";
