@@ -115,7 +115,7 @@ public class DiagnosticTests
         """, "receives CumSum[t-1] of type 'double', but is declared 'float'");
 
     [Fact]
-    public void SYMG0007_StepReturnType() => AssertDiagnostic("SYMG0014", Usings + """
+    public void SYMG0007_StepReturnType() => AssertDiagnostic("SYMG0007", Usings + """
         public static partial class S
         {
             static [|(double, double)|] Step(double x) => (x, x);
@@ -350,7 +350,7 @@ public class DiagnosticTests
         """, "is a 'double' (a scalar), but output 'Acc' holds 'Vec<double>' values (a vector each step)");
 
     [Fact]
-    public void SYMG0007_VectorStepOutputForAScalarTrace() => AssertDiagnostic("SYMG0014", Usings + """
+    public void SYMG0007_VectorStepOutputForAScalarTrace() => AssertDiagnostic("SYMG0007", Usings + """
         public static partial class S
         {
             static [|Vec<double>|] Step(Vec<double> x, double h) => x * h;
@@ -444,7 +444,7 @@ public class DiagnosticTests
         """, "[Sequence] on 'x' has taps [-2147483648, 2147483647], which span 4294967295 steps (from -2147483648 to 2147483647, tap 0 included); the span can be at most 2147483591");
 
     [Fact]
-    public void SYMG0007_UntilAloneForAScanWithAnOutput() => AssertDiagnostic("SYMG0014", Usings + """
+    public void SYMG0007_UntilAloneForAScanWithAnOutput() => AssertDiagnostic("SYMG0007", Usings + """
         public static partial class S
         {
             static [|Until|] Step(double h) => Until.When(h > 50);
@@ -454,7 +454,7 @@ public class DiagnosticTests
         """, "needs '(double, Until)'");
 
     [Fact]
-    public void SYMG0007_SaysWhatEachValueIsFor() => AssertDiagnostic("SYMG0014", Usings + """
+    public void SYMG0007_SaysWhatEachValueIsFor() => AssertDiagnostic("SYMG0007", Usings + """
         public static partial class S
         {
             static [|double|] Step(double x, double total) => total + x;
