@@ -43,6 +43,10 @@ internal sealed class ModeRun
 {
     private readonly ScanMode _mode;
     private readonly Plan _plan;
+    private readonly MonitoredNode[] _nodes;
+    // The mode's hooks and switches, read once per call rather than per node.
+    private readonly NodeHook? _before, _after;
+    private readonly bool _profiles, _checks;
     private readonly long[] _nodeTicks, _nodeCalls, _scanTicks, _scanCalls, _scanSteps;
     private readonly long _started = Stopwatch.GetTimestamp();
     private long _nodeStarted, _scanStarted;
@@ -51,6 +55,9 @@ internal sealed class ModeRun
     {
         _mode = mode;
         _plan = plan;
+        _nodes = plan.Nodes;
+        (_before, _after, _profiles) = (mode.Before, mode.After, mode.Profiles);
+        _checks = mode.GuardsNaN || mode.ChecksAgainstReference;
         int nodes = mode.Profiles ? plan.Nodes.Length : 0, scans = mode.Profiles ? plan.Scans.Length : 0;
         (_nodeTicks, _nodeCalls, _scanTicks, _scanCalls, _scanSteps) = (new long[nodes], new long[nodes], new long[scans], new long[scans], new long[scans]);
     }
@@ -60,32 +67,37 @@ internal sealed class ModeRun
 
     public void Before(int index, State s)
     {
-        if (_mode.Before is { } hook) hook(new NodeEvent(s, _plan.Nodes[index], s.Step, ran: false));
-        if (_mode.Profiles) _nodeStarted = Stopwatch.GetTimestamp();
+        if (_before is { } hook) hook(new NodeEvent(s, _nodes[index], s.Step, ran: false));
+        if (_profiles) _nodeStarted = Stopwatch.GetTimestamp();
     }
 
     public void After(int index, State s)
     {
-        if (_mode.Profiles)
+        if (_profiles)
         {
             _nodeTicks[index] += Stopwatch.GetTimestamp() - _nodeStarted;
             _nodeCalls[index]++;
         }
-        var node = _plan.Nodes[index];
+        var node = _nodes[index];
+        if (_checks) Check(node, s);
+        if (_after is { } hook) hook(new NodeEvent(s, node, s.Step, ran: true));
+    }
+
+    private void Check(MonitoredNode node, State s)
+    {
         if (_mode.GuardsNaN) CheckFinite(node, s);
         if (_mode.ChecksAgainstReference) CheckAgainstReference(node, s);
-        if (_mode.After is { } hook) hook(new NodeEvent(s, node, s.Step, ran: true));
     }
 
     public void ScanBegins(int scan, State s)
     {
         s.Step = -1;
-        if (_mode.Profiles) _scanStarted = Stopwatch.GetTimestamp();
+        if (_profiles) _scanStarted = Stopwatch.GetTimestamp();
     }
 
     public void ScanEnds(int scan, State s)
     {
-        if (_mode.Profiles)
+        if (_profiles)
         {
             _scanTicks[scan] += Stopwatch.GetTimestamp() - _scanStarted;
             _scanCalls[scan]++;
