@@ -32,7 +32,11 @@ public class ModeTests
                 for (int i = 0; i < e.InputCount; i++) printed.Append(i > 0 ? ", " : "").Append(e.Input(i));
                 printed.Append(']');
             },
-            after: (in NodeEvent e) => printed.Append(" output(s) value(s): [").Append(e.Output).AppendLine("]"));
+            after: (in NodeEvent e) =>
+            {
+                Assert.Equal(-1, e.Step); // the outer graph: no scan step
+                printed.Append(" output(s) value(s): [").Append(e.Output).AppendLine("]");
+            });
         var result = f.Invoke(mode, 3.0);
         Assert.Equal(15.0, result[0]);
         Assert.Equal("Multiply input(s) value(s): [5, 3] output(s) value(s): [15]" + Environment.NewLine, printed.ToString());
@@ -252,6 +256,22 @@ public class ModeTests
         var plain = f.Invoke(M, V);
         var debugged = f.Invoke(ScanMode.Debug(), M, V);
         for (int i = 0; i < plain.Length; i++) Assert.Equal(plain[i].ToString(), debugged[i].ToString());
+    }
+
+    [Fact]
+    public void AnUntilLoopIsProfiledByTheStepsItRan()
+    {
+        var (xs, s0) = (Vector("xs"), Scalar("s0"));
+        var f = Function([xs, s0], Scan(a =>
+        {
+            var next = a[1] + a[0];
+            return ScanStep.Stop(Greater(next, Constant(5.0)), next);
+        }, [new ScanSequence(xs, [0])], [ScanOutputInfo.Recurrent(s0)], name: "until"));
+        var mode = ScanMode.Profile();
+        var trace = (Vec<double>)f.Invoke(mode, new double[] { 1, 2, 3, 4, 5 }, 0.0)[0];
+        Assert.Equal([1.0, 3, 6], trace.ToArray());
+        Assert.Equal(3, mode.ProfileReport!.Scans.Single().Steps);
+        Assert.Equal(3, mode.ProfileReport.Nodes.Single(n => n.Node.Op == Op.Greater).Calls);
     }
 
     // ---- Profile ----------------------------------------------------------------------------------------------
