@@ -236,7 +236,7 @@ public class ModeTests
             Assert.Equal("n2", thrown.Node.Name);
             Assert.Equal("6", thrown.Expected);
             Assert.Equal((6 + 1e-9).ToString("R", System.Globalization.CultureInfo.InvariantCulture), thrown.Value);
-            Assert.StartsWith("Multiply n2 'x * 2' at step 2 of scan 'doubling': the interpreter gave 6.000000001, an independent evaluation 6 (from x = 3, 2 = 2)", thrown.Message);
+            Assert.StartsWith("Multiply n2 'x * 2' at step 2 of scan 'doubling': the interpreter gave 6.000000001, an independent evaluation 6 (from x = 3, 2)", thrown.Message);
         }
         finally
         {

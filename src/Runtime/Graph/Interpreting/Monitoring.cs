@@ -24,11 +24,12 @@ internal sealed class MonitoredNode
     public NodeInfo Info { get; }
     public Slot[] Operands { get; }
     public Slot Dest { get; set; }
-    /// <summary>How reports name each operand: the step parameter's or input's name, else the node's source or label.</summary>
-    public string[] InputNames { get; }
+    /// <summary>How reports name each operand: the step parameter's or input's name, else the node's source or label; null for a constant (its value says it all).</summary>
+    public string?[] InputNames { get; }
 
-    private static string Name(Variable v) => v switch
+    private static string? Name(Variable v) => v switch
     {
+        ConstantVariable => null,
         ApplyVariable { Label: { } label } => label,
         ApplyVariable a => GraphPrinter.Label(a),
         _ => Plan.Describe(v),
@@ -124,7 +125,7 @@ internal sealed class ModeRun
         step >= 0 && node.Info.Scan is { } scan ? $"at step {step} of scan '{scan}'" : "outside any scan's loop";
 
     private static string Inputs(MonitoredNode node, State s) =>
-        string.Join(", ", node.Operands.Select((slot, j) => $"{node.InputNames[j]} = {new NodeValue(s, slot)}"));
+        string.Join(", ", node.Operands.Select((slot, j) => node.InputNames[j] is { } name ? $"{name} = {new NodeValue(s, slot)}" : new NodeValue(s, slot).ToString()));
 
     private static void CheckFinite(MonitoredNode node, State s)
     {
