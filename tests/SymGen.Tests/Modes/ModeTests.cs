@@ -138,6 +138,50 @@ public class ModeTests
     }
 
     [Fact]
+    public void ConcurrentCallsInDifferentModesEachSeeTheirOwnStepsAndValues()
+    {
+        var (xs, h0) = (Vector("xs"), Scalar("h0"));
+        var f = Function([xs, h0], Scan(a => ScanStep.Of(a[1] + a[0]), [new ScanSequence(xs, [0])], [ScanOutputInfo.Recurrent(h0)]));
+        var results = System.Threading.Tasks.Parallel.For(0, 8, k =>
+        {
+            var steps = new List<(int, double)>();
+            var x = Enumerable.Range(0, 200 + k).Select(i => (double)(i * k)).ToArray();
+            f.Invoke(ScanMode.Monitor(after: (in NodeEvent e) => steps.Add((e.Step, e.Output.AsDouble()))), x, (double)k);
+            double h = k;
+            Assert.Equal(x.Length, steps.Count);
+            for (int t = 0; t < x.Length; t++) Assert.Equal((t, h += x[t]), steps[t]);
+        });
+        Assert.True(results.IsCompleted);
+    }
+
+    [Fact]
+    public void TheOutputIsNotThereBeforeTheNodeRuns()
+    {
+        var x = Scalar("x");
+        string? message = null;
+        Function([x], [x * 2.0]).Invoke(ScanMode.Monitor(before: (in NodeEvent e) =>
+        {
+            Assert.False(e.HasOutput);
+            try { _ = e.Output; }
+            catch (InvalidOperationException thrown) { message = thrown.Message; }
+        }), 1.0);
+        Assert.Equal("Multiply has not run yet: its output is there in the hook after it.", message);
+    }
+
+    [Fact]
+    public void TheNanGuardLeavesSharedStateUntouched()
+    {
+        var (xs, acc) = (Vector("xs"), SharedInput("acc", TensorType.Float64Scalar));
+        var scan = Scan(a => ScanStep.Of(a[1] + Log(a[0])), [new ScanSequence(xs, [0])], updates: [acc], name: "logsum");
+        var f = Function([xs, acc], [], scan.Node);
+        var shared = new Shared<double>("acc", 1);
+        Assert.Throws<ScanModeException>(() => f.Invoke(ScanMode.NanGuard(), new double[] { 1, -1 }, shared));
+        Assert.Equal(1, shared.Value);
+        f.Invoke(ScanMode.NanGuard(), new double[] { 1, Math.E }, shared);
+        Assert.Equal(2, shared.Value);
+    }
+
+    [Fact]
     public void TheAmbientScopeRunsCallsInItsModeAndACallsOwnModeWins()
     {
         var x = Scalar("x");
