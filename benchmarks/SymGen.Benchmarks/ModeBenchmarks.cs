@@ -6,27 +6,38 @@ using BenchmarkDotNet.Configs;
 namespace SymGen.Benchmarks;
 
 /// <summary>
-/// What the debugging modes cost, on the scalar CumSum scan at 10^5 steps. The fast path (no mode: one null check per
-/// call) against the hand-written loop, as before the modes; then the same generated method under a monitor with a
-/// no-op hook (the interpreter's monitored plan), Debug (the interpreter checked against a reference evaluation of
-/// every node) and Profile (timing every node). Each category's baseline is the generated loop.
+/// What the modes cost (issue 13): the EMA scan at 10^5 steps and the Elman RNN at H = 128 (T = 1000), run by the
+/// generated loop (the baseline), the plain interpreter, and the monitored interpreter with a no-op hook, Profile,
+/// the NaN guard and Debug. The ratio column is mode / generated loop.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class ModeBenchmarks
 {
-    private const int Steps = 100_000;
-    private readonly double[] _x = Enumerable.Range(0, Steps).Select(i => Math.Sin(i * 0.001)).ToArray();
-    private static readonly ScanMode NoOpMonitor = ScanMode.Monitor(after: static (in NodeEvent _) => { });
-    private static readonly ScanMode DebugMode = ScanMode.Debug();
-    private static readonly ScanMode ProfileMode = ScanMode.Profile();
+    private const int Steps = 100_000, RnnSteps = 1000, Inputs = 32, Hidden = 128;
+    private readonly double[] _xs = Enumerable.Range(0, Steps).Select(i => Math.Sin(i * 0.001)).ToArray();
+    private static readonly ScanMode NoOpHook = ScanMode.Monitor(after: static (in NodeEvent _) => { });
+    private static readonly ScanMode Profiling = ScanMode.Profile();
+    private static readonly ScanMode NanGuard = ScanMode.NanGuard();
+    private static readonly ScanMode Debug = ScanMode.Debug();
 
-    [BenchmarkCategory("FastPath"), Benchmark(Baseline = true)] public double[] CumSumGenerated() => ScalarScans.CumSum(_x, 1);
-    [BenchmarkCategory("FastPath"), Benchmark] public double[] CumSumHand() => HandWritten.CumSum(_x, 1);
+    [BenchmarkCategory("Ema"), Benchmark(Baseline = true)] public double[] EmaGenerated() => ScalarScans.Ema(_xs, 0, 0.1);
+    [BenchmarkCategory("Ema"), Benchmark] public object EmaInterpreted() => ScalarScans.EmaGraph.Invoke(_xs, 0.0, 0.1)[0];
+    [BenchmarkCategory("Ema"), Benchmark] public object EmaNoOpHook() => ScalarScans.EmaGraph.Invoke(NoOpHook, _xs, 0.0, 0.1)[0];
+    [BenchmarkCategory("Ema"), Benchmark] public object EmaProfile() => ScalarScans.EmaGraph.Invoke(Profiling, _xs, 0.0, 0.1)[0];
+    [BenchmarkCategory("Ema"), Benchmark] public object EmaNanGuard() => ScalarScans.EmaGraph.Invoke(NanGuard, _xs, 0.0, 0.1)[0];
+    [BenchmarkCategory("Ema"), Benchmark] public object EmaDebug() => ScalarScans.EmaGraph.Invoke(Debug, _xs, 0.0, 0.1)[0];
 
-    [BenchmarkCategory("Modes"), Benchmark(Baseline = true)] public double[] Generated() => ScalarScans.CumSum(_x, 1);
-    [BenchmarkCategory("Modes"), Benchmark] public double[] MonitorNoOpHook() { using (ScanMode.Use(NoOpMonitor)) return ScalarScans.CumSum(_x, 1); }
-    [BenchmarkCategory("Modes"), Benchmark] public double[] Debug() { using (ScanMode.Use(DebugMode)) return ScalarScans.CumSum(_x, 1); }
-    [BenchmarkCategory("Modes"), Benchmark] public double[] Profile() { using (ScanMode.Use(ProfileMode)) return ScalarScans.CumSum(_x, 1); }
+    private readonly Mat<double> _rnnXs = new(Enumerable.Range(0, RnnSteps * Inputs).Select(i => Math.Cos(i * 0.01)).ToArray(), RnnSteps, Inputs);
+    private readonly Mat<double> _w = new(Enumerable.Range(0, Hidden * Hidden).Select(i => Math.Sin(i) * 0.05).ToArray(), Hidden, Hidden);
+    private readonly Mat<double> _u = new(Enumerable.Range(0, Hidden * Inputs).Select(i => Math.Cos(i) * 0.1).ToArray(), Hidden, Inputs);
+    private readonly Vec<double> _b = new(Enumerable.Range(0, Hidden).Select(i => Math.Sin(i * 0.3) * 0.1).ToArray());
+    private readonly Vec<double> _h0 = new(new double[Hidden]);
+
+    [BenchmarkCategory("Rnn128"), Benchmark(Baseline = true)] public Mat<double> RnnGenerated() => RnnScans.Rnn(_rnnXs, _h0, _w, _u, _b);
+    [BenchmarkCategory("Rnn128"), Benchmark] public object RnnInterpreted() => RnnScans.RnnGraph.Invoke(_rnnXs, _h0, _w, _u, _b)[0];
+    [BenchmarkCategory("Rnn128"), Benchmark] public object RnnNoOpHook() => RnnScans.RnnGraph.Invoke(NoOpHook, _rnnXs, _h0, _w, _u, _b)[0];
+    [BenchmarkCategory("Rnn128"), Benchmark] public object RnnProfile() => RnnScans.RnnGraph.Invoke(Profiling, _rnnXs, _h0, _w, _u, _b)[0];
+    [BenchmarkCategory("Rnn128"), Benchmark] public object RnnDebug() => RnnScans.RnnGraph.Invoke(Debug, _rnnXs, _h0, _w, _u, _b)[0];
 }

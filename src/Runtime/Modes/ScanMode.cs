@@ -45,9 +45,10 @@ public sealed class ScanMode
     /// <summary>
     /// Theano's <c>DebugMode</c> (slow): every node's value is checked against an independent evaluation of its op on
     /// the node's own input values (within the op's <see cref="Graph.OpInfo.ToleranceUlps"/>), its shape against the
-    /// op's shape rule, and for NaN and infinity; the first step and node that fail throw a <see cref="ScanModeException"/>.
+    /// op's shape rule, and (unless <paramref name="checkFinite"/> is false, Theano's <c>check_isfinite</c>) for NaN and
+    /// infinity; the first step and node that fail throw a <see cref="ScanModeException"/>.
     /// </summary>
-    public static ScanMode Debug() => new(null, null, true, true, false);
+    public static ScanMode Debug(bool checkFinite = true) => new(null, null, true, checkFinite, false);
 
     /// <summary>Theano's <c>NanGuardMode</c>: the first node and step that produce NaN or infinity throw a <see cref="ScanModeException"/> naming the input values.</summary>
     public static ScanMode NanGuard() => new(null, null, false, true, false);

@@ -32,7 +32,11 @@ public class ModeTests
                 for (int i = 0; i < e.InputCount; i++) printed.Append(i > 0 ? ", " : "").Append(e.Input(i));
                 printed.Append(']');
             },
-            after: (in NodeEvent e) => printed.Append(" output(s) value(s): [").Append(e.Output).AppendLine("]"));
+            after: (in NodeEvent e) =>
+            {
+                Assert.Equal(-1, e.Step); // the outer graph: no scan step
+                printed.Append(" output(s) value(s): [").Append(e.Output).AppendLine("]");
+            });
         var result = f.Invoke(mode, 3.0);
         Assert.Equal(15.0, result[0]);
         Assert.Equal("Multiply input(s) value(s): [5, 3] output(s) value(s): [15]" + Environment.NewLine, printed.ToString());
@@ -134,6 +138,50 @@ public class ModeTests
     }
 
     [Fact]
+    public void ConcurrentCallsInDifferentModesEachSeeTheirOwnStepsAndValues()
+    {
+        var (xs, h0) = (Vector("xs"), Scalar("h0"));
+        var f = Function([xs, h0], Scan(a => ScanStep.Of(a[1] + a[0]), [new ScanSequence(xs, [0])], [ScanOutputInfo.Recurrent(h0)]));
+        var results = System.Threading.Tasks.Parallel.For(0, 8, k =>
+        {
+            var steps = new List<(int, double)>();
+            var x = Enumerable.Range(0, 200 + k).Select(i => (double)(i * k)).ToArray();
+            f.Invoke(ScanMode.Monitor(after: (in NodeEvent e) => steps.Add((e.Step, e.Output.AsDouble()))), x, (double)k);
+            double h = k;
+            Assert.Equal(x.Length, steps.Count);
+            for (int t = 0; t < x.Length; t++) Assert.Equal((t, h += x[t]), steps[t]);
+        });
+        Assert.True(results.IsCompleted);
+    }
+
+    [Fact]
+    public void TheOutputIsNotThereBeforeTheNodeRuns()
+    {
+        var x = Scalar("x");
+        string? message = null;
+        Function([x], [x * 2.0]).Invoke(ScanMode.Monitor(before: (in NodeEvent e) =>
+        {
+            Assert.False(e.HasOutput);
+            try { _ = e.Output; }
+            catch (InvalidOperationException thrown) { message = thrown.Message; }
+        }), 1.0);
+        Assert.Equal("Multiply has not run yet: its output is there in the hook after it.", message);
+    }
+
+    [Fact]
+    public void TheNanGuardLeavesSharedStateUntouched()
+    {
+        var (xs, acc) = (Vector("xs"), SharedInput("acc", TensorType.Float64Scalar));
+        var scan = Scan(a => ScanStep.Of(a[1] + Log(a[0])), [new ScanSequence(xs, [0])], updates: [acc], name: "logsum");
+        var f = Function([xs, acc], [], scan.Node);
+        var shared = new Shared<double>("acc", 1);
+        Assert.Throws<ScanModeException>(() => f.Invoke(ScanMode.NanGuard(), new double[] { 1, -1 }, shared));
+        Assert.Equal(1, shared.Value);
+        f.Invoke(ScanMode.NanGuard(), new double[] { 1, Math.E }, shared);
+        Assert.Equal(2, shared.Value);
+    }
+
+    [Fact]
     public void TheAmbientScopeRunsCallsInItsModeAndACallsOwnModeWins()
     {
         var x = Scalar("x");
@@ -232,7 +280,7 @@ public class ModeTests
             Assert.Equal("n2", thrown.Node.Name);
             Assert.Equal("6", thrown.Expected);
             Assert.Equal((6 + 1e-9).ToString("R", System.Globalization.CultureInfo.InvariantCulture), thrown.Value);
-            Assert.StartsWith("Multiply n2 'x * 2' at step 2 of scan 'doubling': the interpreter gave 6.000000001, an independent evaluation 6 (from x = 3, 2 = 2)", thrown.Message);
+            Assert.StartsWith("Multiply n2 'x * 2' at step 2 of scan 'doubling': the interpreter gave 6.000000001, an independent evaluation 6 (from x = 3, 2)", thrown.Message);
         }
         finally
         {
@@ -252,6 +300,22 @@ public class ModeTests
         var plain = f.Invoke(M, V);
         var debugged = f.Invoke(ScanMode.Debug(), M, V);
         for (int i = 0; i < plain.Length; i++) Assert.Equal(plain[i].ToString(), debugged[i].ToString());
+    }
+
+    [Fact]
+    public void AnUntilLoopIsProfiledByTheStepsItRan()
+    {
+        var (xs, s0) = (Vector("xs"), Scalar("s0"));
+        var f = Function([xs, s0], Scan(a =>
+        {
+            var next = a[1] + a[0];
+            return ScanStep.Stop(Greater(next, Constant(5.0)), next);
+        }, [new ScanSequence(xs, [0])], [ScanOutputInfo.Recurrent(s0)], name: "until"));
+        var mode = ScanMode.Profile();
+        var trace = (Vec<double>)f.Invoke(mode, new double[] { 1, 2, 3, 4, 5 }, 0.0)[0];
+        Assert.Equal([1.0, 3, 6], trace.ToArray());
+        Assert.Equal(3, mode.ProfileReport!.Scans.Single().Steps);
+        Assert.Equal(3, mode.ProfileReport.Nodes.Single(n => n.Node.Op == Op.Greater).Calls);
     }
 
     // ---- Profile ----------------------------------------------------------------------------------------------

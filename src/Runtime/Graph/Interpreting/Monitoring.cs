@@ -24,11 +24,12 @@ internal sealed class MonitoredNode
     public NodeInfo Info { get; }
     public Slot[] Operands { get; }
     public Slot Dest { get; set; }
-    /// <summary>How reports name each operand: the step parameter's or input's name, else the node's source or label.</summary>
-    public string[] InputNames { get; }
+    /// <summary>How reports name each operand: the step parameter's or input's name, else the node's source or label; null for a constant (its value says it all).</summary>
+    public string?[] InputNames { get; }
 
-    private static string Name(Variable v) => v switch
+    private static string? Name(Variable v) => v switch
     {
+        ConstantVariable => null,
         ApplyVariable { Label: { } label } => label,
         ApplyVariable a => GraphPrinter.Label(a),
         _ => Plan.Describe(v),
@@ -43,6 +44,10 @@ internal sealed class ModeRun
 {
     private readonly ScanMode _mode;
     private readonly Plan _plan;
+    private readonly MonitoredNode[] _nodes;
+    // The mode's hooks and switches, read once per call rather than per node.
+    private readonly NodeHook? _before, _after;
+    private readonly bool _profiles, _checks;
     private readonly long[] _nodeTicks, _nodeCalls, _scanTicks, _scanCalls, _scanSteps;
     private readonly long _started = Stopwatch.GetTimestamp();
     private long _nodeStarted, _scanStarted;
@@ -51,6 +56,9 @@ internal sealed class ModeRun
     {
         _mode = mode;
         _plan = plan;
+        _nodes = plan.Nodes;
+        (_before, _after, _profiles) = (mode.Before, mode.After, mode.Profiles);
+        _checks = mode.GuardsNaN || mode.ChecksAgainstReference;
         int nodes = mode.Profiles ? plan.Nodes.Length : 0, scans = mode.Profiles ? plan.Scans.Length : 0;
         (_nodeTicks, _nodeCalls, _scanTicks, _scanCalls, _scanSteps) = (new long[nodes], new long[nodes], new long[scans], new long[scans], new long[scans]);
     }
@@ -60,32 +68,37 @@ internal sealed class ModeRun
 
     public void Before(int index, State s)
     {
-        if (_mode.Before is { } hook) hook(new NodeEvent(s, _plan.Nodes[index], s.Step, ran: false));
-        if (_mode.Profiles) _nodeStarted = Stopwatch.GetTimestamp();
+        if (_before is { } hook) hook(new NodeEvent(s, _nodes[index], s.Step, ran: false));
+        if (_profiles) _nodeStarted = Stopwatch.GetTimestamp();
     }
 
     public void After(int index, State s)
     {
-        if (_mode.Profiles)
+        if (_profiles)
         {
             _nodeTicks[index] += Stopwatch.GetTimestamp() - _nodeStarted;
             _nodeCalls[index]++;
         }
-        var node = _plan.Nodes[index];
+        var node = _nodes[index];
+        if (_checks) Check(node, s);
+        if (_after is { } hook) hook(new NodeEvent(s, node, s.Step, ran: true));
+    }
+
+    private void Check(MonitoredNode node, State s)
+    {
         if (_mode.GuardsNaN) CheckFinite(node, s);
         if (_mode.ChecksAgainstReference) CheckAgainstReference(node, s);
-        if (_mode.After is { } hook) hook(new NodeEvent(s, node, s.Step, ran: true));
     }
 
     public void ScanBegins(int scan, State s)
     {
         s.Step = -1;
-        if (_mode.Profiles) _scanStarted = Stopwatch.GetTimestamp();
+        if (_profiles) _scanStarted = Stopwatch.GetTimestamp();
     }
 
     public void ScanEnds(int scan, State s)
     {
-        if (_mode.Profiles)
+        if (_profiles)
         {
             _scanTicks[scan] += Stopwatch.GetTimestamp() - _scanStarted;
             _scanCalls[scan]++;
@@ -112,7 +125,7 @@ internal sealed class ModeRun
         step >= 0 && node.Info.Scan is { } scan ? $"at step {step} of scan '{scan}'" : "outside any scan's loop";
 
     private static string Inputs(MonitoredNode node, State s) =>
-        string.Join(", ", node.Operands.Select((slot, j) => $"{node.InputNames[j]} = {new NodeValue(s, slot)}"));
+        string.Join(", ", node.Operands.Select((slot, j) => node.InputNames[j] is { } name ? $"{name} = {new NodeValue(s, slot)}" : new NodeValue(s, slot).ToString()));
 
     private static void CheckFinite(MonitoredNode node, State s)
     {
