@@ -678,6 +678,40 @@ public class DiagnosticTests
         """, "no gradient flows through an integer", DiagnosticSeverity.Warning);
 
     [Fact]
+    public void SYMG0040_APrintWhoseValueNoResultUses() => AssertDiagnostic("SYMG0040", Usings + """
+        public static partial class S
+        {
+            static double Step(double x)
+            {
+                var shown = [|Sym.Print(x, "x")|];
+                return x * 5;
+            }
+            [Symbolic(nameof(Step))]
+            public static partial double[] Run([Sequence] double[] x);
+        }
+        """, "no output or stop condition uses the value it returns");
+
+    [Fact]
+    public void APrintsLabelMustBeAConstantString() => AssertDiagnostic("SYMG0013", Usings + """
+        public static partial class S
+        {
+            static double Step(double x, double h) => Sym.Print(h, [|x.ToString()|]) + x;
+            [Symbolic(nameof(Step))]
+            public static partial double[] Run([Sequence] double[] x, [Initial] double h0);
+        }
+        """, "must be a constant string");
+
+    [Fact]
+    public void AScanModeParameterThatIsNotLastIsReported() => AssertDiagnostic("SYMG0014", Usings + """
+        public static partial class S
+        {
+            static double Step(double x, double h) => h + x;
+            [Symbolic(nameof(Step))]
+            public static partial double[] Run([Sequence] double[] x, [|ScanMode?|] mode, [Initial] double h0);
+        }
+        """, "a ScanMode parameter, which comes last");
+
+    [Fact]
     public void AValidGradientHasNoDiagnostics()
     {
         var run = GeneratorHarness.Run(Usings + $$"""

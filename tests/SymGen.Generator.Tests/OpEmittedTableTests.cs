@@ -202,9 +202,11 @@ public class OpEmittedTableTests
         }
         if (row.SymMethod is { } sym)
         {
-            var parameters = application.Axis >= 0 ? [.. types, typeof(int)] : types;
-            if (OpTableWalk.FindMethod(typeof(Sym), sym, parameters)?.ReturnType == resultType)
-                yield return ($"Sym.{sym}({string.Join(", ", application.Axis >= 0 ? [.. operands, application.Axis.ToString()] : operands)})", kind.Value);
+            // After the operands: a reduction's axis, or an op's constant text (Print's label).
+            string[] extra = application.Axis >= 0 ? [application.Axis.ToString()] : row.HasText ? ["\"p\""] : [];
+            Type[] extraTypes = application.Axis >= 0 ? [typeof(int)] : row.HasText ? [typeof(string)] : [];
+            if (OpTableWalk.FindMethod(typeof(Sym), sym, [.. types, .. extraTypes])?.ReturnType == resultType)
+                yield return ($"Sym.{sym}({string.Join(", ", [.. operands, .. extra])})", kind.Value);
         }
         if (row.Shape == ShapeRule.Index && types[0].GetProperty("Item", [typeof(int)])?.PropertyType == resultType)
             yield return ("a[b]", kind.Value);

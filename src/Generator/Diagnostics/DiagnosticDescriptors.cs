@@ -161,6 +161,10 @@ internal static class DiagnosticDescriptors
         "A gradient path goes through an integer value",
         "Gradient '{0}': '{1}' in step method '{2}' is an integer value between '{3}' and the outputs; no gradient flows through an integer, so that path contributes 0 to 'd{3}'");
 
+    public static readonly DiagnosticDescriptor UnusedPrint = Error("SYMG0040",
+        "A print's value reaches no result",
+        "Step method '{0}' prints '{1}', but no output or stop condition uses the value it returns, so it would never print; use the returned value in place of the printed one (Print returns it unchanged), as in Theano");
+
     public static readonly DiagnosticDescriptor InternalError = Error("SYMG0022",
         "SymGen failed unexpectedly",
         "SymGen failed on '{0}': {1}; please report this with the code that causes it");

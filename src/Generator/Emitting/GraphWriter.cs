@@ -33,10 +33,13 @@ internal static class GraphWriter
         return [property, "s_" + property, "Build" + property];
     }
 
+    /// <summary>Whether the scan gets its graph property: no member of the type (its own or inherited) takes the name.</summary>
+    public static bool HasProperty(MethodSignature signature, IReadOnlyList<string> takenMembers) => !takenMembers.Contains(PropertyName(signature));
+
     public static void Write(IndentedTextWriter w, MethodSignature signature, ScanSpec scan, IReadOnlyList<string> takenMembers)
     {
         var property = PropertyName(signature);
-        if (takenMembers.Contains(property))
+        if (!HasProperty(signature, takenMembers))
             return;
         var members = new NameScope(takenMembers);
         string field = members.Fresh("s_" + property), build = members.Fresh("Build" + property);
@@ -86,6 +89,7 @@ internal static class GraphWriter
             {
                 Op.Constant => $"{Api}.Tensor.Constant({node.Literal})",
                 Op.Convert => $"{Api}.Tensor.Convert({operands}, {Api}.ElementKind.{Kind(node.Type)})",
+                Op.Print => $"{Api}.Tensor.Print({operands}, {CSharpText.Literal(node.Literal ?? "")}, \"n{node.Id}\", {CSharpText.Literal(node.Label)})",
                 // Named and labelled as the loop's comment shows the node (n5 = Sym.Dot(W, h)).
                 _ => $"{Api}.Tensor.Apply({Api}.Op.{node.Op}, {node.Axis}, \"n{node.Id}\", {CSharpText.Literal(node.Label)}, {operands})",
             };

@@ -141,7 +141,8 @@ internal static class ScanEmitter
 
     private static void EmitScan(IndentedTextWriter w, MethodSignature signature, ScanSpec scan, EquatableArray<string> takenMembers)
     {
-        new ScanWriter(w, signature, scan).Write();
+        // A scan whose graph property a member's name takes (SYMG0030) has no graph to run a mode on: the loop alone.
+        new ScanWriter(w, signature, scan) { RoutesModes = scan.RoutesModes && GraphWriter.HasProperty(signature, takenMembers) }.Write();
         GraphWriter.Write(w, signature, scan, takenMembers);
     }
 }

@@ -99,10 +99,74 @@ internal sealed partial class ScanWriter
         ScanEmitter.WriteDeclaration(_w, _signature);
         _w.WriteLine("{");
         _w.Indent++;
+        WriteModeRoute();
         WriteForward();
         WriteEnd();
         _w.Indent--;
         _w.WriteLine("}");
+    }
+
+    /// <summary>
+    /// A debugging mode (the method's ScanMode parameter, else the scope's <c>ScanMode.Current</c>) runs the scan
+    /// through the interpreter on its generated graph, with the same arguments, results, errors and shared updates:
+    /// one check per call, before the loop, which is the fast path unchanged.
+    /// </summary>
+    /// <summary>Whether the method routes itself to its graph under a mode (the runtime has modes, the scan has its graph property).</summary>
+    public bool RoutesModes { get; init; }
+
+    private void WriteModeRoute()
+    {
+        if (!RoutesModes) return;
+        // Named after every other local, so that the loop's names are those of a scan without modes.
+        string mode = _names.Fresh("mode"), results = _names.Fresh("results");
+        var arguments = new List<string>();
+        if (_scan.Cancellation is { } token) arguments.Add(ScanParser.EscapeIdentifier(token));
+        arguments.AddRange(_signature.Parameters.Select(p => GraphArgument(p.Name.TrimStart('@'))).OfType<string>());
+        var current = _scan.ModeParameter is { } parameter
+            ? $"({ScanParser.EscapeIdentifier(parameter)} ?? global::SymGen.ScanMode.Current)" : "global::SymGen.ScanMode.Current";
+        _w.WriteLine("// A debugging mode (ScanMode) runs the scan through the interpreter on its graph.");
+        _w.WriteLine($"if ({current} is {{ }} {mode})");
+        _w.WriteLine("{");
+        _w.Indent++;
+        var call = $"{GraphWriter.PropertyName(_signature)}.Invoke({string.Join(", ", arguments.Prepend(mode))})";
+        var returned = Enumerable.Range(0, _scan.Outputs.Count).Where(o => _scan.Outputs[o].SharedParameter is null).ToList();
+        if (returned.Count == 0)
+        {
+            _w.WriteLine($"{call};");
+            _w.WriteLine("return;");
+        }
+        else
+        {
+            _w.WriteLine($"var {results} = {call};");
+            var values = returned.Select((o, i) => $"{Runtime}.ModeResult<{TraceType(_scan.Outputs[o])}>({results}[{i}])").ToList();
+            _w.WriteLine(_scan.ReturnsTuple ? $"return ({string.Join(", ", values)});" : $"return {values[0]};");
+        }
+        _w.Indent--;
+        _w.WriteLine("}");
+        _w.WriteLineNoTabs("");
+    }
+
+    /// <summary>The type of an output's trace as the method returns it: an array of scalars, else the next rank's tensor.</summary>
+    private static string TraceType(ScanOutput output) => output.ElementType.Rank == 0
+        ? output.ElementType.ElementKeyword + "[]"
+        : (output.ElementType with { Rank = output.ElementType.Rank + 1 }).CSharpName;
+
+    /// <summary>
+    /// A parameter as the graph's argument (the graph's inputs are the scan's parameters, in order), or null for one
+    /// the graph has no input for (the cancellation token, the mode): a span or memory of rows as an array.
+    /// </summary>
+    private string? GraphArgument(string parameter)
+    {
+        var name = ScanParser.EscapeIdentifier(parameter);
+        var container = _scan.Sequences.FirstOrDefault(s => s.Parameter == parameter)?.Container
+            ?? _scan.Outputs.FirstOrDefault(o => o.SharedParameter is null && o.InitialParameter == parameter)?.InitialContainer;
+        bool input = container is not null
+            || _scan.NonSequences.Any(n => (n.SharedParameter ?? n.Parameter) == parameter)
+            || _scan.Outputs.Any(o => o.SharedParameter == parameter)
+            || _scan.Steps?.Parameter == parameter;
+        if (!input) return null;
+        return container is ContainerKind.Span or ContainerKind.ReadOnlySpan or ContainerKind.Memory or ContainerKind.ReadOnlyMemory
+            ? $"{name}.ToArray()" : name;
     }
 
     /// <summary>
@@ -575,11 +639,15 @@ internal sealed partial class ScanWriter
             arguments.Add(_nodeNames[input.Id]);
             if (input.Type.Rank > 0) arguments.Add(Dims(input.Shape));
         }
+        if (info.HasText)
+            arguments.Add(CSharpText.Literal(node.Literal ?? ""));
         if (info.HasAxis && node.Axis >= 0)
             arguments.Add(node.Axis.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (destination is not null)
             arguments.Add(destination);
-        var element = _step.Nodes[node.Inputs.First(i => _step.Nodes[i].Type.Rank > 0)].Type.ElementKeyword;
+        // A kernel on scalars alone (Print of a scalar) is typed by its operand; the others by their tensors' elements.
+        var tensor = node.Inputs.Where(i => _step.Nodes[i].Type.Rank > 0).DefaultIfEmpty(-1).First();
+        var element = tensor >= 0 ? _step.Nodes[tensor].Type.ElementKeyword : node.Type.CSharpName;
         return $"{Kernels}.{info.Kernel}<{element}>({string.Join(", ", arguments)})";
     }
 

@@ -43,6 +43,9 @@ internal enum ContainerKind { Single, Array, Span, ReadOnlySpan, Memory, ReadOnl
 
 /// <summary>A scan, fully checked, and the plan of its loop.</summary>
 /// <param name="Plan">How the loop computes the step (<see cref="LoopPlanner"/>), made with the generator's <see cref="LoopOptions"/>.</param>
+/// <param name="ModeParameter">The method's last parameter of type <c>SymGen.ScanMode</c>, if it declares one.</param>
+/// <param name="RoutesModes">Whether the runtime has debugging modes (<c>SymGen.ScanMode</c>): the method then runs
+/// through the interpreter on its graph when a mode is on (checked once per call, before the loop).</param>
 internal sealed record ScanSpec(
     string Name,
     bool GoBackwards,
@@ -55,7 +58,9 @@ internal sealed record ScanSpec(
     bool ReturnsTuple,
     EquatableArray<SizeCheck> SizeChecks,
     string? Cancellation,
-    LoopPlan Plan)
+    LoopPlan Plan,
+    string? ModeParameter = null,
+    bool RoutesModes = false)
 {
     /// <summary>The outputs the scan returns (the others are shared-variable updates).</summary>
     public System.Collections.Generic.IEnumerable<ScanOutput> ReturnedOutputs => System.Linq.Enumerable.Where(Outputs, o => o.SharedParameter is null);
@@ -145,7 +150,7 @@ internal sealed record StepGraph(
     int Condition);
 
 /// <summary>A node of the step graph.</summary>
-/// <param name="Literal">For <see cref="Op.Constant"/>: the value as a C# literal.</param>
+/// <param name="Literal">For <see cref="Op.Constant"/>: the value as a C# literal; for <see cref="Op.Print"/>: its label.</param>
 /// <param name="Argument">For <see cref="Op.Input"/>: the index of the step argument.</param>
 /// <param name="Label">The C# source it was translated from, for comments and printed graphs.</param>
 /// <param name="Axis">For reductions: -1 for all elements, else the axis reduced.</param>

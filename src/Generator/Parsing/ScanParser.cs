@@ -258,6 +258,7 @@ internal sealed class ScanParser
         // After the output taps the step receives, in declaration order, non-sequences and updated shared values.
         var trailing = new List<(bool IsUpdate, int Index)>();
         string? cancellation = null;
+        string? mode = null;
         var initials = new List<(IParameterSymbol Parameter, AttributeData Attribute, ImmutableArray<int> Taps)>();
         StepsInput? steps = null;
         IParameterSymbol? stepsParameter = null;
@@ -310,6 +311,8 @@ internal sealed class ScanParser
                 default:
                     if (TypeMapping.IsCancellationToken(parameter.Type))
                         cancellation = parameter.Name;
+                    else if (TypeMapping.IsScanMode(parameter.Type) && SymbolEqualityComparer.Default.Equals(parameter, _method.Parameters.Last()))
+                        mode = parameter.Name;
                     else if (TypeMapping.SharedValue(parameter.Type) is { } shared)
                     {
                         trailing.Add((false, nonSequences.Count));
@@ -323,7 +326,8 @@ internal sealed class ScanParser
                     else
                         Report(DiagnosticDescriptors.UnsupportedParameterType, TypeLocation(parameter), parameter.Name, ScanName,
                             "a non-sequence", TypeMapping.Display(parameter.Type),
-                            "a scalar ('double', 'float', 'int', 'long' or 'bool'), a 'Vec<T>' or 'Mat<T>' of float or double, a 'Shared<T>' of one of those, a CancellationToken, or marked [Sequence], [Initial] or [Steps]");
+                            TypeMapping.IsScanMode(parameter.Type) ? "a ScanMode parameter, which comes last"
+                            : "a scalar ('double', 'float', 'int', 'long' or 'bool'), a 'Vec<T>' or 'Mat<T>' of float or double, a 'Shared<T>' of one of those, a CancellationToken, or marked [Sequence], [Initial] or [Steps]");
                     break;
             }
         }
@@ -366,7 +370,7 @@ internal sealed class ScanParser
 
         return new ScanSpec(name, goBackwards, truncateGradient, sequences.ToEquatableArray(), boundOutputs.ToEquatableArray(),
             nonSequences.ToEquatableArray(), steps, step, outputs.Value.IsTuple, sizeChecks.Distinct().ToEquatableArray(), cancellation,
-            LoopPlanner.Plan(step, boundOutputs, _loopOptions));
+            LoopPlanner.Plan(step, boundOutputs, _loopOptions), mode, _compilation.GetTypeByMetadataName(TypeMapping.ScanModeName) is not null);
     }
 
     private object? NamedArgument(string name) =>

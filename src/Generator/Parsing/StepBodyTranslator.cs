@@ -38,6 +38,9 @@ internal sealed class StepBodyTranslator
     private readonly Dictionary<SyntaxNode, ITypeSymbol?> _conversions = new();
     private bool _failed;
 
+    /// <summary>The observing nodes (prints), by node, with the expression each was made from.</summary>
+    private readonly Dictionary<int, SyntaxNode> _observers = new();
+
     private StepBodyTranslator(IMethodSymbol step, SemanticModel model, List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
     {
         _step = step;
@@ -78,6 +81,8 @@ internal sealed class StepBodyTranslator
             return null;
         var results = translator.TranslateResults(returned, outputs, hasCondition);
         if (results is null || translator._failed)
+            return null;
+        if (!translator.PrintsReachResults(results))
             return null;
         int condition = hasCondition ? results[results.Count - 1] : -1;
         if (hasCondition) results.RemoveAt(results.Count - 1);
@@ -155,6 +160,31 @@ internal sealed class StepBodyTranslator
         int right = Translate(assignment.Right);
         int result = Apply(kind, assignment, resultType, -1, [ConvertTo(current, leftType, assignment.Left), right]);
         _values[target] = ConvertTo(result, targetType, assignment);
+    }
+
+    /// <summary>
+    /// Reports each print whose value no result needs: every engine computes only what the results need (Theano's
+    /// rule), so such a print would print nothing in the interpreter and the monitored modes.
+    /// </summary>
+    private bool PrintsReachResults(List<int> results)
+    {
+        if (_observers.Count == 0) return true;
+        var reached = new bool[_graph.Nodes.Count];
+        var pending = new Stack<int>(results);
+        while (pending.Count > 0)
+        {
+            int id = pending.Pop();
+            if (reached[id]) continue;
+            reached[id] = true;
+            foreach (var input in _graph.Nodes[id].Inputs) pending.Push(input);
+        }
+        bool ok = true;
+        foreach (var observer in _observers.Where(o => !reached[o.Key]).OrderBy(o => o.Key))
+        {
+            ok = false;
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnusedPrint, observer.Value.GetLocation(), _step.Name, Label(observer.Value)));
+        }
+        return ok;
     }
 
     /// <summary>The nodes of the outputs (and shared updates), then of the stop condition if there is one.</summary>
@@ -323,6 +353,15 @@ internal sealed class StepBodyTranslator
                         node = Unsupported(args[1], "the axis", "the axis of a reduction must be the constant 0 or 1");
                         return null;
                     }
+                    // Print takes its label after the value: a constant string, written at every step.
+                    if (OpTable.Get(symOp).HasText && args.Length == 2)
+                    {
+                        if (_model.GetConstantValue(args[1], _cancellation).Value is string text)
+                            return new(expression, [args[0]], r => r[0] < 0 || TypeOf(expression, resultType) is not { } printed ? -1
+                                : Apply(symOp, expression, printed, -1, r, text));
+                        node = Unsupported(args[1], "the label", "the label of Sym.Print must be a constant string (a literal or a const)");
+                        return null;
+                    }
                     return Node(symOp, expression, resultType, args);
                 }
                 // m.Row(i) is m[i]: the Index op.
@@ -431,13 +470,14 @@ internal sealed class StepBodyTranslator
     /// The node of <paramref name="op"/>, made by the builder with the op table's type and shape rules; C#'s type of
     /// the expression must be the one the rules give (the rules are C#'s), else the expression is reported.
     /// </summary>
-    private int Apply(Op op, SyntaxNode expression, TypeRef? csharpType, int axis, IReadOnlyList<int> inputs)
+    private int Apply(Op op, SyntaxNode expression, TypeRef? csharpType, int axis, IReadOnlyList<int> inputs, string? text = null)
     {
         if (csharpType is null || inputs.Any(i => i < 0))
             return -1;
-        int node = _graph.Apply(op, axis, inputs, Label(expression), out var error);
+        int node = _graph.Apply(op, axis, inputs, text, Label(expression), out var error);
         if (node < 0)
             return Unsupported(expression, "the expression", error!);
+        if (OpTable.Get(op).Effect != OpEffect.Pure) _observers[node] = expression;
         if (TypeOf(node) != csharpType)
             return Unsupported(expression, "the expression", $"the op table types {OpTable.Get(op).Name} as '{TypeOf(node)}', but C# types it as '{csharpType}'");
         return node;

@@ -42,6 +42,13 @@ internal static class TypeMapping
             : null;
 
     /// <summary>Whether <paramref name="type"/> is <c>System.Threading.CancellationToken</c>.</summary>
+    /// <summary>The runtime's debugging modes (<c>SymGen.ScanMode</c>).</summary>
+    public const string ScanModeName = "SymGen.ScanMode";
+
+    /// <summary>Whether <paramref name="type"/> is <c>SymGen.ScanMode</c>: a scan's per-call debugging mode.</summary>
+    public static bool IsScanMode(ITypeSymbol type) =>
+        type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString() == ScanModeName;
+
     public static bool IsCancellationToken(ITypeSymbol type) =>
         type.ToDisplayString() == "System.Threading.CancellationToken";
 

@@ -163,7 +163,8 @@ public static class GraphPrinter
         }
     }
 
-    private static string Label(Variable v) => v switch
+    /// <summary>A node's label, the one hooks and mode reports use too (<see cref="NodeInfo"/>).</summary>
+    internal static string Label(Variable v) => v switch
     {
         // The op, then the node's name and source as the generated loop's comment shows them: "Tanh n5 'Math.Tanh(a)'".
         ApplyVariable a => OpTable.Get(a.Op).Name + (a.Axis >= 0 ? $"{{axis={a.Axis}}}" : "")

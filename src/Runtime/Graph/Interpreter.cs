@@ -100,7 +100,7 @@ public sealed class Function
 {
     private readonly IReadOnlyList<ScanNode> _updating;
     private readonly object _compiling = new();
-    private Plan? _plan;
+    private Plan? _plan, _monitoredPlan;
 
     internal Function(IReadOnlyList<InputVariable> inputs, IReadOnlyList<Variable> outputs, IReadOnlyList<ScanNode> updating)
     {
@@ -124,15 +124,31 @@ public sealed class Function
     /// <summary>The outputs, and the first output of each scan that runs for its updates alone.</summary>
     private Variable[] PrintRoots() => Outputs.Concat(_updating.Where(s => s.Outputs.Count > 0).Select(s => (Variable)s.Outputs[0])).Distinct().ToArray();
 
-    /// <summary>Evaluates the outputs for these arguments.</summary>
-    public object[] Invoke(params object[] arguments) => Invoke(CancellationToken.None, arguments);
+    /// <summary>Evaluates the outputs for these arguments (in the scope's <see cref="ScanMode.Current"/> mode, if any).</summary>
+    public object[] Invoke(params object[] arguments) => Invoke(null, CancellationToken.None, arguments);
+
+    /// <summary>
+    /// Evaluates the outputs for these arguments in <paramref name="mode"/> (Theano's <c>function(..., mode=...)</c>):
+    /// hooks, checks and measures around every node; null for the scope's mode (<see cref="ScanMode.Current"/>), the
+    /// fast path when there is none. Results, errors and shared updates are those of the fast path. (A null first
+    /// argument binds here in C#: it is taken as the function's first argument, as before this overload existed.)
+    /// </summary>
+    public object[] Invoke(ScanMode? mode, params object[] arguments) =>
+        mode is null ? Invoke(null, CancellationToken.None, [null!, .. arguments ?? [null!]]) : Invoke(mode, CancellationToken.None, arguments);
 
     /// <summary>
     /// Evaluates the outputs for these arguments; scans check <paramref name="cancellation"/> as generated scans do
     /// (every 1024 steps) and throw <see cref="OperationCanceledException"/>, writing no shared variable back.
     /// </summary>
-    public object[] Invoke(CancellationToken cancellation, params object[] arguments)
+    public object[] Invoke(CancellationToken cancellation, params object[] arguments) => Invoke(null, cancellation, arguments);
+
+    /// <summary>
+    /// Evaluates the outputs for these arguments in <paramref name="mode"/> (null: the scope's, if any), checking
+    /// <paramref name="cancellation"/>. A hook or check that throws stops the call: no shared variable is written back.
+    /// </summary>
+    public object[] Invoke(ScanMode? mode, CancellationToken cancellation, params object[] arguments)
     {
+        mode ??= ScanMode.Current;
         ArgumentNullException.ThrowIfNull(arguments);
         if (arguments.Length != Inputs.Count)
             throw new ArgumentException($"The function takes {Inputs.Count} argument(s) ({string.Join(", ", Inputs)}); {arguments.Length} were given.", nameof(arguments));
@@ -163,8 +179,8 @@ public sealed class Function
             values[Inputs[i]] = ToValue(argument, Inputs[i]);
         }
         transaction.EndReads();
-        var plan = Compiled(scans);
-        var state = plan.Run(values, cancellation);
+        var plan = Compiled(scans, monitored: mode is not null);
+        var state = plan.Run(values, cancellation, mode);
         var handedOut = new HashSet<Array>(ReferenceEqualityComparer.Instance);
         var results = Outputs.Select(o => FromValue(plan.Value(state, o), handedOut)).ToArray();
 
@@ -189,17 +205,21 @@ public sealed class Function
     /// <summary>The plan, once the first call has compiled it (tests observe that later calls reuse it).</summary>
     internal object? CompiledPlan => Volatile.Read(ref _plan);
 
-    private Plan Compiled(List<ScanNode> scans)
+    /// <summary>The plan with hooks, once a call in a mode has compiled it (one for every mode: the run holds the mode).</summary>
+    internal object? CompiledMonitoredPlan => Volatile.Read(ref _monitoredPlan);
+
+    private Plan Compiled(List<ScanNode> scans, bool monitored)
     {
-        if (Volatile.Read(ref _plan) is { } plan) return plan;
+        ref var cached = ref monitored ? ref _monitoredPlan : ref _plan;
+        if (Volatile.Read(ref cached) is { } plan) return plan;
         lock (_compiling)
         {
-            if (_plan is null)
+            if (cached is null)
             {
                 var roots = Outputs.Concat(scans.SelectMany(s => s.Outputs.Skip(s.Outputs.Count - s.Updates.Count))).ToList();
-                Volatile.Write(ref _plan, Plan.Compile(Inputs, roots));
+                Volatile.Write(ref cached, Plan.Compile(Inputs, roots, monitored));
             }
-            return _plan!;
+            return cached!;
         }
     }
 

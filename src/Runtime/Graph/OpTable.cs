@@ -50,6 +50,8 @@ enum Op
     SetIndex = 66,
     /// <summary><c>SetDiagonal(m, v)</c>: the square matrix m with its diagonal replaced by the vector v.</summary>
     SetDiagonal = 67,
+    /// <summary><c>Print(x, "label")</c>: x unchanged, after writing <c>label = x</c> to <see cref="SymGen.Printing.Writer"/> (Theano's <c>Print</c>).</summary>
+    Print = 68,
 #pragma warning restore CS1591
 }
 
@@ -73,6 +75,8 @@ enum OpCategory
     Normalization, Conversion, Arithmetic, Comparison, Logical, Select, MathFunction,
     /// <summary>Rearranges, picks or places elements (Transpose, Outer, Diagonal, Trace, Index, Fill, SetIndex, SetDiagonal).</summary>
     Structural,
+    /// <summary>Reports the value it passes on (Print).</summary>
+    Observer,
 #pragma warning restore CS1591
 }
 
@@ -172,6 +176,8 @@ enum ShapeRule
     SetIndex,
     /// <summary>A square matrix (the first operand) with its diagonal replaced by a vector (the second) as long as its rows.</summary>
     SetDiagonal,
+    /// <summary>The operand's shape, whatever its rank.</summary>
+    Same,
 }
 
 /// <summary>One op's definition: a row of the op table.</summary>
@@ -211,6 +217,8 @@ sealed record OpInfo
     public bool MayThrow { get; internal init; }
     /// <summary>Whether it takes an axis (reductions: -1 for all elements, 0 each column, 1 each row).</summary>
     public bool HasAxis { get; internal init; }
+    /// <summary>Whether it takes a constant text besides its operands (Print's label), passed to its kernel after them.</summary>
+    public bool HasText { get; internal init; }
     /// <summary>The C# operator token (<c>+</c>, <c>&lt;</c>, ...) a step method writes it with, else null.</summary>
     public string? CSharpToken { get; internal init; }
     /// <summary>The <c>System.Math</c>/<c>System.MathF</c> method a step method writes it with, else null.</summary>
@@ -416,6 +424,9 @@ static class OpTable
             Row(Op.Fill, OpCategory.Structural, 2, TypeRule.Promote, ShapeRule.Elementwise, OpEmit.Formula) with { Formula = "{1}", SymMethod = "Fill" },
             Structural(Op.SetIndex, 3, ShapeRule.SetIndex, TypeRule.Indexing),
             Structural(Op.SetDiagonal, 2, ShapeRule.SetDiagonal),
+            // An effect: never merged, hoisted, fused or dropped; its kernel writes the value (any rank, any type).
+            Row(Op.Print, OpCategory.Observer, 1, TypeRule.FirstOperand, ShapeRule.Same, OpEmit.Kernel)
+                with { SymMethod = "Print", Kernel = "Print", Effect = OpEffect.Observes, HasText = true },
         };
         // A kernel checks its operands (empty reductions, indices, sizes): it may throw.
         for (int i = 0; i < rows.Count; i++)

@@ -106,6 +106,8 @@ static class ShapeRules
                 }
                 rankError = $"{info.Name} takes a square matrix and a vector, not operands of rank {shapes[0].Length} and {shapes[1].Length}";
                 return null;
+            case ShapeRule.Same:
+                return shapes[0];
             default:
                 rankError = $"{info.Name} has no shape rule";
                 return null;

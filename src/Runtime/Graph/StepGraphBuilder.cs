@@ -26,7 +26,7 @@ internal sealed class BuiltNode<TDim>
     public TDim[] Shape { get; }
     /// <summary>Its operands' ids.</summary>
     public int[] Inputs { get; }
-    /// <summary>For a constant: its value as a C# literal.</summary>
+    /// <summary>For a constant: its value as a C# literal; for an op that takes a text (Print): the text.</summary>
     public string? Literal { get; }
     /// <summary>For an input: the index of the step argument, else -1.</summary>
     public int Argument { get; }
@@ -84,7 +84,10 @@ internal sealed class StepGraphBuilder<TDim>
     /// <paramref name="op"/> applied to <paramref name="inputs"/> (along <paramref name="axis"/> for ops with one),
     /// typed and shaped by its row; or -1 with an <paramref name="error"/> when the operands' ranks or kinds do not fit.
     /// </summary>
-    public int Apply(Op op, int axis, IReadOnlyList<int> inputs, string label, out string? error)
+    public int Apply(Op op, int axis, IReadOnlyList<int> inputs, string label, out string? error) => Apply(op, axis, inputs, null, label, out error);
+
+    /// <summary><paramref name="op"/> with its <paramref name="text"/> (Print's label: <see cref="OpInfo.HasText"/>).</summary>
+    public int Apply(Op op, int axis, IReadOnlyList<int> inputs, string? text, string label, out string? error)
     {
         var info = OpTable.Get(op);
         error = null;
@@ -102,7 +105,7 @@ internal sealed class StepGraphBuilder<TDim>
             return -1;
         var ids = new int[inputs.Count];
         for (int i = 0; i < ids.Length; i++) ids[i] = inputs[i];
-        return Add(op, kind, shape, ids, null, -1, info.HasAxis ? axis : -1, label, merge: info.Effect == OpEffect.Pure);
+        return Add(op, kind, shape, ids, info.HasText ? text ?? "" : null, -1, info.HasAxis ? axis : -1, label, merge: info.Effect == OpEffect.Pure);
     }
 
     private int Add(Op op, ElementKind kind, TDim[] shape, int[] inputs, string? literal, int argument, int axis, string label, bool merge)

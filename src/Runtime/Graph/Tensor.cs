@@ -95,7 +95,25 @@ public static class Tensor
         var ranks = Array.ConvertAll(inputs, v => new int[v.Type.Rank]);
         var (kind, shape) = NodeRules.Infer(op, axis, kinds, ranks, static (_, _, _) => { }, out var error)
             ?? throw new ArgumentException($"{info.Name}: {error}.", nameof(inputs));
+        if (info.HasText)
+            throw new ArgumentException($"{info.Name} takes a text besides its operands: use Tensor.{info.Name}.", nameof(op));
         return new ApplyVariable(op, inputs, info.HasAxis ? axis : -1, new TensorType(kind, shape.Length), name, label);
+    }
+
+    /// <summary>
+    /// Theano's <c>Print</c>: x unchanged, after writing <c>label = x</c> to <see cref="SymGen.Printing.Writer"/> each
+    /// time the graph computes it (each step, in a scan's step). An effect: never merged with another print, hoisted
+    /// out of a loop or removed; it prints when a result needs its value (use the returned variable, as in Theano).
+    /// </summary>
+    /// <param name="x">The value to print.</param>
+    /// <param name="label">The text written before the value.</param>
+    /// <param name="name">The node's name (a generated graph's <c>n5</c>), if any.</param>
+    /// <param name="source">The source the node stands for (a generated graph's <c>Sym.Print(x, "x")</c>), if any.</param>
+    public static Variable Print(Variable x, string label, string? name = null, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(label, nameof(label));
+        return new ApplyVariable(Op.Print, [x], -1, x.Type, name, source, label);
     }
 
     /// <summary>A scalar converted to another element kind, with C#'s conversion rules.</summary>

@@ -103,13 +103,17 @@ public sealed class ConstantVariable : Variable
 /// <summary>An op of the op table applied to inputs.</summary>
 public sealed class ApplyVariable : Variable
 {
-    internal ApplyVariable(Op op, IReadOnlyList<Variable> inputs, int axis, TensorType type, string? name, string? label) : base(type, name)
+    internal ApplyVariable(Op op, IReadOnlyList<Variable> inputs, int axis, TensorType type, string? name, string? label, string? text = null) : base(type, name)
     {
         Op = op;
         Inputs = inputs;
         Axis = axis;
         Label = label;
+        Text = text;
     }
+
+    /// <summary>For an op that takes a text (<see cref="OpInfo.HasText"/>: Print's label), the text; else null.</summary>
+    public string? Text { get; }
 
     /// <summary>The source this node stands for (a generated graph's C# expression, e.g. <c>Sym.Dot(W, h)</c>), if given.</summary>
     public string? Label { get; }

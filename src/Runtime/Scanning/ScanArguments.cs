@@ -119,4 +119,15 @@ public static class ScanArguments
         throw new ArgumentException(
             $"Sequence '{parameter}' has {length} element(s); with taps [{taps}] it provides {provided} step(s), " +
             $"but '{stepsParameter}' asks for {steps}.", parameter);
+    /// <summary>
+    /// A result of a scan's graph run under a debugging mode, as the generated method returns it: a vector trace of
+    /// scalars (the interpreter's <see cref="Vec{T}"/>) as the method's array, any other trace as it is.
+    /// </summary>
+    public static TTrace ModeResult<TTrace>(object result) => result switch
+    {
+        TTrace trace => trace,
+        Vec<double> v when typeof(TTrace) == typeof(double[]) => (TTrace)(object)v.ToArray(),
+        Vec<float> v when typeof(TTrace) == typeof(float[]) => (TTrace)(object)v.ToArray(),
+        _ => throw new InvalidOperationException($"The scan's graph gave a {result?.GetType().Name ?? "null"} where the method returns a {typeof(TTrace).Name}."),
+    };
 }

@@ -316,6 +316,24 @@ public static partial class Kernels
             LogSoftmax(x.Slice(start, columns), destination.Slice(start, columns));
     }
 
+    // ---- Print: an effect (Theano's Print) --------------------------------------------------------------------------
+
+    /// <summary>Writes <c>label = x</c> to <see cref="Printing.Writer"/> and returns x (a scalar of any type).</summary>
+    public static T Print<T>(T x, string label)
+    {
+        Printing.Write(label, x);
+        return x;
+    }
+
+    /// <summary>Writes <c>label = x</c> to <see cref="Printing.Writer"/>; destination = x (a vector or a matrix).</summary>
+    public static void Print<T>(ReadOnlySpan<T> x, Dims xd, string label, Span<T> destination) where T : unmanaged
+    {
+        RequireSpan(x.Length, xd, Op.Print);
+        RequireLength(destination.Length, x.Length, "Print");
+        Printing.Write(label, x, xd);
+        x.CopyTo(destination);
+    }
+
     // ---- Checks ---------------------------------------------------------------------------------------------------
 
     private static void RequireRank(Dims dims, int rank, Op op)

@@ -324,6 +324,29 @@ public static class Sym
         return result;
     }
 
+    /// <summary>
+    /// Theano's <c>Print</c>: writes <c>label = x</c> (<c>h = [0.5, 1]</c>) to <see cref="Printing.Writer"/> and returns x
+    /// unchanged. In a scan it prints at every step, in every engine: it is never merged, hoisted or dropped.
+    /// </summary>
+    public static T Print<T>(T x, string label) where T : unmanaged => Kernels.Print(x, RequireLabel(label));
+
+    /// <summary>Writes <c>label = [x0, x1, ...]</c> to <see cref="Printing.Writer"/> and returns x (the same vector).</summary>
+    public static Vec<T> Print<T>(Vec<T> x, string label) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Printing.Write(RequireLabel(label), (ReadOnlySpan<T>)x.Span, Eager.DimsOf(x));
+        return x;
+    }
+
+    /// <summary>Writes <c>label = [[row 0], [row 1], ...]</c> to <see cref="Printing.Writer"/> and returns x (the same matrix).</summary>
+    public static Mat<T> Print<T>(Mat<T> x, string label) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Printing.Write(RequireLabel(label), (ReadOnlySpan<T>)x.Span, Eager.DimsOf(x));
+        return x;
+    }
+
+    private static string RequireLabel(string label) =>
+        label ?? throw new ArgumentNullException(nameof(label), "Print needs a label to write before the value.");
+
 #pragma warning disable CS1591 // Fill(x, v): v broadcast to the shape of x and v together (Theano's fill); x's elements are not read
     public static Vec<T> Fill<T>(Vec<T> x, T value) where T : unmanaged, IFloatingPointIeee754<T> => Vector(Op.Fill, Of(x), Of(in value));
     public static Vec<T> Fill<T>(Vec<T> x, Vec<T> value) where T : unmanaged, IFloatingPointIeee754<T> => Vector(Op.Fill, Of(x), Of(value));

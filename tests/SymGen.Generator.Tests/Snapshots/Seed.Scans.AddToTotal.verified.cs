@@ -18,6 +18,13 @@ partial class Scans
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
     public static partial double[] AddToTotal(double[] values, global::SymGen.Shared<double> total, global::SymGen.Shared<long> count)
     {
+        // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
+        if (global::SymGen.ScanMode.Current is { } mode)
+        {
+            var results = AddToTotalGraph.Invoke(mode, values, total, count);
+            return global::SymGen.Scanning.ScanArguments.ModeResult<double[]>(results[0]);
+        }
+
         // Shared variables: the call is a transaction on them. All are locked (in one global order, so calls cannot
         // deadlock) and read at one moment; those only read are released then, the updated ones stay locked until
         // the call has written them back, or has thrown and changed nothing.

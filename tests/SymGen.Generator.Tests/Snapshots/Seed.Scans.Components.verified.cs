@@ -19,6 +19,13 @@ partial class Scans
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
     public static partial double[] Components(global::System.ReadOnlySpan<double> coefficients, global::System.ReadOnlySpan<int> powers, double x)
     {
+        // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
+        if (global::SymGen.ScanMode.Current is { } mode)
+        {
+            var results = ComponentsGraph.Invoke(mode, coefficients.ToArray(), powers.ToArray(), x);
+            return global::SymGen.Scanning.ScanArguments.ModeResult<double[]>(results[0]);
+        }
+
         global::System.ReadOnlySpan<double> coefficientsRows = coefficients;
         global::System.ReadOnlySpan<int> powersRows = powers;
 

@@ -15,6 +15,13 @@ partial class Scans
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
     public static partial double[] CumSum(global::System.ReadOnlySpan<double> input, double start)
     {
+        // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
+        if (global::SymGen.ScanMode.Current is { } mode)
+        {
+            var results = CumSumGraph.Invoke(mode, input.ToArray(), start);
+            return global::SymGen.Scanning.ScanArguments.ModeResult<double[]>(results[0]);
+        }
+
         global::System.ReadOnlySpan<double> inputRows = input;
 
         // Number of steps: the shortest sequence decides (each loses the span of its taps).

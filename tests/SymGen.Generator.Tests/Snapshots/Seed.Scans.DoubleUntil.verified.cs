@@ -16,6 +16,13 @@ partial class Scans
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
     public static partial double[] DoubleUntil(double start, double limit, int maxSteps)
     {
+        // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
+        if (global::SymGen.ScanMode.Current is { } mode)
+        {
+            var results = DoubleUntilGraph.Invoke(mode, start, limit, maxSteps);
+            return global::SymGen.Scanning.ScanArguments.ModeResult<double[]>(results[0]);
+        }
+
         // Number of steps: 'maxSteps'.
         int steps = global::SymGen.Scanning.ScanArguments.RequireSteps(maxSteps, "maxSteps");
 

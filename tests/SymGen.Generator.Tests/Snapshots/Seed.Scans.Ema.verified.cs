@@ -21,6 +21,13 @@ partial class Scans
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
     public static partial (double[] Smoothed, double[] Peak) Ema(double[] signal, double start, double alpha)
     {
+        // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
+        if (global::SymGen.ScanMode.Current is { } mode)
+        {
+            var results = EmaGraph.Invoke(mode, signal, start, alpha);
+            return (global::SymGen.Scanning.ScanArguments.ModeResult<double[]>(results[0]), global::SymGen.Scanning.ScanArguments.ModeResult<double[]>(results[1]));
+        }
+
         global::System.ArgumentNullException.ThrowIfNull(signal);
         global::System.ReadOnlySpan<double> signalRows = signal;
 

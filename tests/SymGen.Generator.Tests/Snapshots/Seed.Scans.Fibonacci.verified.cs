@@ -14,6 +14,13 @@ partial class Scans
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
     public static partial long[] Fibonacci(global::System.ReadOnlySpan<long> first, int count)
     {
+        // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
+        if (global::SymGen.ScanMode.Current is { } mode)
+        {
+            var results = FibonacciGraph.Invoke(mode, first.ToArray(), count);
+            return global::SymGen.Scanning.ScanArguments.ModeResult<long[]>(results[0]);
+        }
+
         global::System.ReadOnlySpan<long> firstRows = first;
 
         // Number of steps: 'count'.

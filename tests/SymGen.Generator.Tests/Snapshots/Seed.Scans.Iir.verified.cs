@@ -22,6 +22,13 @@ partial class Scans
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
     public static partial double[] Iir(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y0, double w)
     {
+        // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
+        if (global::SymGen.ScanMode.Current is { } mode)
+        {
+            var results = IirGraph.Invoke(mode, x.ToArray(), y0.ToArray(), w);
+            return global::SymGen.Scanning.ScanArguments.ModeResult<double[]>(results[0]);
+        }
+
         global::System.ReadOnlySpan<double> xRows = x;
         global::System.ReadOnlySpan<double> y0Rows = y0;
 

@@ -22,6 +22,13 @@ partial class Scans
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
     public static partial global::SymGen.Mat<double> Rnn(global::SymGen.Mat<double> xs, global::SymGen.Vec<double> h0, global::SymGen.Mat<double> W, global::SymGen.Mat<double> U, global::SymGen.Vec<double> b)
     {
+        // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
+        if (global::SymGen.ScanMode.Current is { } mode)
+        {
+            var results = RnnGraph.Invoke(mode, xs, h0, W, U, b);
+            return global::SymGen.Scanning.ScanArguments.ModeResult<global::SymGen.Mat<double>>(results[0]);
+        }
+
         global::System.ReadOnlySpan<double> xsRows = xs.Span;
         global::System.ReadOnlySpan<double> h0Rows = h0.Span;
 

@@ -15,6 +15,13 @@ partial class Scans
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
     public static partial global::SymGen.Mat<double> RowSums(global::SymGen.Mat<double> rows, global::SymGen.Vec<double> start)
     {
+        // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
+        if (global::SymGen.ScanMode.Current is { } mode)
+        {
+            var results = RowSumsGraph.Invoke(mode, rows, start);
+            return global::SymGen.Scanning.ScanArguments.ModeResult<global::SymGen.Mat<double>>(results[0]);
+        }
+
         global::System.ReadOnlySpan<double> rowsRows = rows.Span;
         global::System.ReadOnlySpan<double> startRows = start.Span;
 

@@ -53,6 +53,22 @@ public static class TestScans
     /// <summary>Every scan's case. <see cref="ConformanceSuite.EveryScanOfTheTestsIsInTheSuite"/> keeps the list whole.</summary>
     public static readonly IReadOnlyList<ScanCase> Cases =
     [
+        // ---- Debugging (issue 13): scans that print, and the scans the modes' tests route (every engine agrees).
+        new(ScanUnderTest.Of(a => Debugging.PrintScans.PrintTimesFive((double[])a[0]), () => Debugging.PrintScans.PrintTimesFiveGraph), Gen.Double[-9, 9].Array[0, 6].Select(x => Args(x))),
+        new(ScanUnderTest.Of(a => Debugging.PrintScans.PrintRowsTimesFive((Mat<double>)a[0]), () => Debugging.PrintScans.PrintRowsTimesFiveGraph),
+            Gen.Select(Gen.Int[0, 4], Gen.Int[1, 3]).SelectMany((n, k) => Matrix(n, k)).Select(m => Args(m))),
+        new(ScanUnderTest.Of(a => Debugging.PrintScans.PrintAccumulate((double[])a[0], (double)a[1], (double)a[2]), () => Debugging.PrintScans.PrintAccumulateGraph),
+            Gen.Select(Gen.Double[-9, 9].Array[0, 6], Gen.Double[-9, 9], Gen.Double[-9, 9]).Select((x, h, w) => Args(x, h, w))),
+        new(ScanUnderTest.Of(a => Debugging.ModeScans.Ema((double[])a[0], (double)a[1], (double)a[2]), () => Debugging.ModeScans.EmaGraph),
+            Gen.Select(AnyDoubles, Gen.Double, Gen.Double[0, 1]).Select((x, h, w) => Args(x, h, w))),
+        new(ScanUnderTest.Of(a => Debugging.ModeScans.EmaIn((double[])a[0], (double)a[1], (double)a[2], null), () => Debugging.ModeScans.EmaInGraph),
+            Gen.Select(AnyDoubles, Gen.Double, Gen.Double[0, 1]).Select((x, h, w) => Args(x, h, w))),
+        new(ScanUnderTest.Of(a => Debugging.ModeScans.LogSums((double[])a[0], (double)a[1]), () => Debugging.ModeScans.LogSumsGraph),
+            Gen.Select(Gen.Double[-2, 9].Array[0, 20], Gen.Double[-9, 9]).Select((x, s) => Args(x, s))),
+        new(ScanUnderTest.Of(a => { Debugging.ModeScans.Accumulate((double[])a[0], (Shared<double>)a[1]); return null; }, () => Debugging.ModeScans.AccumulateGraph),
+            Gen.Select(AnyDoubles, Gen.Double).Select((x, t) => Args(x, new Shared<double>("total", t)))),
+        new(ScanUnderTest.Of(a => Debugging.ModeScans.PrintTimesFive((double[])a[0]), () => Debugging.ModeScans.PrintTimesFiveGraph), Gen.Double[-9, 9].Array[0, 6].Select(x => Args(x))),
+
         // ---- Conformance: scalar steps, each against its step method in a plain loop (bit for bit).
         new(CumSum, Gen.Select(AnyDoubles, Gen.Double).Select((x, h0) => Args(x, h0)), a =>
         {

@@ -69,6 +69,8 @@ public static class OpReferences
             case ShapeRule.SetIndex: // x, with row (element) x[2] replaced by x[1]
                 int placedAt = (int)x[2].Values[0], placedWidth = x[1].Values.Length;
                 return Exact(x[0].Shape, x[0].Values.Select((v, i) => i / placedWidth == placedAt ? x[1].Values[i % placedWidth] : v));
+            case ShapeRule.Same: // Print: its operand unchanged
+                return Exact(x[0].Shape, x[0].Values);
             case ShapeRule.SetDiagonal:
                 int size = x[0].Shape[0];
                 return Exact(x[0].Shape, x[0].Values.Select((v, i) => i / size == i % size ? x[1].Values[i / size] : v));
@@ -84,7 +86,7 @@ public static class OpReferences
         ShapeRule.Reduction => Reductions.ContainsKey(row.Op),
         ShapeRule.RowWise => RowWise.ContainsKey(row.Op),
         ShapeRule.Contraction or ShapeRule.Transpose or ShapeRule.Outer or ShapeRule.Diagonal or ShapeRule.SquareToScalar or ShapeRule.Index
-            or ShapeRule.SetIndex or ShapeRule.SetDiagonal => true,
+            or ShapeRule.SetIndex or ShapeRule.SetDiagonal or ShapeRule.Same => true,
         _ => false,
     };
 

@@ -126,6 +126,8 @@ public class OpShapeTableTests
                 return Result(x[0], (x[0][1], x[1][0]));
             case ShapeRule.SetDiagonal when axis == -1 && ranks is [2, 1]:
                 return Result(x[0], (x[0][0], x[0][1]), (x[0][0], x[1][0]));
+            case ShapeRule.Same when axis == -1:
+                return Result(x[0]);
             default:
                 return null;
         }

@@ -101,6 +101,8 @@ internal static class DerivativeRules
         // The replaced element (row, diagonal) takes its gradient from the result; the rest is x's.
         Op.SetIndex => (g, s) => [g.Call(Op.SetIndex, s.Gradient, g.Zeros(g.X(s, 1)), g.X(s, 2)), g.Call(Op.Index, s.Gradient, g.X(s, 2)), -1],
         Op.SetDiagonal => (g, s) => [g.Call(Op.SetDiagonal, s.Gradient, g.Zeros(g.X(s, 1))), g.Call(Op.Diagonal, s.Gradient)],
+        // Print passes its value on unchanged: so does its gradient (which is not printed).
+        Op.Print => (g, s) => [s.Gradient],
         _ => null,
     };
 

@@ -31,6 +31,17 @@ internal enum Code : byte
     Scan,
     /// <summary>A scan's backward pass (<see cref="ScanGradientPlan"/> number <see cref="Instruction.A"/>); only in a function's outer code.</summary>
     ScanGradient,
+    // Only in a monitored plan (a ScanMode's): the plain plan never contains them, so costs nothing per step.
+    /// <summary>Before node <see cref="Instruction.A"/> of <see cref="Plan.Nodes"/>: its inputs are computed.</summary>
+    Before,
+    /// <summary>After node <see cref="Instruction.A"/> of <see cref="Plan.Nodes"/>: its value is computed.</summary>
+    After,
+    /// <summary>The first instruction of a monitored scan's step: the step counter moves on.</summary>
+    NextStep,
+    /// <summary>Before and after scan <see cref="Instruction.A"/> (<see cref="Plan.Scans"/>) in a monitored plan.</summary>
+    ScanBegins, ScanEnds,
+    /// <summary>A double scalar op run by the test-only kernel of <see cref="ModeRun.TestKernel"/> (compiled in only while a test sets it).</summary>
+    TestKernel,
 }
 
 /// <summary>
@@ -79,6 +90,10 @@ internal sealed class State
     /// <summary>Each tensor slot's dimensions and where they come from, once known in this call.</summary>
     public readonly Size[]?[] Sizes;
     public readonly CancellationToken Cancellation;
+    /// <summary>The call's mode run, in a monitored plan; null in a plain one.</summary>
+    public ModeRun? Mode;
+    /// <summary>The step of the scan running, or -1 outside a loop (kept by a monitored plan only).</summary>
+    public int Step = -1;
 
     /// <summary>A scalar slot's value, boxed (for results, once per call).</summary>
     public object Box(Slot slot) => slot.Kind switch
@@ -214,6 +229,12 @@ internal static class Machine
                 case Code.OuterTensor: plan.RunOuter(i.A, s); break;
                 case Code.Scan: plan.Scans[i.A].Run(s, plan); break;
                 case Code.ScanGradient: plan.ScanGradients[i.A].Run(s, plan); break;
+                case Code.Before: s.Mode!.Before(i.A, s); break;
+                case Code.After: s.Mode!.After(i.A, s); break;
+                case Code.NextStep: s.Step++; break;
+                case Code.ScanBegins: s.Mode!.ScanBegins(i.A, s); break;
+                case Code.ScanEnds: s.Mode!.ScanEnds(i.A, s); break;
+                case Code.TestKernel: d[i.Dest] = plan.TestKernel!(d[i.A], d[i.B]); break;
             }
         }
     }

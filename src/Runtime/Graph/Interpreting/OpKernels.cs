@@ -81,6 +81,8 @@ internal static class OpKernels
         var info = OpTable.Get(node.Op);
         var kind = node.Type.Element;
         var inputs = node.Inputs;
+        // Print writes any value, scalar or tensor, through its kernel (Run's Print).
+        if (node.Op == Op.Print) return TensorKernel.Entry;
         bool floating = kind is ElementKind.Float64 or ElementKind.Float32;
         bool sameKind = true;
         foreach (var input in inputs)
@@ -116,7 +118,8 @@ internal static class OpKernels
     /// <summary>Runs a tensor op on this call's buffers.</summary>
     public static void Run(TensorOp op, State s)
     {
-        if (op.Kernel == TensorKernel.PerElement) PerElement(op, s);
+        if (op.Node.Op == Op.Print) Print(op, s);
+        else if (op.Kernel == TensorKernel.PerElement) PerElement(op, s);
         else if (op.Kernel == TensorKernel.Entry)
         {
             if (op.Node.Inputs[0].Type.Element == ElementKind.Float32) Entry<float>(op, s);
@@ -200,6 +203,37 @@ internal static class OpKernels
             case "SetIndex": Kernels.SetIndex<T>(xa, da, xb, db, Long(s, x[2]), dest); break;
             case "SetDiagonal": Kernels.SetDiagonal<T>(xa, da, xb, db, dest); break;
             default: throw new NotSupportedException($"The interpreter calls no kernel entry named {OpTable.Get(node.Op).Kernel} for {OpTable.Get(node.Op).Name}.");
+        }
+    }
+
+    /// <summary>Print's kernel (the generated loop's call): writes the operand with the node's label, and passes it on.</summary>
+    private static void Print(TensorOp op, State s)
+    {
+        var x = op.Operands[0];
+        int dest = op.Dest.Index;
+        var label = op.Node.Text!;
+        if (!x.IsTensor)
+        {
+            switch (x.Kind)
+            {
+                case ElementKind.Float64: s.D[dest] = Kernels.Print(s.D[x.Index], label); break;
+                case ElementKind.Float32: s.F[dest] = Kernels.Print(s.F[x.Index], label); break;
+                case ElementKind.Int64: s.L[dest] = Kernels.Print(s.L[x.Index], label); break;
+                case ElementKind.Int32: s.I[dest] = Kernels.Print(s.I[x.Index], label); break;
+                default: s.B[dest] = Kernels.Print(s.B[x.Index], label); break;
+            }
+            return;
+        }
+        var value = s.T[x.Index];
+        var dims = Dims.Of(value.Shape);
+        var result = s.T[dest];
+        switch (x.Kind)
+        {
+            case ElementKind.Float64: Kernels.Print<double>(value.Span<double>(), dims, label, result.Span<double>()); break;
+            case ElementKind.Float32: Kernels.Print<float>(value.Span<float>(), dims, label, result.Span<float>()); break;
+            case ElementKind.Int64: Kernels.Print<long>(value.Span<long>(), dims, label, result.Span<long>()); break;
+            case ElementKind.Int32: Kernels.Print<int>(value.Span<int>(), dims, label, result.Span<int>()); break;
+            default: Kernels.Print<bool>(value.Span<bool>(), dims, label, result.Span<bool>()); break;
         }
     }
 

@@ -23,7 +23,16 @@ internal sealed class Plan
         ScanGradients = c.ScanGradients.ToArray();
         Constants = c.Constants.ToArray();
         Inputs = c.Inputs;
+        Nodes = c.Nodes.ToArray();
+        TestKernel = c.TestKernel;
     }
+
+    /// <summary>The nodes a monitored plan reports (none in a plain plan).</summary>
+    public MonitoredNode[] Nodes { get; }
+    /// <summary>The test-only kernel the plan was compiled with (<see cref="ModeRun.TestKernel"/>), if any.</summary>
+    public Func<double, double, double>? TestKernel { get; }
+    /// <summary>Whether the plan calls a mode's hooks (compiled for a <see cref="ScanMode"/>).</summary>
+    public bool Monitored { get; private init; }
 
     public Instruction[] Code { get; }
     public SlotCounts Counts { get; }
@@ -35,9 +44,9 @@ internal sealed class Plan
     private IReadOnlyList<InputVariable> Inputs { get; }
 
     /// <summary>Compiles the graph computing <paramref name="roots"/> from <paramref name="inputs"/>.</summary>
-    public static Plan Compile(IReadOnlyList<InputVariable> inputs, IReadOnlyList<Variable> roots)
+    public static Plan Compile(IReadOnlyList<InputVariable> inputs, IReadOnlyList<Variable> roots, bool monitored = false)
     {
-        var c = new Compiler(inputs);
+        var c = new Compiler(inputs) { Monitored = monitored };
         var code = new List<Instruction>();
         var known = new HashSet<Variable>();
         foreach (var input in inputs)
@@ -52,14 +61,20 @@ internal sealed class Plan
                     if (!c.Slots.ContainsKey(output))
                     {
                         c.Scans.Add(ScanPlan.Compile(output.Scan, c));
-                        code.Add(new Instruction(Interpreting.Code.Scan, Op.Input, c.Scans.Count - 1, 0, 0, 0));
+                        int scan = c.Scans.Count - 1;
+                        if (monitored) code.Add(new Instruction(Interpreting.Code.ScanBegins, Op.Input, scan, 0, 0, 0));
+                        code.Add(new Instruction(Interpreting.Code.Scan, Op.Input, scan, 0, 0, 0));
+                        if (monitored) code.Add(new Instruction(Interpreting.Code.ScanEnds, Op.Input, scan, 0, 0, 0));
                     }
                     break;
                 case ScanGradientVariable gradient:
                     // One backward scan gives the gradients of all the forward scan's inputs.
                     if (!c.Slots.ContainsKey(gradient))
                     {
+                        // A backward pass is not reported node by node: its steps run from the last back.
+                        c.Hooks = false;
                         c.ScanGradients.Add(ScanGradientPlan.Compile(gradient.Node, c));
+                        c.Hooks = true;
                         code.Add(new Instruction(Interpreting.Code.ScanGradient, Op.Input, c.ScanGradients.Count - 1, 0, 0, 0));
                     }
                     break;
@@ -69,13 +84,17 @@ internal sealed class Plan
                     c.Emit(node, code, outer: true);
                     break;
             }
-        return new Plan(c, code.ToArray());
+        return new Plan(c, code.ToArray()) { Monitored = monitored };
     }
 
-    /// <summary>Runs the plan on one call's arguments (by input) and returns the call's state.</summary>
-    public State Run(IReadOnlyDictionary<InputVariable, object> arguments, CancellationToken cancellation)
+    /// <summary>
+    /// Runs the plan on one call's arguments (by input) and returns the call's state; a monitored plan runs in
+    /// <paramref name="mode"/> (required for one).
+    /// </summary>
+    public State Run(IReadOnlyDictionary<InputVariable, object> arguments, CancellationToken cancellation, ScanMode? mode = null)
     {
         var s = new State(Counts, cancellation);
+        if (Monitored) s.Mode = new ModeRun(mode ?? throw new ArgumentNullException(nameof(mode)), this);
         foreach (var (slot, value) in Constants) s.Unbox(slot, value);
         foreach (var input in Inputs)
         {
@@ -83,7 +102,14 @@ internal sealed class Plan
             if (slot.IsTensor) s.T[slot.Index] = (TensorValue)arguments[input];
             else s.Unbox(slot, arguments[input]);
         }
-        Machine.Run(Code, s, this);
+        try
+        {
+            Machine.Run(Code, s, this);
+        }
+        finally
+        {
+            s.Mode?.Finish();
+        }
         return s;
     }
 
@@ -177,6 +203,16 @@ internal sealed class Compiler
     public List<ScanPlan> Scans { get; } = new();
     public List<ScanGradientPlan> ScanGradients { get; } = new();
     public List<(Slot, object)> Constants { get; } = new();
+    /// <summary>Whether each node's instructions are bracketed by <see cref="Code.Before"/>/<see cref="Code.After"/> (a plan for a mode).</summary>
+    public bool Monitored { get; init; }
+    /// <summary>Off while compiling code whose nodes are not reported (a backward pass).</summary>
+    public bool Hooks { get; set; } = true;
+    /// <summary>The scan whose step is being compiled, or null for the outer code.</summary>
+    public string? CurrentScan { get; set; }
+    public List<MonitoredNode> Nodes { get; } = new();
+    /// <summary>The test-only kernel of <see cref="ModeRun.TestKernel"/>, read once when compiling.</summary>
+    public Func<double, double, double>? TestKernel { get; private set; }
+    private readonly (Op Op, Func<double, double, double> Kernel)? _testKernel = ModeRun.TestKernel.Value;
 
     /// <summary>
     /// The variables <paramref name="roots"/> depend on, not <paramref name="known"/>, each after its inputs (the
@@ -215,6 +251,16 @@ internal sealed class Compiler
                 var slot = Slots[constant] = Counts.New(constant.Type);
                 Constants.Add((slot, ScalarOps.Cast(constant.Value, constant.Type.Element)));
                 return;
+            case ApplyVariable apply when Monitored && Hooks:
+                var operands = new Slot[apply.Inputs.Count];
+                for (int j = 0; j < operands.Length; j++) operands[j] = Slots[apply.Inputs[j]];
+                var monitored = new MonitoredNode(apply, operands, CurrentScan);
+                Nodes.Add(monitored);
+                code.Add(new Instruction(Code.Before, apply.Op, Nodes.Count - 1, 0, 0, 0));
+                EmitApply(apply, code, outer);
+                monitored.Dest = Slots[apply];
+                code.Add(new Instruction(Code.After, apply.Op, Nodes.Count - 1, 0, 0, 0));
+                return;
             case ApplyVariable apply:
                 EmitApply(apply, code, outer);
                 return;
@@ -234,9 +280,10 @@ internal sealed class Compiler
         }
         if (!Slots.TryGetValue(node, out var dest))
             Slots[node] = dest = Counts.New(node.Type);
-        if (!anyTensor)
+        // An observing op (Print) runs its kernel whatever its operands: the one place its effect is written.
+        if (!anyTensor && OpTable.Get(node.Op).Effect == OpEffect.Pure)
         {
-            EmitScalar(node.Op, node.Type.Element, operands, dest.Index, code);
+            EmitScalar(node.Op, node.Type.Element, operands, dest.Index, code, topLevel: true);
             return;
         }
         var kernel = OpKernels.Choose(node);
@@ -272,7 +319,7 @@ internal sealed class Compiler
     /// A scalar op: operands converted to the type C# computes it in (the result's; the widest operand's for a
     /// comparison; bool for a condition), then one instruction of that type.
     /// </summary>
-    public void EmitScalar(Op op, ElementKind kind, Slot[] operands, int dest, List<Instruction> code)
+    public void EmitScalar(Op op, ElementKind kind, Slot[] operands, int dest, List<Instruction> code, bool topLevel = false)
     {
         switch (OpTable.Get(op).Category)
         {
@@ -308,6 +355,12 @@ internal sealed class Compiler
         int a = As(operands[0], kind, code);
         int b = operands.Length > 1 ? As(operands[1], kind, code) : 0;
         int c = operands.Length > 2 ? As(operands[2], kind, code) : 0;
+        if (topLevel && kind == ElementKind.Float64 && _testKernel is { } test && test.Op == op)
+        {
+            TestKernel = test.Kernel;
+            code.Add(new Instruction(Code.TestKernel, op, a, b, c, dest));
+            return;
+        }
         code.Add(new Instruction(Instruction.Of(op, kind), op, a, b, c, dest));
     }
 

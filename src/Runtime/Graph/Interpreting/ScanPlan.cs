@@ -16,6 +16,8 @@ namespace SymGen.Graph.Interpreting;
 internal sealed class ScanPlan
 {
     private ScanNode Scan { get; init; } = null!;
+    /// <summary>The scan's name (profiles).</summary>
+    public string Name => Scan.Name;
     private Slot[] StepInputs { get; init; } = [];
     private Slot[] StepOutputs { get; init; } = [];
     private Slot? Condition { get; init; }
@@ -55,15 +57,19 @@ internal sealed class ScanPlan
         var beforeLoop = new List<Instruction>();
         var loop = new List<Instruction>();
         var tensorOps = new List<int>();
+        // A monitored step hoists nothing: a mode reports every node at every step.
+        if (c.Monitored) loop.Add(new Instruction(Code.NextStep, Op.Input, 0, 0, 0, 0));
+        c.CurrentScan = scan.Name;
         foreach (var node in Compiler.Order(roots, known))
         {
-            bool hoisted = node is ConstantVariable || (node is ApplyVariable { Type.Rank: 0 } apply
+            bool hoisted = node is ConstantVariable || (!c.Monitored && node is ApplyVariable { Type.Rank: 0 } apply
                 && apply.Inputs.All(i => i.Type.Rank == 0 && invariant.Contains(i)) && !CanThrow(apply));
             if (hoisted) invariant.Add(node);
             int before = c.TensorOps.Count;
             c.Emit(node, hoisted ? beforeLoop : loop, outer: false);
             for (int k = before; k < c.TensorOps.Count; k++) tensorOps.Add(k);
         }
+        c.CurrentScan = null;
 
         // A recurrent output's steps read back their own trace: the step must return the initial state's type.
         for (int o = 0; o < scan.OutputInfo.Count; o++)
