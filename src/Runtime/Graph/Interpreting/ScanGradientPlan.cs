@@ -176,23 +176,23 @@ internal sealed class ScanGradientPlan
         for (int q = 0; q < Sequences.Length; q++)
         {
             var sizes = Plan.SizesOf(Sequences[q], scan.Sequences[q].Source, s)[1..];
-            foreach (var _ in scan.Sequences[q].Taps) SetSizes(s, StepInputs[k++], sizes);
+            foreach (var _ in scan.Sequences[q].Taps) ScanPlan.SetSizes(s, StepInputs[k++], sizes);
         }
         for (int o = 0; o < Initials.Length; o++)
         {
             var info = scan.OutputInfo[o];
             if (Initials[o] is not { } initial) continue;
             var sizes = info.IsRows ? Plan.SizesOf(initial, info.Initial!, s)[1..] : Plan.SizesOf(initial, info.Initial!, s);
-            foreach (var _ in info.Taps) SetSizes(s, StepInputs[k++], sizes);
+            foreach (var _ in info.Taps) ScanPlan.SetSizes(s, StepInputs[k++], sizes);
         }
         for (int n = 0; n < NonSequences.Length; n++)
-            SetSizes(s, StepInputs[k++], Plan.SizesOf(NonSequences[n], scan.NonSequences[n], s));
+            ScanPlan.SetSizes(s, StepInputs[k++], Plan.SizesOf(NonSequences[n], scan.NonSequences[n], s));
         var stepSizes = new Size[traces.Length][];
         for (int o = 0; o < traces.Length; o++)
         {
             stepSizes[o] = Plan.SizesOf(Traces[o], scan.Outputs[o], s)[1..];
-            if (Values[o] is { } value) SetSizes(s, value, stepSizes[o]);
-            if (OutputCotangents[o] is { } cotangent) SetSizes(s, cotangent, stepSizes[o]);
+            if (Values[o] is { } value) ScanPlan.SetSizes(s, value, stepSizes[o]);
+            if (OutputCotangents[o] is { } cotangent) ScanPlan.SetSizes(s, cotangent, stepSizes[o]);
             if (Cotangents[o] is { } given && s.T[given.Index].Shape[0] != steps)
                 throw new ArgumentException($"The cotangent of output '{scan.Outputs[o]}' of scan '{scan.Name}' has {s.T[given.Index].Shape[0]} rows; the trace has {steps}.");
         }
@@ -251,7 +251,7 @@ internal sealed class ScanGradientPlan
                 var dest = StepInputs[k];
                 feeds[k] = new Feed
                 {
-                    Dest = dest, View = View(s, dest, source, source.Shape[1..]), Source = source,
+                    Dest = dest, View = ScanPlan.View(s, dest, source, source.Shape[1..]), Source = source,
                     Start = scan.GoBackwards ? source.Shape[0] - 1 - hi + tap : tap - lo, Stride = scan.GoBackwards ? -1 : 1,
                     Width = source.Shape[0] == 0 ? 0 : source.Length / source.Shape[0],
                     SourceGradient = gradients[outer], Gradient = StepInputGradients[k], Output = -1,
@@ -269,7 +269,7 @@ internal sealed class ScanGradientPlan
                 var dest = StepInputs[k];
                 feeds[k] = new Feed
                 {
-                    Dest = dest, View = View(s, dest, traces[o], traces[o].Shape[1..]), Width = widths[o],
+                    Dest = dest, View = ScanPlan.View(s, dest, traces[o], traces[o].Shape[1..]), Width = widths[o],
                     Output = o, Lag = -tap, InitialRow = info.Depth + tap, IsRows = info.IsRows, InitialSlot = initial,
                     Initial = initial.IsTensor ? s.T[initial.Index] : null,
                     InitialGradient = gradients[outer], InitialGradientSlot = Gradients[outer], Gradient = StepInputGradients[k],
@@ -286,7 +286,7 @@ internal sealed class ScanGradientPlan
         var cotangents = new TensorValue?[traces.Length];
         for (int o = 0; o < traces.Length; o++)
         {
-            if (Values[o] is { } value) valueViews[o] = View(s, value, traces[o], traces[o].Shape[1..]);
+            if (Values[o] is { } value) valueViews[o] = ScanPlan.View(s, value, traces[o], traces[o].Shape[1..]);
             if (Cotangents[o] is { } given) cotangents[o] = s.T[given.Index];
         }
 
@@ -299,11 +299,11 @@ internal sealed class ScanGradientPlan
             {
                 ref var feed = ref feeds[f];
                 if (feed.Output < 0)
-                    Point(s, feed.View, feed.Dest, feed.Source, feed.Source.Offset + (feed.Start + feed.Stride * t) * feed.Width);
+                    ScanPlan.Point(s, feed.View, feed.Dest, feed.Source, feed.Source.Offset + (feed.Start + feed.Stride * t) * feed.Width);
                 else if (t >= feed.Lag)
-                    Point(s, feed.View, feed.Dest, traces[feed.Output], traces[feed.Output].Offset + (t - feed.Lag) * feed.Width);
+                    ScanPlan.Point(s, feed.View, feed.Dest, traces[feed.Output], traces[feed.Output].Offset + (t - feed.Lag) * feed.Width);
                 else if (feed.IsRows)
-                    Point(s, feed.View, feed.Dest, feed.Initial!, feed.Initial!.Offset + (feed.InitialRow + t) * feed.Width);
+                    ScanPlan.Point(s, feed.View, feed.Dest, feed.Initial!, feed.Initial!.Offset + (feed.InitialRow + t) * feed.Width);
                 else if (feed.View is { } view)
                     (view.Data, view.Offset) = (feed.Initial!.Data, feed.Initial.Offset);
                 else
@@ -311,7 +311,7 @@ internal sealed class ScanGradientPlan
             }
             for (int o = 0; o < traces.Length; o++)
             {
-                if (Values[o] is { } value) Point(s, valueViews[o], value, traces[o], traces[o].Offset + t * widths[o]);
+                if (Values[o] is { } value) ScanPlan.Point(s, valueViews[o], value, traces[o], traces[o].Offset + t * widths[o]);
                 if (OutputCotangents[o] is { } total)
                     Total(s, total, cotangents[o], t * widths[o], carries[o], (t % depths[o]) * widths[o], widths[o]);
             }
@@ -356,37 +356,10 @@ internal sealed class ScanGradientPlan
         }
     }
 
-    /// <summary><paramref name="sum"/> += Aᵀ B: the sum over steps of the outer products of A's and B's rows, as one matrix product.</summary>
-    private static void AddProduct<T>(TensorValue rowsA, TensorValue rowsB, TensorValue sum) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        int steps = rowsA.Shape[0], n = rowsA.Shape[1], m = rowsB.Shape[1];
-        if (steps == 0) return;
-        var transposed = new T[n * steps];
-        Kernels.Transpose<T>(rowsA.Span<T>(), Dims.Of(rowsA.Shape), transposed);
-        var product = new T[n * m];
-        Kernels.MatMul<T>(transposed, n, steps, rowsB.Span<T>(), m, product);
-        var into = sum.Span<T>();
-        TensorPrimitives.Add<T>(into, product, into);
-    }
-
-    private static void SetSizes(State s, Slot slot, Size[] sizes)
-    {
-        if (slot.IsTensor) s.Sizes[slot.Index] = sizes;
-    }
-
-    /// <summary>A tensor step input's view (its data and offset move each step), or null for a scalar.</summary>
-    private static TensorValue? View(State s, Slot slot, TensorValue of, int[] shape)
-    {
-        if (!slot.IsTensor) return null;
-        return s.T[slot.Index] = new TensorValue(of.Kind, of.Data, of.Offset, shape);
-    }
-
-    /// <summary>The step input reads element (scalar) or row (tensor view) at <paramref name="offset"/> of <paramref name="source"/>.</summary>
-    private static void Point(State s, TensorValue? view, Slot dest, TensorValue source, int offset)
-    {
-        if (view is null) s.Load(source.Data, offset, dest.Kind, dest.Index);
-        else (view.Data, view.Offset) = (source.Data, offset);
-    }
+    /// <summary><paramref name="sum"/> += Aᵀ B: the sum over steps of the outer products of A's and B's rows, as one
+    /// matrix product (the kernel generated backward loops call).</summary>
+    private static void AddProduct<T>(TensorValue rowsA, TensorValue rowsB, TensorValue sum) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        Kernels.AddTransposedProduct<T>(rowsA.Span<T>(), rowsA.Shape[0], rowsA.Shape[1], rowsB.Span<T>(), rowsB.Shape[1], sum.Span<T>());
 
     /// <summary>
     /// An output's whole cotangent at step t into <paramref name="total"/>: the trace's cotangent row (if given) plus

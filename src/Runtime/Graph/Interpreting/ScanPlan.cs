@@ -336,20 +336,20 @@ internal sealed class ScanPlan
         }
     }
 
-    private static void SetSizes(State s, Slot slot, Size[] sizes)
+    internal static void SetSizes(State s, Slot slot, Size[] sizes)
     {
         if (slot.IsTensor) s.Sizes[slot.Index] = sizes;
     }
 
     /// <summary>A tensor step input's view (its data and offset move each step), or null for a scalar.</summary>
-    private static TensorValue? View(State s, Slot slot, TensorValue of, int[] shape)
+    internal static TensorValue? View(State s, Slot slot, TensorValue of, int[] shape)
     {
         if (!slot.IsTensor) return null;
         return s.T[slot.Index] = new TensorValue(of.Kind, of.Data, of.Offset, shape);
     }
 
     /// <summary>The step input reads element (scalar) or row (tensor view) at <paramref name="offset"/> of <paramref name="source"/>.</summary>
-    private static void Point(State s, TensorValue? view, Slot dest, TensorValue source, int offset)
+    internal static void Point(State s, TensorValue? view, Slot dest, TensorValue source, int offset)
     {
         if (view is null) s.Load(source.Data, offset, dest.Kind, dest.Index);
         else (view.Data, view.Offset) = (source.Data, offset);
