@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SymGen.Graph;
 
@@ -71,6 +72,8 @@ internal abstract class NodeTrace(Dims dims)
     public abstract bool Equal(int step, int e, NodeValue value);
     /// <summary>The value at <paramref name="step"/> as modes print values.</summary>
     public abstract string Format(int step);
+    /// <summary>Writes the value at <paramref name="step"/> over the interpreter's value in <paramref name="slot"/> (same kind and length).</summary>
+    public abstract void WriteTo(int step, Graph.Interpreting.State s, Graph.Interpreting.Slot slot);
 }
 
 internal sealed class NodeTrace<T> : NodeTrace where T : unmanaged
@@ -116,4 +119,23 @@ internal sealed class NodeTrace<T> : NodeTrace where T : unmanaged
         value.Kind == Kind && EqualityComparer<T>.Default.Equals(At(step)[e], value.AsSpan<T>()[e]);
 
     public override string Format(int step) => Printing.Format(At(step), Dims);
+
+    public override void WriteTo(int step, Graph.Interpreting.State s, Graph.Interpreting.Slot slot)
+    {
+        var values = At(step);
+        if (slot.IsTensor)
+        {
+            values.CopyTo(s.T[slot.Index].Span<T>());
+            return;
+        }
+        T value = values[0];
+        switch (slot.Kind)
+        {
+            case ElementKind.Float64: s.D[slot.Index] = Unsafe.As<T, double>(ref value); break;
+            case ElementKind.Float32: s.F[slot.Index] = Unsafe.As<T, float>(ref value); break;
+            case ElementKind.Int64: s.L[slot.Index] = Unsafe.As<T, long>(ref value); break;
+            case ElementKind.Int32: s.I[slot.Index] = Unsafe.As<T, int>(ref value); break;
+            default: s.B[slot.Index] = Unsafe.As<T, bool>(ref value); break;
+        }
+    }
 }
