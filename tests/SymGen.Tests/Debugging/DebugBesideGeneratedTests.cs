@@ -16,7 +16,7 @@ namespace SymGen.Tests.Debugging;
 /// values and the node's source label. The test-only seams make one engine wrong: the interpreter's output of an op
 /// (<see cref="ModeRun.TestWrongOutput"/>) or the generated loop's recorded value of a node (<see cref="GeneratedValues.TestWrongValue"/>).
 /// </summary>
-public sealed class DebugBesideGeneratedTests
+public sealed class DebugBesideGeneratedTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly Mat<double> W = new([0.5, -0.2, 0.1, 0.3], 2, 2);
     private static readonly Mat<double> U = new([1, 0.5, -0.5, 1], 2, 2);
@@ -55,6 +55,7 @@ public sealed class DebugBesideGeneratedTests
         {
             ModeRun.TestWrongOutput.Value = null;
         }
+        output.WriteLine(thrown.Message); // the README's "Debugging a scan" shows this message
         Assert.Equal(2, thrown.Step);
         Assert.Equal(Op.Dot, thrown.Node.Op);
         Assert.Equal("Sym.Dot(W, h)", thrown.Node.Label);
