@@ -28,7 +28,7 @@ Console.WriteLine(string.Join(", ", Scans.PrintedRnn([0.5, -1, 2], 0.0, 0.9)));
 using (ScanMode.Use(ScanMode.Monitor(after: (in NodeEvent e) => Console.WriteLine($"step {e.Step}: {e.Node} = {e.Output}"))))
     Scans.Rnn([0.5, -1], 0.0, 0.9);
 
-// 5. Debug: every node checked against a reference evaluation, shapes and finiteness too.
+// 5. Debug: the generated loop and the interpreter beside it, every node compared at every step; shapes and finiteness too.
 using (ScanMode.Use(ScanMode.Debug()))
     Console.WriteLine("Debug: " + string.Join(", ", Scans.Rnn([0.5, -1, 2], 0.0, 0.9)));
 

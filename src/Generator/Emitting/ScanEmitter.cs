@@ -142,7 +142,12 @@ internal static class ScanEmitter
     private static void EmitScan(IndentedTextWriter w, MethodSignature signature, ScanSpec scan, EquatableArray<string> takenMembers)
     {
         // A scan whose graph property a member's name takes (SYMG0030) has no graph to run a mode on: the loop alone.
-        new ScanWriter(w, signature, scan) { RoutesModes = scan.RoutesModes && GraphWriter.HasProperty(signature, takenMembers) }.Write();
+        bool routes = scan.RoutesModes && GraphWriter.HasProperty(signature, takenMembers);
+        // Debug runs the observed twin of the loop beside the interpreter (unless a user member takes its name).
+        bool observed = routes && !takenMembers.Contains(ScanWriter.ObservedName(signature));
+        new ScanWriter(w, signature, scan) { RoutesModes = routes, RunsObserved = observed }.Write();
+        if (observed)
+            new ScanWriter(w, signature, ScanWriter.ObservedScan(scan)) { Observed = true }.WriteObserved();
         GraphWriter.Write(w, signature, scan, takenMembers);
     }
 }

@@ -128,6 +128,7 @@ internal sealed partial class ScanWriter
         _w.WriteLine($"if ({current} is {{ }} {mode})");
         _w.WriteLine("{");
         _w.Indent++;
+        WriteObservedRun(mode);
         var call = $"{GraphWriter.PropertyName(_signature)}.Invoke({string.Join(", ", arguments.Prepend(mode))})";
         var returned = Enumerable.Range(0, _scan.Outputs.Count).Where(o => _scan.Outputs[o].SharedParameter is null).ToList();
         if (returned.Count == 0)
@@ -268,7 +269,10 @@ internal sealed partial class ScanWriter
         WriteStepInputs();
         foreach (var node in _step.Nodes)
             if (_plan.ComputedInLoop(node.Id))
+            {
                 WriteNode(node);
+                WriteObservation(node);
+            }
         WriteStores();
         if (_step.Condition >= 0)
         {
@@ -319,7 +323,7 @@ internal sealed partial class ScanWriter
         WriteTraceCut();
         var returned = Enumerable.Range(0, _scan.Outputs.Count).Where(o => _scan.Outputs[o].SharedParameter is null).ToList();
         var updates = Enumerable.Range(0, _scan.Outputs.Count).Where(o => _scan.Outputs[o].SharedParameter is not null).ToList();
-        if (updates.Count > 0)
+        if (updates.Count > 0 && !Observed)
         {
             _w.WriteLine("// The scan succeeded: every shared variable takes its final value, all together.");
             _w.WriteLine($"global::SymGen.SharedUpdates.Apply({string.Join(", ", updates.Select(o => $"{ScanParser.EscapeIdentifier(_scan.Outputs[o].SharedParameter!)}.Update({FinalValue(o)})"))});");

@@ -127,7 +127,7 @@ internal sealed class ScanParser
     private EquatableArray<string> TakenMemberNames(MethodSignature signature)
     {
         var type = _method.ContainingType;
-        var generated = GraphWriter.MemberNames(signature);
+        var generated = GraphWriter.MemberNames(signature).Append(Emitting.ScanWriter.ObservedName(signature)).ToArray();
         var inherited = new List<ISymbol>();
         for (var baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)
             inherited.AddRange(baseType.GetMembers().Where(m => m.DeclaredAccessibility != Accessibility.Private));

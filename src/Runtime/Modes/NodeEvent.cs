@@ -1,7 +1,5 @@
 using System;
-using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text;
 using SymGen.Graph;
 using SymGen.Graph.Interpreting;
 
@@ -167,40 +165,30 @@ public readonly struct NodeValue
 }
 
 /// <summary>
-/// How modes print values: a scalar as C# prints it in the invariant culture (shortest round-trip form: <c>15</c>,
-/// <c>0.1</c>, <c>NaN</c>, <c>true</c>), a vector <c>[5, 10, 15]</c>, a matrix <c>[[1, 2], [3, 4]]</c>.
+/// How modes print values: as <see cref="Printing"/> prints them (one formatter): a scalar as C# prints it in the
+/// invariant culture (shortest round-trip form: <c>15</c>, <c>0.1</c>, <c>NaN</c>, <c>true</c>), a vector
+/// <c>[5, 10, 15]</c>, a matrix <c>[[1, 2], [3, 4]]</c>.
 /// </summary>
 internal static class ValueText
 {
     public static string Format(object scalar) => scalar switch
     {
-        bool b => b ? "true" : "false",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        IFormattable x => x.ToString(null, CultureInfo.InvariantCulture),
-        _ => scalar.ToString() ?? "",
+        bool b => Printing.Format(b),
+        double d => Printing.Format(d),
+        float f => Printing.Format(f),
+        long l => Printing.Format(l),
+        int n => Printing.Format(n),
+        _ => Printing.Format(scalar),
     };
 
-    public static string Format(TensorValue t)
+    public static string Format(TensorValue t) => t.Kind switch
     {
-        var text = new StringBuilder();
-        Append(text, t, 0, t.Offset);
-        return text.ToString();
-    }
-
-    private static void Append(StringBuilder text, TensorValue t, int axis, int offset)
-    {
-        text.Append('[');
-        int stride = 1;
-        for (int d = axis + 1; d < t.Shape.Length; d++) stride *= t.Shape[d];
-        for (int i = 0; i < t.Shape[axis]; i++)
-        {
-            if (i > 0) text.Append(", ");
-            if (axis == t.Shape.Length - 1) text.Append(Format(t.Data.GetValue(offset + i)!));
-            else Append(text, t, axis + 1, offset + i * stride);
-        }
-        text.Append(']');
-    }
+        ElementKind.Float64 => Printing.Format(t.Span<double>(), t.Shape),
+        ElementKind.Float32 => Printing.Format(t.Span<float>(), t.Shape),
+        ElementKind.Int64 => Printing.Format(t.Span<long>(), t.Shape),
+        ElementKind.Int32 => Printing.Format(t.Span<int>(), t.Shape),
+        _ => Printing.Format(t.Span<bool>(), t.Shape),
+    };
 
     public static double ElementAsDouble(Array data, int index) => data switch
     {

@@ -34,6 +34,14 @@ public sealed class ScanMode
     internal bool ChecksAgainstReference { get; }
     internal bool GuardsNaN { get; }
     internal bool Profiles { get; }
+    /// <summary>For Debug beside a generated loop: the generated code's values of this call (see <see cref="Beside"/>).</summary>
+    internal Scanning.GeneratedValues? Generated { get; private init; }
+    // The mode a call's derived mode stands for: its profiles are recorded there.
+    private ScanMode? _owner;
+
+    /// <summary>This mode for one call of a generated scan, comparing the interpreter's nodes with <paramref name="generated"/>.</summary>
+    internal ScanMode Beside(Scanning.GeneratedValues generated) =>
+        new(Before, After, ChecksAgainstReference, GuardsNaN, Profiles) { Generated = generated, _owner = _owner ?? this };
 
     /// <summary>
     /// Theano's <c>MonitorMode(pre_func, post_func)</c>: <paramref name="before"/> is called before every node of the
@@ -43,8 +51,11 @@ public sealed class ScanMode
     public static ScanMode Monitor(NodeHook? before = null, NodeHook? after = null) => new(before, after, false, false, false);
 
     /// <summary>
-    /// Theano's <c>DebugMode</c> (slow): every node's value is checked against an independent evaluation of its op on
-    /// the node's own input values (within the op's <see cref="Graph.OpInfo.ToleranceUlps"/>), its shape against the
+    /// Theano's <c>DebugMode</c> (slow). A <c>[Symbolic]</c> scan runs its generated loop (a copy that keeps every
+    /// node's value) and the interpreter beside it: each interpreter node's value at each step is compared with the
+    /// generated code's value of the same node (within the op's <see cref="Graph.OpInfo.ToleranceUlps"/>; scalars bit
+    /// for bit). In every graph (also one built at run time, which has no generated loop) each node's value is also
+    /// checked against an independent evaluation of its op on the node's own input values, its shape against the
     /// op's shape rule, and (unless <paramref name="checkFinite"/> is false, Theano's <c>check_isfinite</c>) for NaN and
     /// infinity; the first step and node that fail throw a <see cref="ScanModeException"/>.
     /// </summary>
@@ -73,11 +84,20 @@ public sealed class ScanMode
     /// </summary>
     public SymGen.Profile? ProfileReport
     {
-        get { lock (_profiling) return _profile; }
+        get
+        {
+            if (_owner is not null) return _owner.ProfileReport;
+            lock (_profiling) return _profile;
+        }
     }
 
     internal void Record(SymGen.Profile run)
     {
+        if (_owner is not null)
+        {
+            _owner.Record(run);
+            return;
+        }
         lock (_profiling) _profile = _profile is null ? run : _profile.Plus(run);
     }
 
@@ -143,7 +163,10 @@ public sealed class ScanModeException : Exception
     public int Step { get; }
     /// <summary>The value the interpreter computed, printed.</summary>
     public string Value { get; }
-    /// <summary>The independent evaluation's value (Debug), printed; null for a NaN or infinity.</summary>
+    /// <summary>
+    /// Debug's value for the node, printed: the generated loop's (a <c>[Symbolic]</c> scan's node where the two engines
+    /// differ), else the independent evaluation's; null for a NaN or infinity.
+    /// </summary>
     public string? Expected { get; }
     /// <summary>The node's input values, printed (<c>x = -1, y = 2</c>).</summary>
     public string Inputs { get; }

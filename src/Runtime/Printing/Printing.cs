@@ -68,29 +68,35 @@ public static class Printing
     {
         if (values.Length != dims.Count)
             throw new ArgumentException($"A {dims} has {dims.Count} elements, not {values.Length}.", nameof(values));
-        if (dims.Rank == 0) return Format(values[0]);
-        var text = new StringBuilder();
-        if (dims.Rank == 1) Row(text, values);
-        else
+        return dims.Rank switch
         {
-            text.Append('[');
-            for (int r = 0; r < dims.Rows; r++)
-            {
-                if (r > 0) text.Append(", ");
-                Row(text, values.Slice(r * dims.Columns, dims.Columns));
-            }
-            text.Append(']');
-        }
+            0 => Format(values[0]),
+            1 => Format(values, [dims.Rows]),
+            _ => Format(values, [dims.Rows, dims.Columns]),
+        };
+    }
+
+    /// <summary>
+    /// The one way values are printed (Print, the modes' hooks and reports): elements of any rank, row-major, nested
+    /// one bracket per axis, each element as <see cref="Format{T}(T)"/>; a scalar (no axis) as its element.
+    /// </summary>
+    internal static string Format<T>(ReadOnlySpan<T> values, ReadOnlySpan<int> shape)
+    {
+        if (shape.Length == 0) return Format(values[0]);
+        var text = new StringBuilder();
+        Append(text, values, shape);
         return text.ToString();
     }
 
-    private static void Row<T>(StringBuilder text, ReadOnlySpan<T> row)
+    private static void Append<T>(StringBuilder text, ReadOnlySpan<T> values, ReadOnlySpan<int> shape)
     {
         text.Append('[');
-        for (int i = 0; i < row.Length; i++)
+        int stride = values.Length / Math.Max(shape[0], 1);
+        for (int i = 0; i < shape[0]; i++)
         {
             if (i > 0) text.Append(", ");
-            text.Append(Format(row[i]));
+            if (shape.Length == 1) text.Append(Format(values[i]));
+            else Append(text, values.Slice(i * stride, stride), shape[1..]);
         }
         text.Append(']');
     }

@@ -21,6 +21,12 @@ partial class Scans
         // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
         if (global::SymGen.ScanMode.Current is { } mode)
         {
+            // Debug: the generated loop first (every node's value at every step), then the interpreter beside it.
+            if (global::SymGen.Scanning.GeneratedValues.For(mode) is { } observed)
+            {
+                AddToTotal__SymGenObserved(values, total, count, observed);
+                mode = observed.Mode;
+            }
             var results = AddToTotalGraph.Invoke(mode, values, total, count);
             return global::SymGen.Scanning.ScanArguments.ModeResult<double[]>(results[0]);
         }
@@ -64,6 +70,53 @@ partial class Scans
 
         // The scan succeeded: every shared variable takes its final value, all together.
         global::SymGen.SharedUpdates.Apply(total.Update(total_1), count.Update(count_1));
+        return AddToTotalTrace;
+    }
+
+    // Scan 'AddToTotal' for Debug mode: every node's value at every step to the observer (the interpreter
+    // compares its own with them); no shared variable written back, no print.
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    private static double[] AddToTotal__SymGenObserved(double[] values, global::SymGen.Shared<double> total, global::SymGen.Shared<long> count, global::SymGen.Scanning.GeneratedValues observer)
+    {
+        // Shared variables: the call is a transaction on them. All are locked (in one global order, so calls cannot
+        // deadlock) and read at one moment; those only read are released then, the updated ones stay locked until
+        // the call has written them back, or has thrown and changed nothing.
+        global::System.ArgumentNullException.ThrowIfNull(total);
+        global::System.ArgumentNullException.ThrowIfNull(count);
+        using var transaction = global::SymGen.Scanning.SharedTransaction.Begin([total, count], []);
+        var totalValue = total.Value;
+        var countValue = count.Value;
+
+        global::System.ArgumentNullException.ThrowIfNull(values);
+        global::System.ReadOnlySpan<double> valuesRows = values;
+
+        // Number of steps: the shortest sequence decides (each loses the span of its taps).
+        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(valuesRows.Length, 0, "0", "values");
+
+        // Traces: one row per step (initial states are not part of them).
+        var AddToTotalTrace = new double[steps];
+
+        // Recurrent state in locals: <name>_j holds y[t-j].
+        double total_1 = totalValue;
+        long count_1 = countValue;
+
+        for (int t = 0; t < steps; t++)
+        {
+            // total = total[t-1] is total_1; count = count[t-1] is count_1
+            // x = values[t]
+            double x = valuesRows[t];
+            // n3 = total + x  (Add)
+            double n3 = total_1 + x;
+            observer.Scalar<double>(3, t, n3);
+            // n6 = count + 1  (Add)
+            long n6 = count_1 + 1L;
+            observer.Scalar<long>(6, t, n6);
+            // Store step t, then shift each recurrent state by one step (every output read start-of-step values).
+            AddToTotalTrace[t] = n3;
+            total_1 = n3;
+            count_1 = n6;
+        }
+
         return AddToTotalTrace;
     }
 

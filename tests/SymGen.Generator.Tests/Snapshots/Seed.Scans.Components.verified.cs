@@ -22,6 +22,12 @@ partial class Scans
         // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
         if (global::SymGen.ScanMode.Current is { } mode)
         {
+            // Debug: the generated loop first (every node's value at every step), then the interpreter beside it.
+            if (global::SymGen.Scanning.GeneratedValues.For(mode) is { } observed)
+            {
+                Components__SymGenObserved(coefficients, powers, x, observed);
+                mode = observed.Mode;
+            }
             var results = ComponentsGraph.Invoke(mode, coefficients.ToArray(), powers.ToArray(), x);
             return global::SymGen.Scanning.ScanArguments.ModeResult<double[]>(results[0]);
         }
@@ -48,6 +54,43 @@ partial class Scans
             double n4 = global::System.Math.Pow(x, n3);
             // n5 = coefficient * Math.Pow(x, power)  (Multiply)
             double n5 = coefficient * n4;
+            // Store step t.
+            ComponentsTrace[t] = n5;
+        }
+
+        return ComponentsTrace;
+    }
+
+    // Scan 'Components' for Debug mode: every node's value at every step to the observer (the interpreter
+    // compares its own with them); no shared variable written back, no print.
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    private static double[] Components__SymGenObserved(global::System.ReadOnlySpan<double> coefficients, global::System.ReadOnlySpan<int> powers, double x, global::SymGen.Scanning.GeneratedValues observer)
+    {
+        global::System.ReadOnlySpan<double> coefficientsRows = coefficients;
+        global::System.ReadOnlySpan<int> powersRows = powers;
+
+        // Number of steps: the shortest sequence decides (each loses the span of its taps).
+        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(coefficientsRows.Length, 0, "0", "coefficients");
+        steps = global::System.Math.Min(steps, global::SymGen.Scanning.ScanArguments.StepsProvided(powersRows.Length, 0, "0", "powers"));
+
+        // Traces: one row per step (initial states are not part of them).
+        var ComponentsTrace = new double[steps];
+
+        for (int t = 0; t < steps; t++)
+        {
+            // coefficient = coefficients[t]
+            double coefficient = coefficientsRows[t];
+            // power = powers[t]
+            int power = powersRows[t];
+            // n3 = (double)power  (Convert)
+            double n3 = (double)power;
+            observer.Scalar<double>(3, t, n3);
+            // n4 = Math.Pow(x, power)  (Pow)
+            double n4 = global::System.Math.Pow(x, n3);
+            observer.Scalar<double>(4, t, n4);
+            // n5 = coefficient * Math.Pow(x, power)  (Multiply)
+            double n5 = coefficient * n4;
+            observer.Scalar<double>(5, t, n5);
             // Store step t.
             ComponentsTrace[t] = n5;
         }

@@ -18,6 +18,12 @@ partial class Scans
         // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
         if (global::SymGen.ScanMode.Current is { } mode)
         {
+            // Debug: the generated loop first (every node's value at every step), then the interpreter beside it.
+            if (global::SymGen.Scanning.GeneratedValues.For(mode) is { } observed)
+            {
+                CumSum__SymGenObserved(input, start, observed);
+                mode = observed.Mode;
+            }
             var results = CumSumGraph.Invoke(mode, input.ToArray(), start);
             return global::SymGen.Scanning.ScanArguments.ModeResult<double[]>(results[0]);
         }
@@ -40,6 +46,38 @@ partial class Scans
             double a = inputRows[t];
             // n2 = a + b  (Add)
             double n2 = a + CumSum_1;
+            // Store step t, then shift each recurrent state by one step (every output read start-of-step values).
+            CumSumTrace[t] = n2;
+            CumSum_1 = n2;
+        }
+
+        return CumSumTrace;
+    }
+
+    // Scan 'CumSum' for Debug mode: every node's value at every step to the observer (the interpreter
+    // compares its own with them); no shared variable written back, no print.
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    private static double[] CumSum__SymGenObserved(global::System.ReadOnlySpan<double> input, double start, global::SymGen.Scanning.GeneratedValues observer)
+    {
+        global::System.ReadOnlySpan<double> inputRows = input;
+
+        // Number of steps: the shortest sequence decides (each loses the span of its taps).
+        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(inputRows.Length, 0, "0", "input");
+
+        // Traces: one row per step (initial states are not part of them).
+        var CumSumTrace = new double[steps];
+
+        // Recurrent state in locals: <name>_j holds y[t-j].
+        double CumSum_1 = start;
+
+        for (int t = 0; t < steps; t++)
+        {
+            // b = CumSum[t-1] is CumSum_1
+            // a = input[t]
+            double a = inputRows[t];
+            // n2 = a + b  (Add)
+            double n2 = a + CumSum_1;
+            observer.Scalar<double>(2, t, n2);
             // Store step t, then shift each recurrent state by one step (every output read start-of-step values).
             CumSumTrace[t] = n2;
             CumSum_1 = n2;

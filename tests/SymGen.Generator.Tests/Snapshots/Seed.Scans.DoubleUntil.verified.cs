@@ -19,6 +19,12 @@ partial class Scans
         // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
         if (global::SymGen.ScanMode.Current is { } mode)
         {
+            // Debug: the generated loop first (every node's value at every step), then the interpreter beside it.
+            if (global::SymGen.Scanning.GeneratedValues.For(mode) is { } observed)
+            {
+                DoubleUntil__SymGenObserved(start, limit, maxSteps, observed);
+                mode = observed.Mode;
+            }
             var results = DoubleUntilGraph.Invoke(mode, start, limit, maxSteps);
             return global::SymGen.Scanning.ScanArguments.ModeResult<double[]>(results[0]);
         }
@@ -47,6 +53,56 @@ partial class Scans
             double n4 = 2d * DoubleUntil_1;
             // n5 = 2 * h > limit  (Greater)
             bool n5 = n4 > limit;
+            // Store step t, then shift each recurrent state by one step (every output read start-of-step values).
+            DoubleUntilTrace[t] = n4;
+            DoubleUntil_1 = n4;
+            // Stop after this step if its condition holds (the step is kept).
+            if (n5)
+            {
+                executed = t + 1;
+                break;
+            }
+        }
+
+        // A loop that stopped early keeps the rows it computed.
+        if (executed < capacity)
+        {
+            global::SymGen.Scanning.ScanTraces.Resize(ref DoubleUntilTrace, executed);
+        }
+        return DoubleUntilTrace;
+    }
+
+    // Scan 'DoubleUntil' for Debug mode: every node's value at every step to the observer (the interpreter
+    // compares its own with them); no shared variable written back, no print.
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    private static double[] DoubleUntil__SymGenObserved(double start, double limit, int maxSteps, global::SymGen.Scanning.GeneratedValues observer)
+    {
+        // Number of steps: 'maxSteps'.
+        int steps = global::SymGen.Scanning.ScanArguments.RequireSteps(maxSteps, "maxSteps");
+
+        // Traces: one row per step (initial states are not part of them).
+        // A while loop may stop long before its maximum: its traces start small and double as it runs.
+        int capacity = global::SymGen.Scanning.ScanTraces.FirstCapacity(steps);
+        var DoubleUntilTrace = new double[capacity];
+
+        // Recurrent state in locals: <name>_j holds y[t-j].
+        double DoubleUntil_1 = start;
+
+        int executed = steps;
+        for (int t = 0; t < steps; t++)
+        {
+            if (t == capacity)
+            {
+                capacity = global::SymGen.Scanning.ScanTraces.Grow(capacity, steps);
+                global::SymGen.Scanning.ScanTraces.Resize(ref DoubleUntilTrace, capacity);
+            }
+            // h = DoubleUntil[t-1] is DoubleUntil_1
+            // n4 = 2 * h  (Multiply)
+            double n4 = 2d * DoubleUntil_1;
+            observer.Scalar<double>(4, t, n4);
+            // n5 = 2 * h > limit  (Greater)
+            bool n5 = n4 > limit;
+            observer.Scalar<bool>(5, t, n5);
             // Store step t, then shift each recurrent state by one step (every output read start-of-step values).
             DoubleUntilTrace[t] = n4;
             DoubleUntil_1 = n4;

@@ -24,6 +24,12 @@ partial class Scans
         // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
         if (global::SymGen.ScanMode.Current is { } mode)
         {
+            // Debug: the generated loop first (every node's value at every step), then the interpreter beside it.
+            if (global::SymGen.Scanning.GeneratedValues.For(mode) is { } observed)
+            {
+                Ema__SymGenObserved(signal, start, alpha, observed);
+                mode = observed.Mode;
+            }
             var results = EmaGraph.Invoke(mode, signal, start, alpha);
             return (global::SymGen.Scanning.ScanArguments.ModeResult<double[]>(results[0]), global::SymGen.Scanning.ScanArguments.ModeResult<double[]>(results[1]));
         }
@@ -58,6 +64,53 @@ partial class Scans
             double n8 = n3 + n7;
             // n9 = Math.Max(smoothed, x)  (Maximum)
             double n9 = global::System.Math.Max(n8, x);
+            // Store step t, then shift each recurrent state by one step (every output read start-of-step values).
+            SmoothedTrace[t] = n8;
+            Smoothed_1 = n8;
+            PeakTrace[t] = n9;
+        }
+
+        return (SmoothedTrace, PeakTrace);
+    }
+
+    // Scan 'Ema' for Debug mode: every node's value at every step to the observer (the interpreter
+    // compares its own with them); no shared variable written back, no print.
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    private static (double[] Smoothed, double[] Peak) Ema__SymGenObserved(double[] signal, double start, double alpha, global::SymGen.Scanning.GeneratedValues observer)
+    {
+        global::System.ArgumentNullException.ThrowIfNull(signal);
+        global::System.ReadOnlySpan<double> signalRows = signal;
+
+        // Number of steps: the shortest sequence decides (each loses the span of its taps).
+        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(signalRows.Length, 0, "0", "signal");
+
+        // Traces: one row per step (initial states are not part of them).
+        var SmoothedTrace = new double[steps];
+        var PeakTrace = new double[steps];
+
+        // Recurrent state in locals: <name>_j holds y[t-j].
+        double Smoothed_1 = start;
+
+        for (int t = 0; t < steps; t++)
+        {
+            // previous = Smoothed[t-1] is Smoothed_1
+            // x = signal[t]
+            double x = signalRows[t];
+            // n3 = alpha * x  (Multiply)
+            double n3 = alpha * x;
+            observer.Scalar<double>(3, t, n3);
+            // n6 = 1 - alpha  (Subtract)
+            double n6 = 1d - alpha;
+            observer.Scalar<double>(6, t, n6);
+            // n7 = (1 - alpha) * previous  (Multiply)
+            double n7 = n6 * Smoothed_1;
+            observer.Scalar<double>(7, t, n7);
+            // n8 = alpha * x + (1 - alpha) * previous  (Add)
+            double n8 = n3 + n7;
+            observer.Scalar<double>(8, t, n8);
+            // n9 = Math.Max(smoothed, x)  (Maximum)
+            double n9 = global::System.Math.Max(n8, x);
+            observer.Scalar<double>(9, t, n9);
             // Store step t, then shift each recurrent state by one step (every output read start-of-step values).
             SmoothedTrace[t] = n8;
             Smoothed_1 = n8;

@@ -17,6 +17,12 @@ partial class Scans
         // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
         if (global::SymGen.ScanMode.Current is { } mode)
         {
+            // Debug: the generated loop first (every node's value at every step), then the interpreter beside it.
+            if (global::SymGen.Scanning.GeneratedValues.For(mode) is { } observed)
+            {
+                Fibonacci__SymGenObserved(first, count, observed);
+                mode = observed.Mode;
+            }
             var results = FibonacciGraph.Invoke(mode, first.ToArray(), count);
             return global::SymGen.Scanning.ScanArguments.ModeResult<long[]>(results[0]);
         }
@@ -39,6 +45,39 @@ partial class Scans
             // previous2 = Fibonacci[t-2] is Fibonacci_2; previous1 = Fibonacci[t-1] is Fibonacci_1
             // n2 = previous2 + previous1  (Add)
             long n2 = Fibonacci_2 + Fibonacci_1;
+            // Store step t, then shift each recurrent state by one step (every output read start-of-step values).
+            FibonacciTrace[t] = n2;
+            Fibonacci_2 = Fibonacci_1;
+            Fibonacci_1 = n2;
+        }
+
+        return FibonacciTrace;
+    }
+
+    // Scan 'Fibonacci' for Debug mode: every node's value at every step to the observer (the interpreter
+    // compares its own with them); no shared variable written back, no print.
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    private static long[] Fibonacci__SymGenObserved(global::System.ReadOnlySpan<long> first, int count, global::SymGen.Scanning.GeneratedValues observer)
+    {
+        global::System.ReadOnlySpan<long> firstRows = first;
+
+        // Number of steps: 'count'.
+        int steps = global::SymGen.Scanning.ScanArguments.RequireSteps(count, "count");
+        global::SymGen.Scanning.ScanArguments.RequireInitialRows(firstRows.Length, 2, "-2, -1", "first");
+
+        // Traces: one row per step (initial states are not part of them).
+        var FibonacciTrace = new long[steps];
+
+        // Recurrent state in locals: <name>_j holds y[t-j].
+        long Fibonacci_1 = firstRows[1];
+        long Fibonacci_2 = firstRows[0];
+
+        for (int t = 0; t < steps; t++)
+        {
+            // previous2 = Fibonacci[t-2] is Fibonacci_2; previous1 = Fibonacci[t-1] is Fibonacci_1
+            // n2 = previous2 + previous1  (Add)
+            long n2 = Fibonacci_2 + Fibonacci_1;
+            observer.Scalar<long>(2, t, n2);
             // Store step t, then shift each recurrent state by one step (every output read start-of-step values).
             FibonacciTrace[t] = n2;
             Fibonacci_2 = Fibonacci_1;

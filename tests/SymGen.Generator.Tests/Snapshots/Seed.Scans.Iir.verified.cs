@@ -25,6 +25,12 @@ partial class Scans
         // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
         if (global::SymGen.ScanMode.Current is { } mode)
         {
+            // Debug: the generated loop first (every node's value at every step), then the interpreter beside it.
+            if (global::SymGen.Scanning.GeneratedValues.For(mode) is { } observed)
+            {
+                Iir__SymGenObserved(x, y0, w, observed);
+                mode = observed.Mode;
+            }
             var results = IirGraph.Invoke(mode, x.ToArray(), y0.ToArray(), w);
             return global::SymGen.Scanning.ScanArguments.ModeResult<double[]>(results[0]);
         }
@@ -69,6 +75,70 @@ partial class Scans
             double n13 = w * n12;
             // n14 = feedForward + w * (ym3 - 0.25 * ym5)  (Add)
             double n14 = n9 + n13;
+            // Store step t, then shift each recurrent state by one step (every output read start-of-step values).
+            IirTrace[t] = n14;
+            Iir_5 = Iir_4;
+            Iir_4 = Iir_3;
+            Iir_3 = Iir_2;
+            Iir_2 = Iir_1;
+            Iir_1 = n14;
+        }
+
+        return IirTrace;
+    }
+
+    // Scan 'Iir' for Debug mode: every node's value at every step to the observer (the interpreter
+    // compares its own with them); no shared variable written back, no print.
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    private static double[] Iir__SymGenObserved(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y0, double w, global::SymGen.Scanning.GeneratedValues observer)
+    {
+        global::System.ReadOnlySpan<double> xRows = x;
+        global::System.ReadOnlySpan<double> y0Rows = y0;
+
+        // Number of steps: the shortest sequence decides (each loses the span of its taps).
+        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(xRows.Length, 5, "-3, 2, -1", "x");
+        global::SymGen.Scanning.ScanArguments.RequireInitialRows(y0Rows.Length, 5, "-3, -5", "y0");
+
+        // Traces: one row per step (initial states are not part of them).
+        var IirTrace = new double[steps];
+
+        // Recurrent state in locals: <name>_j holds y[t-j].
+        double Iir_1 = y0Rows[4];
+        double Iir_2 = y0Rows[3];
+        double Iir_3 = y0Rows[2];
+        double Iir_4 = y0Rows[1];
+        double Iir_5 = y0Rows[0];
+
+        for (int t = 0; t < steps; t++)
+        {
+            // ym3 = Iir[t-3] is Iir_3; ym5 = Iir[t-5] is Iir_5
+            // xm3 = x[t-3]
+            double xm3 = xRows[t];
+            // xp2 = x[t+2]
+            double xp2 = xRows[t + 5];
+            // xm1 = x[t-1]
+            double xm1 = xRows[t + 2];
+            // n7 = 0.5 * xp2  (Multiply)
+            double n7 = 0.5d * xp2;
+            observer.Scalar<double>(7, t, n7);
+            // n8 = xm3 + 0.5 * xp2  (Add)
+            double n8 = xm3 + n7;
+            observer.Scalar<double>(8, t, n8);
+            // n9 = xm3 + 0.5 * xp2 - xm1  (Subtract)
+            double n9 = n8 - xm1;
+            observer.Scalar<double>(9, t, n9);
+            // n11 = 0.25 * ym5  (Multiply)
+            double n11 = 0.25d * Iir_5;
+            observer.Scalar<double>(11, t, n11);
+            // n12 = ym3 - 0.25 * ym5  (Subtract)
+            double n12 = Iir_3 - n11;
+            observer.Scalar<double>(12, t, n12);
+            // n13 = w * (ym3 - 0.25 * ym5)  (Multiply)
+            double n13 = w * n12;
+            observer.Scalar<double>(13, t, n13);
+            // n14 = feedForward + w * (ym3 - 0.25 * ym5)  (Add)
+            double n14 = n9 + n13;
+            observer.Scalar<double>(14, t, n14);
             // Store step t, then shift each recurrent state by one step (every output read start-of-step values).
             IirTrace[t] = n14;
             Iir_5 = Iir_4;

@@ -25,6 +25,12 @@ partial class Scans
         // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
         if (global::SymGen.ScanMode.Current is { } mode)
         {
+            // Debug: the generated loop first (every node's value at every step), then the interpreter beside it.
+            if (global::SymGen.Scanning.GeneratedValues.For(mode) is { } observed)
+            {
+                Rnn__SymGenObserved(xs, h0, W, U, b, observed);
+                mode = observed.Mode;
+            }
             var results = RnnGraph.Invoke(mode, xs, h0, W, U, b);
             return global::SymGen.Scanning.ScanArguments.ModeResult<global::SymGen.Mat<double>>(results[0]);
         }
@@ -68,6 +74,69 @@ partial class Scans
             global::System.Span<double> n9 = RnnRows.Slice(t * RnnWidth, RnnWidth);
             for (int i = 0; i < n9.Length; i++)
                 n9[i] = global::System.Math.Tanh(((n5[i] + n6[i]) + bSpan[i]));
+            // Store step t.
+        }
+
+        return RnnTrace;
+    }
+
+    // Scan 'Rnn' for Debug mode: every node's value at every step to the observer (the interpreter
+    // compares its own with them); no shared variable written back, no print.
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    private static global::SymGen.Mat<double> Rnn__SymGenObserved(global::SymGen.Mat<double> xs, global::SymGen.Vec<double> h0, global::SymGen.Mat<double> W, global::SymGen.Mat<double> U, global::SymGen.Vec<double> b, global::SymGen.Scanning.GeneratedValues observer)
+    {
+        global::System.ReadOnlySpan<double> xsRows = xs.Span;
+        global::System.ReadOnlySpan<double> h0Rows = h0.Span;
+
+        // Number of steps: the shortest sequence decides (each loses the span of its taps).
+        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(xs.Rows, 0, "0", "xs");
+        // Sizes the step's shapes require, checked once for all steps.
+        global::SymGen.Scanning.ScanArguments.RequireSameSize(h0.Length, W.Columns, "h0.Length", "W.Columns", "Sym.Dot(W, h) in step Elman: the matrix's columns and the vector's length", "h0", "W");
+        global::SymGen.Scanning.ScanArguments.RequireSameSize(xs.Columns, U.Columns, "xs.Columns", "U.Columns", "Sym.Dot(U, x) in step Elman: the matrix's columns and the vector's length", "xs", "U");
+        global::SymGen.Scanning.ScanArguments.RequireSameSize(W.Rows, U.Rows, "W.Rows", "U.Rows", "Sym.Dot(W, h) + Sym.Dot(U, x) in step Elman: the lengths of the operands of Add", "W", "U");
+        global::SymGen.Scanning.ScanArguments.RequireSameSize(W.Rows, b.Length, "W.Rows", "b.Length", "Sym.Dot(W, h) + Sym.Dot(U, x) + b in step Elman: the lengths of the operands of Add", "W", "b");
+        global::SymGen.Scanning.ScanArguments.RequireSameSize(h0.Length, W.Rows, "h0.Length", "W.Rows", "output 'Rnn' of step Elman must keep the shape of its initial state 'h0'", "h0", "W");
+
+        // Traces: one row per step (initial states are not part of them).
+        int RnnWidth = h0.Length;
+        global::SymGen.Scanning.ScanArguments.RequireTraceFits(steps, RnnWidth, "xs");
+        var RnnTrace = global::SymGen.Mat<double>.Zeros(steps, RnnWidth);
+        global::System.Span<double> RnnRows = RnnTrace.Span;
+
+        // Tensor non-sequences as spans, and one buffer per intermediate tensor, reused by every step.
+        global::System.ReadOnlySpan<double> WSpan = W.Span;
+        global::System.ReadOnlySpan<double> USpan = U.Span;
+        global::System.ReadOnlySpan<double> bSpan = b.Span;
+        global::System.Span<double> n5 = new double[W.Rows];
+        global::System.Span<double> n6 = new double[U.Rows];
+        global::System.Span<double> n7 = new double[W.Rows];
+        global::System.Span<double> n8 = new double[W.Rows];
+
+        for (int t = 0; t < steps; t++)
+        {
+            // x = xs[t]
+            global::System.ReadOnlySpan<double> x = xsRows.Slice(t * xs.Columns, xs.Columns);
+            // h = Rnn[t-1]
+            global::System.ReadOnlySpan<double> Rnn_1 = t >= 1 ? RnnRows.Slice((t - 1) * RnnWidth, RnnWidth) : h0Rows;
+            // n5 = Sym.Dot(W, h)  (Dot)
+            global::SymGen.Kernels.Dot<double>(WSpan, global::SymGen.Dims.Matrix(W.Rows, W.Columns), Rnn_1, global::SymGen.Dims.Vector(h0.Length), n5);
+            observer.Tensor<double>(5, t, n5, global::SymGen.Dims.Vector(W.Rows));
+            // n6 = Sym.Dot(U, x)  (Dot)
+            global::SymGen.Kernels.Dot<double>(USpan, global::SymGen.Dims.Matrix(U.Rows, U.Columns), x, global::SymGen.Dims.Vector(xs.Columns), n6);
+            observer.Tensor<double>(6, t, n6, global::SymGen.Dims.Vector(U.Rows));
+            // n7 = Sym.Dot(W, h) + Sym.Dot(U, x)  (Add)
+            for (int i = 0; i < n7.Length; i++)
+                n7[i] = n5[i] + n6[i];
+            observer.Tensor<double>(7, t, n7, global::SymGen.Dims.Vector(W.Rows));
+            // n8 = Sym.Dot(W, h) + Sym.Dot(U, x) + b  (Add)
+            for (int i_ = 0; i_ < n8.Length; i_++)
+                n8[i_] = n7[i_] + bSpan[i_];
+            observer.Tensor<double>(8, t, n8, global::SymGen.Dims.Vector(W.Rows));
+            // n9 = Sym.Tanh(Sym.Dot(W, h) + Sym.Dot(U, x) + b)  (Tanh)
+            global::System.Span<double> n9 = RnnRows.Slice(t * RnnWidth, RnnWidth);
+            for (int i__ = 0; i__ < n9.Length; i__++)
+                n9[i__] = global::System.Math.Tanh(n8[i__]);
+            observer.Tensor<double>(9, t, n9, global::SymGen.Dims.Vector(W.Rows));
             // Store step t.
         }
 

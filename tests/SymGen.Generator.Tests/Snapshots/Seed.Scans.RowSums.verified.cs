@@ -18,6 +18,12 @@ partial class Scans
         // A debugging mode (ScanMode) runs the scan through the interpreter on its graph.
         if (global::SymGen.ScanMode.Current is { } mode)
         {
+            // Debug: the generated loop first (every node's value at every step), then the interpreter beside it.
+            if (global::SymGen.Scanning.GeneratedValues.For(mode) is { } observed)
+            {
+                RowSums__SymGenObserved(rows, start, observed);
+                mode = observed.Mode;
+            }
             var results = RowSumsGraph.Invoke(mode, rows, start);
             return global::SymGen.Scanning.ScanArguments.ModeResult<global::SymGen.Mat<double>>(results[0]);
         }
@@ -46,6 +52,42 @@ partial class Scans
             global::System.Span<double> n2 = RowSumsRows.Slice(t * RowSumsWidth, RowSumsWidth);
             for (int i = 0; i < n2.Length; i++)
                 n2[i] = RowSums_1[i] + row[i];
+            // Store step t.
+        }
+
+        return RowSumsTrace;
+    }
+
+    // Scan 'RowSums' for Debug mode: every node's value at every step to the observer (the interpreter
+    // compares its own with them); no shared variable written back, no print.
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    private static global::SymGen.Mat<double> RowSums__SymGenObserved(global::SymGen.Mat<double> rows, global::SymGen.Vec<double> start, global::SymGen.Scanning.GeneratedValues observer)
+    {
+        global::System.ReadOnlySpan<double> rowsRows = rows.Span;
+        global::System.ReadOnlySpan<double> startRows = start.Span;
+
+        // Number of steps: the shortest sequence decides (each loses the span of its taps).
+        int steps = global::SymGen.Scanning.ScanArguments.StepsProvided(rows.Rows, 0, "0", "rows");
+        // Sizes the step's shapes require, checked once for all steps.
+        global::SymGen.Scanning.ScanArguments.RequireSameSize(rows.Columns, start.Length, "rows.Columns", "start.Length", "total + row in step AddRow: the lengths of the operands of Add", "rows", "start");
+
+        // Traces: one row per step (initial states are not part of them).
+        int RowSumsWidth = start.Length;
+        global::SymGen.Scanning.ScanArguments.RequireTraceFits(steps, RowSumsWidth, "rows");
+        var RowSumsTrace = global::SymGen.Mat<double>.Zeros(steps, RowSumsWidth);
+        global::System.Span<double> RowSumsRows = RowSumsTrace.Span;
+
+        for (int t = 0; t < steps; t++)
+        {
+            // row = rows[t]
+            global::System.ReadOnlySpan<double> row = rowsRows.Slice(t * rows.Columns, rows.Columns);
+            // total = RowSums[t-1]
+            global::System.ReadOnlySpan<double> RowSums_1 = t >= 1 ? RowSumsRows.Slice((t - 1) * RowSumsWidth, RowSumsWidth) : startRows;
+            // n2 = total + row  (Add)
+            global::System.Span<double> n2 = RowSumsRows.Slice(t * RowSumsWidth, RowSumsWidth);
+            for (int i = 0; i < n2.Length; i++)
+                n2[i] = RowSums_1[i] + row[i];
+            observer.Tensor<double>(2, t, n2, global::SymGen.Dims.Vector(start.Length));
             // Store step t.
         }
 

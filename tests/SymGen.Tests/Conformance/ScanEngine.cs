@@ -42,18 +42,25 @@ public sealed record ScanEngine(string Name, Func<ScanUnderTest, object[], objec
     /// <summary>The interpreter with a hook before and after every node (Monitor mode), hooks that read every value.</summary>
     public static readonly ScanEngine Monitored = new("Monitored", (scan, arguments) => scan.Graph.Invoke(MonitorReadingEverything, arguments));
 
+    private static readonly ScanMode DebugAllowingNaN = ScanMode.Debug(checkFinite: false);
+
     /// <summary>Debug mode: every node checked against an independent evaluation (and its shape); NaN and infinity
     /// allowed, as the random cases produce them (overflow, division by zero) and every engine must give them.</summary>
     public static readonly ScanEngine Debug = new("Debug", (scan, arguments) => scan.Graph.Invoke(DebugAllowingNaN, arguments));
 
-    private static readonly ScanMode DebugAllowingNaN = ScanMode.Debug(checkFinite: false);
+    /// <summary>Debug mode on the <c>[Symbolic]</c> method: its observed generated loop and the interpreter beside it,
+    /// every node compared (and checked as <see cref="Debug"/> checks it); NaN allowed, as there.</summary>
+    public static readonly ScanEngine GeneratedDebug = new("GeneratedDebug", (scan, arguments) =>
+    {
+        using (ScanMode.Use(DebugAllowingNaN)) return Outputs(scan.Method(arguments));
+    });
 
     private static readonly ScanMode MonitorReadingEverything = ScanMode.Monitor(
         before: (in NodeEvent e) => { for (int i = 0; i < e.InputCount; i++) _ = e.Input(i).Length; },
         after: (in NodeEvent e) => _ = e.Output.Length);
 
     /// <summary>Every engine the conformance suite runs each case on: a new engine joins by one entry here.</summary>
-    public static readonly IReadOnlyList<ScanEngine> All = [Generated, Interpreted, Monitored, Debug];
+    public static readonly IReadOnlyList<ScanEngine> All = [Generated, Interpreted, Monitored, Debug, GeneratedDebug];
 
     public static ScanEngine Named(string name) => All.Single(e => e.Name == name);
 

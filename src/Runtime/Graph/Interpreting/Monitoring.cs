@@ -66,6 +66,14 @@ internal sealed class ModeRun
     /// <summary>A test-only seam: when set (for this async flow), the interpreter compiles this op's double scalar kernel as the function given, so that Debug has a broken kernel to catch.</summary>
     internal static readonly AsyncLocal<(Op Op, Func<double, double, double> Kernel)?> TestKernel = new();
 
+    /// <summary>
+    /// A test-only seam read once per run: every node of this op (double elements, scalar or tensor) has each element
+    /// x of its value at step t made <c>Wrong(t, x)</c> after it runs, as if the interpreter's kernel were wrong (a Dot,
+    /// a Tanh...), so that Debug beside a generated loop has a broken engine to catch. Mode runs only.
+    /// </summary>
+    internal static readonly AsyncLocal<(Op Op, Func<int, double, double> Wrong)?> TestWrongOutput = new();
+    private readonly (Op Op, Func<int, double, double> Wrong)? _wrongOutput = TestWrongOutput.Value;
+
     public void Before(int index, State s)
     {
         if (_before is { } hook) hook(new NodeEvent(s, _nodes[index], s.Step, ran: false));
@@ -80,6 +88,7 @@ internal sealed class ModeRun
             _nodeCalls[index]++;
         }
         var node = _nodes[index];
+        if (_wrongOutput is { } wrong && wrong.Op == node.Node.Op) MakeWrong(node, s, wrong.Wrong);
         if (_checks) Check(node, s);
         if (_after is { } hook) hook(new NodeEvent(s, node, s.Step, ran: true));
     }
@@ -87,7 +96,19 @@ internal sealed class ModeRun
     private void Check(MonitoredNode node, State s)
     {
         if (_mode.GuardsNaN) CheckFinite(node, s);
+        if (_mode.Generated is { } generated) CheckAgainstGenerated(node, s, generated);
         if (_mode.ChecksAgainstReference) CheckAgainstReference(node, s);
+    }
+
+    private static void MakeWrong(MonitoredNode node, State s, Func<int, double, double> wrong)
+    {
+        if (node.Dest.Kind != ElementKind.Float64) return;
+        if (!node.Dest.IsTensor) s.D[node.Dest.Index] = wrong(s.Step, s.D[node.Dest.Index]);
+        else
+        {
+            var values = s.T[node.Dest.Index].Span<double>();
+            for (int e = 0; e < values.Length; e++) values[e] = wrong(s.Step, values[e]);
+        }
     }
 
     public void ScanBegins(int scan, State s)
@@ -141,6 +162,40 @@ internal sealed class ModeRun
             throw new ScanModeException($"{node.Info} produced {produced} {Where(node, s.Step)} from {inputs}.",
                 node.Info, s.Step, value.ToString(), null, inputs);
         }
+    }
+
+    /// <summary>
+    /// Debug beside a generated loop: the node's value against the generated code's value of the same node at the same
+    /// step (a node of the scan's step the loop computed), element by element within the op's tolerance; scalars of
+    /// scalar operands bit for bit, as every engine computes them with the same C# expression.
+    /// </summary>
+    private static void CheckAgainstGenerated(MonitoredNode node, State s, Scanning.GeneratedValues generated)
+    {
+        if (node.Info.Scan is null || generated.Find(node.Info.Name, s.Step) is not { } trace) return;
+        var value = new NodeValue(s, node.Dest);
+        string Fail(string what) => $"{node.Info} {Where(node, s.Step)}: {what} (from {Inputs(node, s)}).";
+        var generatedText = trace.Format(s.Step);
+        if (trace.Kind != value.Kind || trace.Dims.Count != value.Length || trace.Dims.Rank != value.Rank)
+            throw new ScanModeException(Fail($"the generated loop gave {generatedText} ({ElementKinds.Keyword(trace.Kind)}, {trace.Dims}), the interpreter {value} ({ElementKinds.Keyword(value.Kind)}, {Dims.Of(value.Shape)})"),
+                node.Info, s.Step, value.ToString(), generatedText, Inputs(node, s));
+        bool allScalar = !node.Dest.IsTensor && node.Operands.All(o => !o.IsTensor);
+        int ulps = allScalar ? 0 : OpTable.Get(node.Node.Op).ToleranceUlps;
+        bool floating = value.Kind is ElementKind.Float64 or ElementKind.Float32, identical = true;
+        for (int e = 0; e < value.Length; e++)
+        {
+            double got = floating ? value.Element(e) : 0, want = floating ? trace.Element(s.Step, e) : 0;
+            bool agree = floating ? Agree(got, want, ulps, value.Kind) : trace.Equal(s.Step, e, value);
+            identical &= !floating || got.Equals(want);
+            if (!agree)
+                throw new ScanModeException(
+                    Fail($"the generated loop gave {generatedText}, the interpreter {value}" + (value.Length > 1 ? $" (element {e} first differs)" : "")
+                         + (ulps == 0 ? "" : $", beyond {OpTable.Get(node.Node.Op).Name}'s tolerance of {(ulps == OpInfo.NoUlpBound ? "no ulp bound" : ulps + " ulps")}")),
+                    node.Info, s.Step, value.ToString(), generatedText, Inputs(node, s));
+        }
+        // Within tolerance: the interpreter goes on from the generated code's value, so that every node is compared on
+        // the inputs the generated code gave it (differences do not pile up across nodes and steps) and the call's
+        // results are the generated loop's. Bit-equal values (views of inputs among them) are left alone.
+        if (!identical) trace.WriteTo(s.Step, s, node.Dest);
     }
 
     private static void CheckAgainstReference(MonitoredNode node, State s)
