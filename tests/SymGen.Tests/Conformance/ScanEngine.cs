@@ -46,6 +46,9 @@ public sealed record ScanEngine(string Name, Func<ScanUnderTest, object[], objec
     /// allowed, as the random cases produce them (overflow, division by zero) and every engine must give them.</summary>
     public static readonly ScanEngine Debug = new("Debug", (scan, arguments) => scan.Graph.Invoke(DebugAllowingNaN, arguments));
 
+    /// <summary>The scan's graph exported to ONNX (SymGen.Onnx) and run in ONNX Runtime, one thread.</summary>
+    public static readonly ScanEngine Onnx = new("Onnx", (scan, arguments) => SymGen.Tests.Onnx.OnnxRunner.Run(scan.Graph, arguments));
+
     private static readonly ScanMode DebugAllowingNaN = ScanMode.Debug(checkFinite: false);
 
     private static readonly ScanMode MonitorReadingEverything = ScanMode.Monitor(
@@ -53,7 +56,7 @@ public sealed record ScanEngine(string Name, Func<ScanUnderTest, object[], objec
         after: (in NodeEvent e) => _ = e.Output.Length);
 
     /// <summary>Every engine the conformance suite runs each case on: a new engine joins by one entry here.</summary>
-    public static readonly IReadOnlyList<ScanEngine> All = [Generated, Interpreted, Monitored, Debug];
+    public static readonly IReadOnlyList<ScanEngine> All = [Generated, Interpreted, Monitored, Debug, Onnx];
 
     public static ScanEngine Named(string name) => All.Single(e => e.Name == name);
 
