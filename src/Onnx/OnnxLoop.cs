@@ -37,6 +37,8 @@ internal sealed partial class Scope
         string label = $"scan '{scan.Name}'";
 
         // Sequences, and the number of steps.
+        // Step t reads tap k at row t + offset + k; backwards, of the reversed sequence at t + offset - k, where
+        // offset is the taps' reach before (after) the visited element: tap -1 is then the element visited next.
         var sources = new List<(string Value, int Offset)>();
         var available = new List<string>();
         foreach (var sequence in scan.Sequences)
@@ -45,7 +47,7 @@ internal sealed partial class Scope
             if (scan.GoBackwards)
                 source = Add("Slice", [source, Longs(-1), Longs(long.MinValue), Longs(0), Longs(-1)], null, null, $"{sequence.Source} reversed (go_backwards)");
             int lowest = Math.Min(0, sequence.Taps.Min()), span = Math.Max(0, sequence.Taps.Max()) - lowest;
-            sources.Add((source, -lowest));
+            sources.Add((source, scan.GoBackwards ? Math.Max(0, sequence.Taps.Max()) : -lowest));
             var length = Add("Squeeze", [ShapeAxis(source, 0)]);
             available.Add(span == 0 ? length : Add("Sub", [length, Scalar(span, ElementKind.Int64)], null, null, $"steps {sequence.Source} allows (its length less its taps' span)"));
         }
@@ -67,7 +69,8 @@ internal sealed partial class Scope
             foreach (var tap in scan.Sequences[j].Taps)
             {
                 var input = scan.StepInputs[k++];
-                var index = sources[j].Offset + tap == 0 ? t : step.Add("Add", [t, Scalar(sources[j].Offset + tap, ElementKind.Int64)]);
+                int row = scan.GoBackwards ? sources[j].Offset - tap : sources[j].Offset + tap;
+                var index = row == 0 ? t : step.Add("Add", [t, Scalar(row, ElementKind.Int64)]);
                 step.Bind(input, step.Add("Gather", [sources[j].Value, index], [Writer.Fresh(input.ToString())], null, $"{input}", Int("axis", 0)));
                 varying.Add(input);
             }

@@ -110,6 +110,32 @@ internal static class OnnxOps
                 var magnitude = s.Add("Pow", [s.Add("Abs", [v], null, null, doc), s.Scalar(1.0 / 3, result)], null, null, doc);
                 return Node("Mul", [s.Add("Sign", [v], null, null, doc), magnitude]);
             }
+            case Op.Tan when result == ElementKind.Float64:
+            {
+                // ONNX Runtime's CPU Tan is float only: sin / cos, to a few ulps.
+                var v = As(result, all)[0];
+                return Node("Div", [s.Add("Sin", [v], null, null, doc), s.Add("Cos", [v], null, null, doc)]);
+            }
+            case Op.Cosh when result == ElementKind.Float64:
+            {
+                // ONNX Runtime's CPU Cosh is float only: (e^x + e^-x) / 2.
+                var v = As(result, all)[0];
+                var sum = s.Add("Add", [s.Add("Exp", [v], null, null, doc), s.Add("Exp", [s.Add("Neg", [v], null, null, doc)], null, null, doc)], null, null, doc);
+                return Node("Mul", [sum, s.Scalar(0.5, result)]);
+            }
+            case Op.Sinh when result == ElementKind.Float64:
+            {
+                // ONNX Runtime's CPU Sinh is float only: (e^x - e^-x) / 2 from |x| = 1 on, and 2t / (1 - t²) with
+                // t = tanh(x/2) below, where the difference of exponentials would cancel.
+                var v = As(result, all)[0];
+                var half = s.Scalar(0.5, result);
+                var large = s.Add("Mul", [s.Add("Sub", [s.Add("Exp", [v], null, null, doc), s.Add("Exp", [s.Add("Neg", [v], null, null, doc)], null, null, doc)], null, null, doc), half], null, null, doc);
+                var t = s.Add("Tanh", [s.Add("Mul", [v, half], null, null, doc)], null, null, doc);
+                var one = s.Scalar(1, result);
+                var small = s.Add("Div", [s.Add("Add", [t, t], null, null, doc), s.Add("Sub", [one, s.Add("Mul", [t, t], null, null, doc)], null, null, doc)], null, null, doc);
+                var below = s.Add("Less", [s.Add("Abs", [v], null, null, doc), one], null, null, doc);
+                return Node("Where", [below, small, large]);
+            }
             case Op.Sin or Op.Cos or Op.Tan or Op.Asin or Op.Acos or Op.Atan or Op.Sinh or Op.Cosh or Op.Tanh or Op.Floor or Op.Round:
                 return Node(a.Op.ToString(), As(result, all));
             case Op.Ceiling: return Node("Ceil", As(result, all));
@@ -155,6 +181,8 @@ internal static class OnnxOps
                 return a.Axis == -1 ? Node(op, [v], Scope.Int("keepdims", 0))
                     : Node(op, [v, s.Longs(a.Axis)], Scope.Int("keepdims", 0));
             }
+            case Op.ArgMax or Op.ArgMin when ElementKinds.IsFloatingPoint(a.Inputs[0].Type.Element):
+                return ArgReduce(s, a, x[0], result, name, doc);
             case Op.ArgMax or Op.ArgMin:
             {
                 var v = a.Axis == -1 ? s.Add("Reshape", [x[0], s.Longs(-1)], null, null, doc) : x[0];
@@ -236,6 +264,33 @@ internal static class OnnxOps
             return s.Add("Squeeze", [product, s.Longs(0)], null, name, doc);
         }
         return s.Add("MatMul", v, null, name, doc);
+    }
+
+    /// <summary>
+    /// ArgMax/ArgMin as SymGen's kernel (TensorPrimitives.IndexOfMax) picks: the first NaN if there is one, else the
+    /// first best, +0 above -0 (ONNX's ArgMax takes the first of equal values, and -0 equals 0, and skips NaN).
+    /// </summary>
+    private static string ArgReduce(Scope s, ApplyVariable a, string x, ElementKind result, string name, string doc)
+    {
+        var kind = a.Inputs[0].Type.Element;
+        var v = a.Axis == -1 ? s.Add("Reshape", [x, s.Longs(-1)], null, null, doc) : x;
+        var axis = s.Longs(a.Axis == -1 ? 0 : a.Axis);
+        var keep = Scope.Int("keepdims", 1);
+        string Any(string mask) => s.Add("Greater", [s.Add("ReduceMax", [s.Cast(mask, ElementKind.Int32), axis], null, null, doc, keep), s.Scalar(0, ElementKind.Int32)], null, null, doc);
+        bool max = a.Op == Op.ArgMax;
+        var best = s.Add(max ? "ReduceMax" : "ReduceMin", [v, axis], null, null, doc, keep);
+        var isBest = s.Add("Equal", [v, best], null, null, doc);
+        // Among zeros, +0 wins a maximum and -0 a minimum: the sign of 1/x tells them apart.
+        var side = s.Add(max ? "Greater" : "Less", [s.Add("Reciprocal", [v], null, null, doc), s.Scalar(0, kind)], null, null, doc);
+        var preferred = s.Add("And", [isBest, side], null, null, doc);
+        // (ONNX Runtime's Where has no bool kernel: c ? a : b is (c & a) | (!c & b).)
+        string Choose(string c, string t, string f) =>
+            s.Add("Or", [s.Add("And", [c, t], null, null, doc), s.Add("And", [s.Add("Not", [c], null, null, doc), f], null, null, doc)], null, null, doc);
+        var mask = Choose(Any(preferred), preferred, isBest);
+        var nan = s.Add("IsNaN", [v], null, null, doc);
+        mask = Choose(Any(nan), nan, mask);
+        var index = s.Add("ArgMax", [s.Cast(mask, ElementKind.Int32)], null, null, doc, Scope.Int("axis", a.Axis == -1 ? 0 : a.Axis), Scope.Int("keepdims", 0));
+        return s.Add("Cast", [index], null, name, doc, Scope.Int("to", (int)OnnxExport.DataType(result)));
     }
 
     private static string Diagonal(Scope s, string m, string? name, string doc)

@@ -29,6 +29,10 @@ public static class OnnxRunner
         return new InferenceSession(model, options);
     }
 
+    /// <summary>The bound on ONNX Runtime against the generated loop: 1e-5 where the graph has float values, else 1e-12 (integers and bools are exact either way).</summary>
+    public static double Tolerance(Function function) =>
+        function.Inputs.Concat(function.Outputs).Any(v => v.Type.Element == ElementKind.Float32) ? 1e-5 : 1e-12;
+
     public static object?[] Run(Function function, object[] arguments)
     {
         var session = SessionOf(function);
@@ -52,7 +56,14 @@ public static class OnnxRunner
         var outputs = function.Outputs.Select((o, i) => FromOnnx(byName[names[i]], o.Type)).ToArray();
         int k = function.Outputs.Count;
         foreach (var (input, variable) in shared.Where(s => names.Contains($"{s.Key}.updated")).OrderBy(s => names.ToList().IndexOf($"{s.Key}.updated")))
-            variable.GetType().GetProperty("Value")!.SetValue(variable, FromOnnx(byName[$"{input}.updated"], input.Type));
+        {
+            var property = variable.GetType().GetProperty("Value")!;
+            var value = FromOnnx(byName[$"{input}.updated"], input.Type);
+            // A shared vector is a Vec; results of rank 1 come back as arrays.
+            if (property.PropertyType == typeof(Vec<double>)) value = new Vec<double>((double[])value);
+            if (property.PropertyType == typeof(Vec<float>)) value = new Vec<float>((float[])value);
+            property.SetValue(variable, value);
+        }
         return outputs;
     }
 
