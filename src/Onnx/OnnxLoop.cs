@@ -64,6 +64,7 @@ internal sealed partial class Scope
         body.Input.Add(ModelWriter.Value(conditionIn, ElementKind.Bool, []));
 
         var varying = new HashSet<Variable>();
+        var taps = new Dictionary<InputVariable, (string, int)>();
         int k = 0;
         for (int j = 0; j < scan.Sequences.Count; j++)
             foreach (var tap in scan.Sequences[j].Taps)
@@ -71,6 +72,7 @@ internal sealed partial class Scope
                 var input = scan.StepInputs[k++];
                 int row = scan.GoBackwards ? sources[j].Offset - tap : sources[j].Offset + tap;
                 var index = row == 0 ? t : step.Add("Add", [t, Scalar(row, ElementKind.Int64)]);
+                taps[input] = (sources[j].Value, row);
                 step.Bind(input, step.Add("Gather", [sources[j].Value, index], [Writer.Fresh(input.ToString())], null, $"{input}", Int("axis", 0)));
                 varying.Add(input);
             }
@@ -108,6 +110,8 @@ internal sealed partial class Scope
 
         var varies = new Dictionary<Variable, bool>();
         step.VariesPerStep = v => Varies(v, varying, varies);
+        step.StepIndex = t;
+        step.Batch = new Batch(this, taps, steps, step.VariesPerStep);
 
         // Outputs of the body.
         var conditionOut = Writer.Fresh("cond_out");

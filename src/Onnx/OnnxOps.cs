@@ -22,7 +22,7 @@ internal static class OnnxOps
     /// <summary>Whether a node whose operands do not change from step to step may be computed once, before the loop.
     /// Not when ONNX Runtime would fail on it where the loop (of perhaps no steps) would not run it: an index out of range.</summary>
     public static bool MayHoist(ApplyVariable a) =>
-        OpTable.Get(a.Op).Effect == OpEffect.Pure && a.Op is not (Op.Index or Op.SetIndex);
+        OpTable.Get(a.Op).Effect == OpEffect.Pure && a.Op is not (Op.Index or Op.SetIndex) && a.Inputs.All(i => i is not ApplyVariable o || MayHoist(o));
 
     private static ElementKind Promoted(IEnumerable<Variable> operands)
     {
@@ -31,14 +31,15 @@ internal static class OnnxOps
         return kind;
     }
 
-    public static string Write(Scope s, ApplyVariable a, string[] x)
+    /// <summary>The nodes computing <paramref name="a"/> from its operands' values <paramref name="x"/> (for all steps at once: <paramref name="forAllSteps"/>).</summary>
+    public static string Write(Scope s, ApplyVariable a, string[] x, bool forAllSteps = false)
     {
         var info = OpTable.Get(a.Op);
         if (Refused.TryGetValue(a.Op, out var reason))
             throw new OnnxExportException(a.Op, reason, a.Label ?? a.Name);
         var result = a.Type.Element;
-        string doc = a.Label ?? "";
-        string name = a.Name ?? s.Writer.Fresh(info.Name);
+        string doc = (a.Label ?? a.Name ?? "") + (forAllSteps ? " for every step" : "");
+        string name = a.Name is { } given ? (forAllSteps ? s.Writer.Fresh(given + "_all") : given) : s.Writer.Fresh(info.Name);
 
         // The kind the op computes in: the result's, but the operands' promotion for comparisons and Select's branches.
         string[] As(ElementKind kind, params int[] which)

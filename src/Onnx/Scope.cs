@@ -34,6 +34,10 @@ internal sealed partial class Scope
     /// <summary>For a Loop body: the step inputs that change from step to step, and what depends on them.</summary>
     public Func<Variable, bool>? VariesPerStep { get; set; }
 
+    /// <summary>For a Loop body: the work done for all steps before the loop, and the step's index.</summary>
+    public Batch? Batch { get; set; }
+    public string? StepIndex { get; set; }
+
     private Scope Root => Parent?.Root ?? this;
 
     public void Bind(Variable v, string name) => _values[v] = name;
@@ -61,6 +65,9 @@ internal sealed partial class Scope
             case ApplyVariable a when Parent is not null && VariesPerStep is { } varies && !varies(a) && OnnxOps.MayHoist(a):
                 // The same every step: computed once, before the loop.
                 return Parent.Emit(a);
+            case ApplyVariable a when Batch is { } batch && batch.Hoists(a):
+                // Computed for all steps before the loop: this step's row.
+                return _values[a] = Add("Gather", [batch.All(a), StepIndex!], [Writer.Fresh((a.Name ?? "v") + "_t")], null, $"row t of {a.Label ?? a.Name}", Int("axis", 0));
             case ApplyVariable a:
                 var operands = a.Inputs.Select(Emit).ToArray();
                 return _values[a] = OnnxOps.Write(this, a, operands);
