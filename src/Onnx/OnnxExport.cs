@@ -135,13 +135,13 @@ internal sealed partial class ModelWriter
         var scans = Scans();
         var dims = new DimNames(_function);
         var top = new Scope(this, null, new GraphProto { Name = name ?? scans.FirstOrDefault()?.Name ?? "symgen" }, dims);
+        // Dimensions first, so that every scan's equal sizes are one named dimension.
+        foreach (var scan in scans) dims.Analyse(scan);
         foreach (var input in _function.Inputs)
         {
             top.Graph.Input.Add(Value(input.ToString(), input.Type.Element, dims.Of(input)));
             top.Bind(input, input.ToString());
         }
-        // Dimensions first, so that every scan's equal sizes are one named dimension.
-        foreach (var scan in scans) dims.Analyse(scan);
 
         var names = OutputNames();
         for (int i = 0; i < _function.Outputs.Count; i++)

@@ -21,8 +21,11 @@ internal static class OnnxOps
 
     /// <summary>Whether a node whose operands do not change from step to step may be computed once, before the loop.
     /// Not when ONNX Runtime would fail on it where the loop (of perhaps no steps) would not run it: an index out of range.</summary>
-    public static bool MayHoist(ApplyVariable a) =>
-        OpTable.Get(a.Op).Effect == OpEffect.Pure && a.Op is not (Op.Index or Op.SetIndex) && a.Inputs.All(i => i is not ApplyVariable o || MayHoist(o));
+    public static bool MayHoist(ApplyVariable a) => (bool)Hoistable.GetValue(a, static a =>
+        OpTable.Get(a.Op).Effect == OpEffect.Pure && a.Op is not (Op.Index or Op.SetIndex) && a.Inputs.All(i => i is not ApplyVariable o || MayHoist(o)));
+
+    // Remembered per node: a graph shares its nodes, so walking every path could take exponential time.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ApplyVariable, object> Hoistable = new();
 
     private static ElementKind Promoted(IEnumerable<Variable> operands)
     {
