@@ -74,3 +74,66 @@ public class OnnxExportTests
         }
     }
 }
+
+public class OnnxModelTests
+{
+    private static readonly global::Onnx.ModelProto Elman = OnnxExport.ToModel(Seed.Scans.RnnGraph);
+
+    private static string[] Dims(global::Onnx.ValueInfoProto v) => v.Type.TensorType.Shape.Dim.Select(d => d.DimParam).ToArray();
+
+    [Fact]
+    public void InputsAndOutputsAreTheMethodsWithNamedDimensions()
+    {
+        var graph = Elman.Graph;
+        Assert.Equal(["xs", "h0", "W", "U", "b"], graph.Input.Select(i => i.Name));
+        Assert.All(graph.Input, i => Assert.Equal((int)global::Onnx.TensorProto.Types.DataType.Double, i.Type.TensorType.ElemType));
+        // Sizes the shape rules require equal are one name.
+        Assert.Equal(["xs.Rows", "xs.Columns"], Dims(graph.Input[0]));
+        Assert.Equal(["h0.Length"], Dims(graph.Input[1]));
+        Assert.Equal(["h0.Length", "h0.Length"], Dims(graph.Input[2]));
+        Assert.Equal(["h0.Length", "xs.Columns"], Dims(graph.Input[3]));
+        Assert.Equal(["h0.Length"], Dims(graph.Input[4]));
+        var output = Assert.Single(graph.Output);
+        Assert.Equal("Rnn", output.Name);
+        Assert.Equal(["Rnn.steps", "h0.Length"], Dims(output));
+        Assert.Equal("SymGen.Onnx", Elman.ProducerName);
+    }
+
+    [Fact]
+    public void TheLoopKeepsTheRecurrentProductAndHoistsTheRest()
+    {
+        var loop = Assert.Single(Elman.Graph.Node, n => n.OpType == "Loop");
+        Assert.Equal("scan 'Rnn'", loop.DocString);
+        var body = loop.Attribute.Single(a => a.Name == "body").G;
+        // Per step: h[1,H] · Wᵀ, labelled with its source; the transposes and U x for all steps are outside.
+        var products = body.Node.Where(n => n.OpType == "MatMul").ToList();
+        Assert.Equal("Sym.Dot(W, h)", Assert.Single(products).DocString);
+        Assert.DoesNotContain(body.Node, n => n.OpType == "Transpose");
+        Assert.Contains(Elman.Graph.Node, n => n.OpType == "MatMul" && n.DocString == "Sym.Dot(U, x) for every step");
+        Assert.Contains(body.Node, n => n.Name == "n9" && n.OpType == "Tanh" && n.DocString == "Sym.Tanh(Sym.Dot(W, h) + Sym.Dot(U, x) + b)");
+        OnnxChecks.WellFormed(Elman);
+    }
+
+    /// <summary>Shared variables: the updated value is an extra output, and the runner writes it back (as a generated call does).</summary>
+    [Fact]
+    public void SharedUpdatesAreExtraOutputs()
+    {
+        var graph = Seed.Scans.AddToTotalGraph;
+        var names = OnnxExport.OutputNames(graph);
+        Assert.Contains(names, n => n.EndsWith(".updated"));
+        var model = OnnxExport.ToModel(graph);
+        Assert.Equal(names, model.Graph.Output.Select(o => o.Name));
+    }
+
+    /// <summary>A loop of no steps gives an empty trace of the right width, as the generated loop does.</summary>
+    [Fact]
+    public void NoStepsGiveAnEmptyTraceOfTheStatesWidth()
+    {
+        var h0 = new Vec<double>([0.5, -0.25, 1]);
+        var W = new Mat<double>(new double[9], 3, 3);
+        var U = new Mat<double>(new double[6], 3, 2);
+        var result = OnnxRunner.Run(Seed.Scans.RnnGraph, [new Mat<double>([], 0, 2), h0, W, U, new Vec<double>(new double[3])]);
+        var trace = Assert.IsType<Mat<double>>(result[0]);
+        Assert.Equal((0, 3), (trace.Rows, trace.Columns));
+    }
+}
