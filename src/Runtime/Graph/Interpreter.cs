@@ -115,6 +115,9 @@ public sealed class Function
     /// <summary>The outputs, in result order.</summary>
     public IReadOnlyList<Variable> Outputs { get; }
 
+    /// <summary>The scans that run for their shared-variable updates alone (no output of theirs is asked for).</summary>
+    public IReadOnlyList<ScanNode> Updating => _updating;
+
     /// <summary>The graph as an indented tree (see <see cref="GraphPrinter.DebugPrint"/>).</summary>
     public string DebugPrint() => GraphPrinter.DebugPrint(PrintRoots());
 

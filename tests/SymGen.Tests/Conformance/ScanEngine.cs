@@ -33,6 +33,19 @@ public sealed record ScanUnderTest(string Name, Func<object[], object?> Method, 
 /// </summary>
 public sealed record ScanEngine(string Name, Func<ScanUnderTest, object[], object?[]> Run)
 {
+    /// <summary>
+    /// Whether the engine rejects bad arguments as the generated loop does (the same exception and message). ONNX
+    /// Runtime checks only what its own ops check: where the generated loop throws, the Onnx engine is not compared
+    /// (docs/onnx.md, "What ONNX Runtime does not check").
+    /// </summary>
+    public bool ChecksArguments { get; init; } = true;
+
+    /// <summary>How far the engine may differ from the generated loop at least, for a graph (0: as <see cref="Tolerance.Of"/> says).</summary>
+    public Func<Function, double> TolerancePerGraph { get; init; } = _ => 0;
+
+    /// <summary>The tolerance of this engine against the generated loop on <paramref name="graph"/>.</summary>
+    public double ToleranceOf(Function graph) => Math.Max(Tolerance.Of(graph), TolerancePerGraph(graph));
+
     /// <summary>The generated loop: the <c>[Symbolic]</c> method itself.</summary>
     public static readonly ScanEngine Generated = new("Generated", (scan, arguments) => Outputs(scan.Method(arguments)));
 
@@ -55,12 +68,20 @@ public sealed record ScanEngine(string Name, Func<ScanUnderTest, object[], objec
         using (ScanMode.Use(DebugAllowingNaN)) return Outputs(scan.Method(arguments));
     });
 
+    /// <summary>The scan's graph exported to ONNX (SymGen.Onnx) and run in ONNX Runtime, one thread.</summary>
+    /// <remarks>Its kernels are ONNX Runtime's (MLAS, Eigen), not SymGen's: the bound, 1e-12 for double, 1e-5 for float.</remarks>
+    public static readonly ScanEngine Onnx = new("Onnx", (scan, arguments) => SymGen.Tests.Onnx.OnnxRunner.Run(scan.Graph, arguments))
+    {
+        ChecksArguments = false,
+        TolerancePerGraph = SymGen.Tests.Onnx.OnnxRunner.Tolerance,
+    };
+
     private static readonly ScanMode MonitorReadingEverything = ScanMode.Monitor(
         before: (in NodeEvent e) => { for (int i = 0; i < e.InputCount; i++) _ = e.Input(i).Length; },
         after: (in NodeEvent e) => _ = e.Output.Length);
 
     /// <summary>Every engine the conformance suite runs each case on: a new engine joins by one entry here.</summary>
-    public static readonly IReadOnlyList<ScanEngine> All = [Generated, Interpreted, Monitored, Debug, GeneratedDebug];
+    public static readonly IReadOnlyList<ScanEngine> All = [Generated, Interpreted, Monitored, Debug, GeneratedDebug, Onnx];
 
     public static ScanEngine Named(string name) => All.Single(e => e.Name == name);
 
