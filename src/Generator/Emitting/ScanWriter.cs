@@ -66,7 +66,7 @@ internal sealed partial class ScanWriter
         _t = _names.Fresh("t");
         _steps = _names.Fresh("steps");
         _executed = _step.Condition >= 0 ? _names.Fresh("executed") : _steps;
-        _capacity = _step.Condition >= 0 && Enumerable.Range(0, scan.Outputs.Count).Any(KeepsTrace) ? _names.Fresh("capacity") : null;
+        _capacity = _step.Condition >= 0 && scan.Destinations.Count == 0 && Enumerable.Range(0, scan.Outputs.Count).Any(KeepsTrace) ? _names.Fresh("capacity") : null;
         _transaction = scan.Outputs.Any(o => o.SharedParameter is not null) || scan.NonSequences.Any(n => n.SharedParameter is not null)
             ? _names.Fresh("transaction") : null;
         _rows = scan.Sequences.Select(s => _names.Fresh(s.Parameter + "Rows")).ToList();
@@ -99,6 +99,7 @@ internal sealed partial class ScanWriter
         ScanEmitter.WriteDeclaration(_w, _signature);
         _w.WriteLine("{");
         _w.Indent++;
+        WriteDestinationGuards();
         WriteModeRoute();
         WriteForward();
         WriteEnd();
@@ -130,7 +131,9 @@ internal sealed partial class ScanWriter
         _w.Indent++;
         var call = $"{GraphWriter.PropertyName(_signature)}.Invoke({string.Join(", ", arguments.Prepend(mode))})";
         var returned = Enumerable.Range(0, _scan.Outputs.Count).Where(o => _scan.Outputs[o].SharedParameter is null).ToList();
-        if (returned.Count == 0)
+        if (HasDestinations)
+            WriteDestinationModeResults(results, call);
+        else if (returned.Count == 0)
         {
             _w.WriteLine($"{call};");
             _w.WriteLine("return;");
@@ -189,6 +192,7 @@ internal sealed partial class ScanWriter
 
         WriteStepCount();
         WriteSizeChecks();
+        WriteDestinationChecks();
 
         _w.WriteLineNoTabs("");
         _w.WriteLine("// Traces: one row per step (initial states are not part of them).");
@@ -206,6 +210,11 @@ internal sealed partial class ScanWriter
         for (int o = 0; o < _scan.Outputs.Count && _segmentStart is null && !given; o++)
         {
             var output = _scan.Outputs[o];
+            if (DestinationOf(o) is not null)
+            {
+                WriteDestinationTrace(o);
+                continue;
+            }
             if (!KeepsTrace(o))
             {
                 // A shared variable keeps no trace: a scalar lives in a local, a tensor in two rows used in turn.
@@ -242,7 +251,7 @@ internal sealed partial class ScanWriter
             foreach (var (argument, index) in tensorInputs)
                 _w.WriteLine($"global::System.ReadOnlySpan<{argument.Type.ElementKeyword}> {_argumentNames[index]} = {ScanParser.EscapeIdentifier(_scan.NonSequences[argument.Index].Parameter)}.Span;");
             foreach (var node in buffers)
-                _w.WriteLine($"global::System.Span<{node.Type.ElementKeyword}> {_nodeNames[node.Id]} = new {node.Type.ElementKeyword}[{Size(node.Shape)}];");
+                _w.WriteLine(BufferDeclaration(node));
         }
 
         if (given)
@@ -316,7 +325,9 @@ internal sealed partial class ScanWriter
     /// <summary>Cuts the traces of a loop that stopped early, writes shared variables back, returns the traces.</summary>
     private void WriteEnd()
     {
-        WriteTraceCut();
+        WriteBufferReturns();
+        if (!HasDestinations)
+            WriteTraceCut();
         var returned = Enumerable.Range(0, _scan.Outputs.Count).Where(o => _scan.Outputs[o].SharedParameter is null).ToList();
         var updates = Enumerable.Range(0, _scan.Outputs.Count).Where(o => _scan.Outputs[o].SharedParameter is not null).ToList();
         if (updates.Count > 0)
@@ -324,7 +335,10 @@ internal sealed partial class ScanWriter
             _w.WriteLine("// The scan succeeded: every shared variable takes its final value, all together.");
             _w.WriteLine($"global::SymGen.SharedUpdates.Apply({string.Join(", ", updates.Select(o => $"{ScanParser.EscapeIdentifier(_scan.Outputs[o].SharedParameter!)}.Update({FinalValue(o)})"))});");
         }
-        WriteReturn();
+        if (HasDestinations)
+            WriteDestinationReturn();
+        else
+            WriteReturn();
     }
 
     /// <summary>Returns the traces of the returned outputs (the one, or a tuple).</summary>
