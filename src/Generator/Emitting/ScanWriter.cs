@@ -267,7 +267,14 @@ internal sealed partial class ScanWriter
         _w.WriteLineNoTabs("");
         if (_step.Condition >= 0)
             _w.WriteLine($"int {_executed} = {_steps};");
-        _w.WriteLine($"for (int {_t} = 0; {_t} < {_steps}; {_t}++)");
+        if (!WritePeeledLoops())
+            WriteLoop("0", _steps);
+    }
+
+    /// <summary>The loop over steps <paramref name="from"/> to <paramref name="to"/> (excluded).</summary>
+    private void WriteLoop(string from, string to)
+    {
+        _w.WriteLine($"for (int {_t} = {from}; {_t} < {to}; {_t}++)");
         _w.WriteLine("{");
         _w.Indent++;
         if (_scan.Cancellation is { } token)
@@ -584,6 +591,7 @@ internal sealed partial class ScanWriter
                 var initial = _initialRows[argument.Index] is { } initialRows ? $"{initialRows}[{InitialRow(output, j)}]" : ScanParser.EscapeIdentifier(output.InitialParameter!);
                 _w.WriteLine(_segmentStart is not null
                     ? $"{argument.Type.CSharpName} {name} = {TraceElement(argument.Index, $"{_t} - {j}")};"
+                    : _pastPeel ? $"{argument.Type.CSharpName} {name} = {_traces[argument.Index]}[{_t} - {j}];"
                     : $"{argument.Type.CSharpName} {name} = {_t} >= {j} ? {_traces[argument.Index]}[{_t} - {j}] : {initial};");
             }
             else if (argument.Source == StepArgumentSource.OutputTap && argument.Type.Rank > 0)
