@@ -14,7 +14,7 @@ public class DiagnosticTests
 {
     private const string Usings = "using System;\nusing SymGen;\n";
 
-    private static void AssertDiagnostic(string id, string markup, string? messageFragment = null,
+    internal static void AssertDiagnostic(string id, string markup, string? messageFragment = null,
         DiagnosticSeverity severity = DiagnosticSeverity.Error)
     {
         int start = markup.IndexOf("[|", System.StringComparison.Ordinal);

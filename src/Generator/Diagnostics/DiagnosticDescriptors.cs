@@ -165,6 +165,18 @@ internal static class DiagnosticDescriptors
         "A print's value reaches no result",
         "Step method '{0}' prints '{1}', but no output or stop condition uses the value it returns, so it would never print; use the returned value in place of the printed one (Print returns it unchanged), as in Theano");
 
+    public static readonly DiagnosticDescriptor DestinationTypeInvalid = Error("SYMG0041",
+        "A destination cannot hold its output's trace",
+        "Destination '{0}' of scan '{1}' is a '{2}'; {3}");
+
+    public static readonly DiagnosticDescriptor DestinationReturnType = Error("SYMG0042",
+        "A scan writing into destinations returns void or int",
+        "Scan '{0}' writes its traces into [Destination] parameters, so it returns 'void' or 'int' (the number of steps run), not '{1}'");
+
+    public static readonly DiagnosticDescriptor GradientOfDestinationScan = Error("SYMG0043",
+        "A gradient names a scan that writes into destinations",
+        "Gradient '{0}' names scan '{1}', which writes into [Destination] parameters; a gradient needs the traces the scan returns: declare the overload that returns them (without [Destination]) and the gradient uses it");
+
     public static readonly DiagnosticDescriptor InternalError = Error("SYMG0022",
         "SymGen failed unexpectedly",
         "SymGen failed on '{0}': {1}; please report this with the code that causes it");

@@ -66,7 +66,7 @@ internal sealed partial class ScanWriter
         _t = _names.Fresh("t");
         _steps = _names.Fresh("steps");
         _executed = _step.Condition >= 0 ? _names.Fresh("executed") : _steps;
-        _capacity = _step.Condition >= 0 && Enumerable.Range(0, scan.Outputs.Count).Any(KeepsTrace) ? _names.Fresh("capacity") : null;
+        _capacity = _step.Condition >= 0 && scan.Destinations.Count == 0 && Enumerable.Range(0, scan.Outputs.Count).Any(KeepsTrace) ? _names.Fresh("capacity") : null;
         _transaction = scan.Outputs.Any(o => o.SharedParameter is not null) || scan.NonSequences.Any(n => n.SharedParameter is not null)
             ? _names.Fresh("transaction") : null;
         _rows = scan.Sequences.Select(s => _names.Fresh(s.Parameter + "Rows")).ToList();
@@ -99,6 +99,7 @@ internal sealed partial class ScanWriter
         ScanEmitter.WriteDeclaration(_w, _signature);
         _w.WriteLine("{");
         _w.Indent++;
+        WriteDestinationGuards();
         WriteModeRoute();
         WriteForward();
         WriteEnd();
@@ -131,7 +132,9 @@ internal sealed partial class ScanWriter
         WriteObservedRun(mode);
         var call = $"{GraphWriter.PropertyName(_signature)}.Invoke({string.Join(", ", arguments.Prepend(mode))})";
         var returned = Enumerable.Range(0, _scan.Outputs.Count).Where(o => _scan.Outputs[o].SharedParameter is null).ToList();
-        if (returned.Count == 0)
+        if (HasDestinations)
+            WriteDestinationModeResults(results, call);
+        else if (returned.Count == 0)
         {
             _w.WriteLine($"{call};");
             _w.WriteLine("return;");
@@ -190,6 +193,7 @@ internal sealed partial class ScanWriter
 
         WriteStepCount();
         WriteSizeChecks();
+        WriteDestinationChecks();
 
         _w.WriteLineNoTabs("");
         _w.WriteLine("// Traces: one row per step (initial states are not part of them).");
@@ -207,6 +211,11 @@ internal sealed partial class ScanWriter
         for (int o = 0; o < _scan.Outputs.Count && _segmentStart is null && !given; o++)
         {
             var output = _scan.Outputs[o];
+            if (DestinationOf(o) is not null)
+            {
+                WriteDestinationTrace(o);
+                continue;
+            }
             if (!KeepsTrace(o))
             {
                 // A shared variable keeps no trace: a scalar lives in a local, a tensor in two rows used in turn.
@@ -243,7 +252,7 @@ internal sealed partial class ScanWriter
             foreach (var (argument, index) in tensorInputs)
                 _w.WriteLine($"global::System.ReadOnlySpan<{argument.Type.ElementKeyword}> {_argumentNames[index]} = {ScanParser.EscapeIdentifier(_scan.NonSequences[argument.Index].Parameter)}.Span;");
             foreach (var node in buffers)
-                _w.WriteLine($"global::System.Span<{node.Type.ElementKeyword}> {_nodeNames[node.Id]} = new {node.Type.ElementKeyword}[{Size(node.Shape)}];");
+                _w.WriteLine(BufferDeclaration(node));
         }
 
         if (given)
@@ -259,7 +268,14 @@ internal sealed partial class ScanWriter
         _w.WriteLineNoTabs("");
         if (_step.Condition >= 0)
             _w.WriteLine($"int {_executed} = {_steps};");
-        _w.WriteLine($"for (int {_t} = 0; {_t} < {_steps}; {_t}++)");
+        if (!WritePeeledLoops())
+            WriteLoop("0", _steps);
+    }
+
+    /// <summary>The loop over steps <paramref name="from"/> to <paramref name="to"/> (excluded).</summary>
+    private void WriteLoop(string from, string to)
+    {
+        _w.WriteLine($"for (int {_t} = {from}; {_t} < {to}; {_t}++)");
         _w.WriteLine("{");
         _w.Indent++;
         if (_scan.Cancellation is { } token)
@@ -320,7 +336,9 @@ internal sealed partial class ScanWriter
     /// <summary>Cuts the traces of a loop that stopped early, writes shared variables back, returns the traces.</summary>
     private void WriteEnd()
     {
-        WriteTraceCut();
+        WriteBufferReturns();
+        if (!HasDestinations)
+            WriteTraceCut();
         var returned = Enumerable.Range(0, _scan.Outputs.Count).Where(o => _scan.Outputs[o].SharedParameter is null).ToList();
         var updates = Enumerable.Range(0, _scan.Outputs.Count).Where(o => _scan.Outputs[o].SharedParameter is not null).ToList();
         if (updates.Count > 0 && !Observed)
@@ -328,7 +346,10 @@ internal sealed partial class ScanWriter
             _w.WriteLine("// The scan succeeded: every shared variable takes its final value, all together.");
             _w.WriteLine($"global::SymGen.SharedUpdates.Apply({string.Join(", ", updates.Select(o => $"{ScanParser.EscapeIdentifier(_scan.Outputs[o].SharedParameter!)}.Update({FinalValue(o)})"))});");
         }
-        WriteReturn();
+        if (HasDestinations)
+            WriteDestinationReturn();
+        else
+            WriteReturn();
     }
 
     /// <summary>Returns the traces of the returned outputs (the one, or a tuple).</summary>
@@ -574,6 +595,7 @@ internal sealed partial class ScanWriter
                 var initial = _initialRows[argument.Index] is { } initialRows ? $"{initialRows}[{InitialRow(output, j)}]" : ScanParser.EscapeIdentifier(output.InitialParameter!);
                 _w.WriteLine(_segmentStart is not null
                     ? $"{argument.Type.CSharpName} {name} = {TraceElement(argument.Index, $"{_t} - {j}")};"
+                    : _pastPeel ? $"{argument.Type.CSharpName} {name} = {_traces[argument.Index]}[{_t} - {j}];"
                     : $"{argument.Type.CSharpName} {name} = {_t} >= {j} ? {_traces[argument.Index]}[{_t} - {j}] : {initial};");
             }
             else if (argument.Source == StepArgumentSource.OutputTap && argument.Type.Rank > 0)

@@ -46,6 +46,9 @@ internal enum ContainerKind { Single, Array, Span, ReadOnlySpan, Memory, ReadOnl
 /// <param name="ModeParameter">The method's last parameter of type <c>SymGen.ScanMode</c>, if it declares one.</param>
 /// <param name="RoutesModes">Whether the runtime has debugging modes (<c>SymGen.ScanMode</c>): the method then runs
 /// through the interpreter on its graph when a mode is on (checked once per call, before the loop).</param>
+/// <param name="Destinations">The caller-provided destination of each returned output (<c>[Destination]</c>), in
+/// output order, or none: then the scan returns new traces.</param>
+/// <param name="ReturnsSteps">A destination scan returning <c>int</c>: the number of steps it ran.</param>
 internal sealed record ScanSpec(
     string Name,
     bool GoBackwards,
@@ -60,7 +63,9 @@ internal sealed record ScanSpec(
     string? Cancellation,
     LoopPlan Plan,
     string? ModeParameter = null,
-    bool RoutesModes = false)
+    bool RoutesModes = false,
+    EquatableArray<DestinationOutput> Destinations = default,
+    bool ReturnsSteps = false)
 {
     /// <summary>The outputs the scan returns (the others are shared-variable updates).</summary>
     public System.Collections.Generic.IEnumerable<ScanOutput> ReturnedOutputs => System.Linq.Enumerable.Where(Outputs, o => o.SharedParameter is null);

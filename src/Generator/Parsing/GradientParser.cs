@@ -103,6 +103,14 @@ internal sealed class GradientParser
         var candidates = _method.ContainingType.GetMembers(scanName).OfType<IMethodSymbol>()
             .Select(m => (Method: m, Attribute: m.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SymbolicAttributeName)))
             .Where(c => c.Attribute is not null).ToList();
+        // A scan's destination overload ([Destination]) returns no traces: the gradient is the returning overload's.
+        bool WritesDestinations(IMethodSymbol m) => m.Parameters.Any(p => p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "SymGen.DestinationAttribute"));
+        if (candidates.Count > 0 && candidates.All(c => WritesDestinations(c.Method)))
+        {
+            Report(DiagnosticDescriptors.GradientOfDestinationScan, AttributeArgumentLocation(), Name, scanName);
+            return null;
+        }
+        candidates = candidates.Where(c => !WritesDestinations(c.Method)).ToList();
         if (candidates.Count != 1)
         {
             bool named = _method.ContainingType.GetMembers(scanName).OfType<IMethodSymbol>().Any();

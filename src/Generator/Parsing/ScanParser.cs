@@ -19,12 +19,13 @@ namespace SymGen.Generator.Parsing;
 /// to outputs, checks the step method against Theano's argument order, and translates the step body.
 /// Every problem becomes a diagnostic at its source; parsing goes on so the user sees all of them at once.
 /// </summary>
-internal sealed class ScanParser
+internal sealed partial class ScanParser
 {
     private const string SequenceAttributeName = "SymGen.SequenceAttribute";
     private const string InitialAttributeName = "SymGen.InitialAttribute";
     private const string StepsAttributeName = "SymGen.StepsAttribute";
     private const string UpdateAttributeName = "SymGen.UpdateAttribute";
+    private const string DestinationAttributeName = "SymGen.DestinationAttribute";
 
     private readonly IMethodSymbol _method;
     private readonly MethodDeclarationSyntax _syntax;
@@ -267,7 +268,7 @@ internal sealed class ScanParser
         {
             _cancellation.ThrowIfCancellationRequested();
             var roles = parameter.GetAttributes()
-                .Where(a => a.AttributeClass?.ToDisplayString() is SequenceAttributeName or InitialAttributeName or StepsAttributeName or UpdateAttributeName)
+                .Where(a => a.AttributeClass?.ToDisplayString() is SequenceAttributeName or InitialAttributeName or StepsAttributeName or UpdateAttributeName or DestinationAttributeName)
                 .ToList();
             if (roles.Count > 1)
             {
@@ -308,6 +309,8 @@ internal sealed class ScanParser
                     else
                         Report(DiagnosticDescriptors.UpdateOfNonShared, TypeLocation(parameter), parameter.Name, ScanName, TypeMapping.Display(parameter.Type));
                     break;
+                case DestinationAttributeName:
+                    break; // an output's trace: read with the outputs (ParseDestinationOutputs)
                 default:
                     if (TypeMapping.IsCancellationToken(parameter.Type))
                         cancellation = parameter.Name;
@@ -370,7 +373,8 @@ internal sealed class ScanParser
 
         return new ScanSpec(name, goBackwards, truncateGradient, sequences.ToEquatableArray(), boundOutputs.ToEquatableArray(),
             nonSequences.ToEquatableArray(), steps, step, outputs.Value.IsTuple, sizeChecks.Distinct().ToEquatableArray(), cancellation,
-            LoopPlanner.Plan(step, boundOutputs, _loopOptions), mode, _compilation.GetTypeByMetadataName(TypeMapping.ScanModeName) is not null);
+            LoopPlanner.Plan(step, boundOutputs, _loopOptions), mode, _compilation.GetTypeByMetadataName(TypeMapping.ScanModeName) is not null,
+            _destinations.ToEquatableArray(), _returnsSteps);
     }
 
     private object? NamedArgument(string name) =>
@@ -499,6 +503,8 @@ internal sealed class ScanParser
     /// <summary>The outputs, from the return type: <c>T[]</c> or a tuple of arrays.</summary>
     private (List<DeclaredOutput> Outputs, bool IsTuple)? ParseOutputs()
     {
+        if (_method.Parameters.Any(IsDestination))
+            return ParseDestinationOutputs();
         var returnType = _method.ReturnType;
         if (returnType.SpecialType == SpecialType.System_Void)
             return (new List<DeclaredOutput>(), false); // a scan that only updates shared variables

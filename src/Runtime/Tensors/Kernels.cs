@@ -162,8 +162,7 @@ public static partial class Kernels
         ref T a0 = ref MemoryMarshal.GetReference(a);
         ref T b0 = ref MemoryMarshal.GetReference(b);
         ref T d0 = ref MemoryMarshal.GetReference(destination);
-        for (int i = 0; i < n; i++)
-            VecMatUnchecked(ref Unsafe.Add(ref a0, (nint)i * k), ref b0, k, m, ref Unsafe.Add(ref d0, (nint)i * m));
+        MatMulUnchecked(ref a0, n, k, ref b0, m, ref d0); // four rows per pass (Kernels.MatMul.cs)
     }
 
     /// <summary>

@@ -450,6 +450,8 @@ public static class TestScans
                 .Select((x, s0, a, v) => Args(x, s0, a, new Shared<Vec<double>>("v", v)))),
         new(ScanUnderTest.Of(a => G.GradientFeatureScans.Counted((double[])a[0], (double)a[1], (Shared<double>)a[2], (double)a[3]), () => G.GradientFeatureScans.CountedGraph),
             Gen.Select(Gen.Double[-1, 1].Array[0, 8], Gen.Double[-1, 1], Gen.Double[-1, 1], Gen.Double[-1, 1]).Select((x, h0, total, a) => Args(x, h0, new Shared<double>("total", total), a))),
+        // ---- Scans writing into caller-provided destinations (issue 14), and the batched RNN of the demo.
+        .. Destinations.DestinationCases.All,
     ];
 
     private static Vec<float> Single(Vec<double> v) => new(Array.ConvertAll(v.ToArray(), d => (float)d));

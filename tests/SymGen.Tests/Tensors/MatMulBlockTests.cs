@@ -1,0 +1,53 @@
+using System;
+using System.Linq;
+using Xunit;
+
+namespace SymGen.Tests.Tensors;
+
+/// <summary>
+/// The matrix product computes four rows at a time (Kernels.MatMul.cs); each element is summed as the one-row
+/// product (VecMat) sums it, so the result is VecMat's row by row, bit for bit, at every size and tail.
+/// </summary>
+public class MatMulBlockTests
+{
+    public static TheoryData<int, int, int> Sizes()
+    {
+        var data = new TheoryData<int, int, int>();
+        foreach (var n in new[] { 1, 3, 4, 5, 8, 11, 32 })
+            foreach (var (k, m) in new[] { (1, 1), (7, 3), (16, 16), (9, 17), (32, 33), (128, 128), (5, 47) })
+                data.Add(n, k, m);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void RowByRowAsVecMat(int n, int k, int m)
+    {
+        var random = new Random(n * 1000 + k * 10 + m);
+        var a = Enumerable.Range(0, n * k).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var b = Enumerable.Range(0, k * m).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var product = new double[n * m];
+        Kernels.MatMul<double>(a, n, k, b, m, product);
+        var rows = new double[n * m];
+        for (int i = 0; i < n; i++)
+            Kernels.VecMat<double>(a.AsSpan(i * k, k), b, k, m, rows.AsSpan(i * m, m));
+        Assert.Equal(rows, product);
+        // And it is the product: within a sum's rounding of the plain triple loop.
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < m; j++)
+            {
+                double sum = 0;
+                for (int r = 0; r < k; r++) sum += a[i * k + r] * b[r * m + j];
+                Assert.Equal(sum, product[i * m + j], 1e-12);
+            }
+
+        var af = a.Select(v => (float)v).ToArray();
+        var bf = b.Select(v => (float)v).ToArray();
+        var productF = new float[n * m];
+        Kernels.MatMul<float>(af, n, k, bf, m, productF);
+        var rowsF = new float[n * m];
+        for (int i = 0; i < n; i++)
+            Kernels.VecMat<float>(af.AsSpan(i * k, k), bf, k, m, rowsF.AsSpan(i * m, m));
+        Assert.Equal(rowsF, productF);
+    }
+}
