@@ -102,14 +102,14 @@ public class VectorisedLoopTests
             int ulps = RuntimeOpTable.Get(op).ToleranceUlps;
             var x = Inputs(random, single);
             var y = Inputs(random, single).Reverse().ToArray();
-            // Each element's tolerance: the op's; Tanh's is absolute (2e-16 in double, 1.2e-7 in float, as TensorPrimitives').
+            // Each element's tolerance: the op's; Tanh's is absolute (4e-16 in double, 2.5e-7 in float, as TensorPrimitives').
             var (actual, expected) = single
                 ? Run(assembly, i, x, y, mathF)
                 : Run(assembly, i, x, y, math);
             for (int k = 0; k < actual.Length; k++)
             {
                 bool ok = ulps == NoUlpBound.NoUlpBound
-                    ? expected[k].Equals(actual[k]) || Math.Abs(expected[k] - actual[k]) <= (single ? 1.2e-7 : 4e-16)
+                    ? expected[k].Equals(actual[k]) || Math.Abs(expected[k] - actual[k]) <= (single ? 2.5e-7 : 4e-16)
                     : OpTableWalk.WithinUlps(expected[k], actual[k], ulps, single);
                 if (!ok && failures.Count < 30)
                     failures.Add($"{element} {body} at ({x[k]:R}, {y[k]:R}): {actual[k]:R}, System.Math {expected[k]:R} ({OpTableWalk.UlpsBetween(expected[k], actual[k], single)} ulps, {ulps} allowed)");
