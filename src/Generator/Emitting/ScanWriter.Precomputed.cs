@@ -28,7 +28,9 @@ internal sealed partial class ScanWriter
             var row = _step.Arguments[product.Sequence];
             var sequence = _scan.Sequences[row.Index];
             var matrix = _step.Arguments[product.Matrix];
-            string rows = _names.Fresh(_nodeNames[node.Id] + "Rows"), width = _names.Fresh(_nodeNames[node.Id] + "Width");
+            var trace = InTrace(product);
+            string rows = trace is int t ? _traceRows[t] : _names.Fresh(_nodeNames[node.Id] + "Rows");
+            string width = trace is int u ? _widths[u]! : _names.Fresh(_nodeNames[node.Id] + "Width");
             _precomputed[node.Id] = (rows, width);
             string k = Size(row.Shape), matrixSpan = _argumentNames[product.Matrix];
             string m0 = matrix.Shape[0].Expression, m1 = matrix.Shape[1].Expression;
@@ -38,9 +40,17 @@ internal sealed partial class ScanWriter
                 ? (row.Tap - sequence.LowestTap).ToString(System.Globalization.CultureInfo.InvariantCulture)
                 : $"{RowCount(sequence.Parameter, sequence.Container, sequenceRows)} - {1 + sequence.HighestTap - row.Tap} - ({_steps} - 1)";
             _w.WriteLine($"// {_nodeNames[node.Id]} = {CSharpText.Comment(node.Label)} for every step: the rows of {sequence.Parameter} the steps read, as a matrix, times {(product.MatrixFirst ? "the transpose of " : "")}{_scan.NonSequences[matrix.Index].Parameter}");
-            _w.WriteLine($"int {width} = {Size(node.Shape)};");
-            _w.WriteLine($"{Runtime}.RequireTraceFits({_steps}, {width}, {CSharpText.Literal(_scan.Steps?.Parameter ?? _scan.Sequences[0].Parameter)});");
-            _w.WriteLine($"global::System.Span<{element}> {rows} = global::System.GC.AllocateUninitializedArray<{element}>({_steps} * {width});");
+            if (trace is int o)
+            {
+                // Row t of the trace holds the product until step t's fused loop overwrites it, element by element.
+                _w.WriteLine($"// (into the trace's rows: step t's loop reads row t and overwrites it with {_scan.Outputs[o].Name}[t])");
+            }
+            else
+            {
+                _w.WriteLine($"int {width} = {Size(node.Shape)};");
+                _w.WriteLine($"{Runtime}.RequireTraceFits({_steps}, {width}, {CSharpText.Literal(_scan.Steps?.Parameter ?? _scan.Sequences[0].Parameter)});");
+                _w.WriteLine($"global::System.Span<{element}> {rows} = global::System.GC.AllocateUninitializedArray<{element}>({_steps} * {width});");
+            }
             string operand = matrixSpan;
             if (product.MatrixFirst)
             {
@@ -49,9 +59,18 @@ internal sealed partial class ScanWriter
                 _w.WriteLine($"{Kernels}.Transpose<{element}>({matrixSpan}, global::SymGen.Dims.Matrix({m0}, {m1}), {operand});");
             }
             var offset = first == "0" ? "0" : $"({first}) * {k}";
-            _w.WriteLine($"{Kernels}.MatMul<{element}>({sequenceRows}.Slice({offset}, {_steps} * {k}), {_steps}, {k}, {operand}, {width}, {rows});");
+            var destination = trace is null ? rows : $"{rows}.Slice(0, {_steps} * {width})";
+            _w.WriteLine($"{Kernels}.MatMul<{element}>({sequenceRows}.Slice({offset}, {_steps} * {k}), {_steps}, {k}, {operand}, {width}, {destination});");
         }
     }
+
+    /// <summary>
+    /// The output whose trace rows hold a precomputed product (<see cref="PrecomputedProduct.Trace"/>): going
+    /// forwards (step t reads row t), into a trace of every step allocated before the loop; else null (an array of its own).
+    /// </summary>
+    private int? InTrace(PrecomputedProduct product) =>
+        product.Trace >= 0 && !_scan.GoBackwards && KeepsTrace(product.Trace) && _segmentStart is null && _capacity is null
+            ? product.Trace : null;
 
     /// <summary>A precomputed node in the loop: its row for this step.</summary>
     private void WritePrecomputedRow(StepNode node)

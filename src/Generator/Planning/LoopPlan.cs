@@ -64,7 +64,10 @@ internal sealed record FusionGroup(int Node, EquatableArray<int> Members, Equata
 /// <param name="Sequence">The step argument (a sequence tap) of the row operand.</param>
 /// <param name="Matrix">The step argument (a non-sequence) of the matrix operand.</param>
 /// <param name="MatrixFirst">Dot(M, x) (the product X Mᵀ) rather than Dot(x, M) (X M).</param>
-internal sealed record PrecomputedProduct(int Node, int Sequence, int Matrix, bool MatrixFirst);
+/// <param name="Trace">The output whose trace row t the product's one user, a fused loop, overwrites at step t, element
+/// by element (so row t can hold the product until then, with no array of its own), else -1. The writer uses it
+/// going forwards, where step t reads the product's row t.</param>
+internal sealed record PrecomputedProduct(int Node, int Sequence, int Matrix, bool MatrixFirst, int Trace = -1);
 
 /// <summary>
 /// How a scan's step graph becomes a loop: which nodes are computed, where each value lives, what runs before the

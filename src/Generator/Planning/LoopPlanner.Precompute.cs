@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using SymGen.Generator.Model;
 using SymGen.Graph;
 
@@ -31,5 +32,25 @@ internal static partial class LoopPlanner
                 && operand.Type.Rank == rank && operand.Type.Element == node.Type.Element ? operand.Argument : null;
         }
         return products;
+    }
+
+    /// <summary>
+    /// The output whose trace row can hold a precomputed product until its step overwrites it: the product is read
+    /// once, as an operand of a fused loop written into that row, element by element (each element read before
+    /// it is written); the output keeps a trace (not a shared variable), and no earlier product took it (in <paramref name="earlier"/>). Else -1.
+    /// </summary>
+    private static int ProductTrace(PrecomputedProduct product, IEnumerable<PrecomputedProduct> earlier, EquatableArray<FusionGroup> groups,
+        int[] uses, NodeStorage[] storage, int[] traceOutput, StepGraph step, IReadOnlyList<ScanOutput> outputs)
+    {
+        if (uses[product.Node] != 1) return -1;
+        foreach (var group in groups)
+        {
+            if (!group.Operands.Contains(product.Node)) continue;
+            int o = traceOutput[group.Node];
+            bool taken = earlier.Any(p => p.Trace == o);
+            return storage[group.Node] == NodeStorage.TraceRow && o >= 0 && step.Nodes[group.Node].Type.Rank == 1
+                && outputs[o].SharedParameter is null && !taken ? o : -1;
+        }
+        return -1;
     }
 }

@@ -61,6 +61,9 @@ internal static partial class LoopPlanner
             .Select(n => Group(n))
             .ToEquatableArray();
 
+        for (int k = 0; k < precomputed.Count; k++)
+            precomputed[k] = precomputed[k] with { Trace = ProductTrace(precomputed[k], precomputed.Take(k), groups, uses, storage, traceOutput, step, outputs) };
+
         return new LoopPlan(
             options,
             nodes.Select(n => new NodePlan(live[n.Id], storage[n.Id], traceOutput[n.Id], isHoisted[n.Id], canThrow[n.Id])).ToEquatableArray(),

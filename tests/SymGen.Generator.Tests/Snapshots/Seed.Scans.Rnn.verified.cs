@@ -56,12 +56,10 @@ partial class Scans
         // Products that do not depend on the recurrent state, for every step at once (one matrix product over the
         // sequence's rows, before the loop); each step reads its row instead of computing a mat-vec.
         // n6 = Sym.Dot(U, x) for every step: the rows of xs the steps read, as a matrix, times the transpose of U
-        int n6Width = U.Rows;
-        global::SymGen.Scanning.ScanArguments.RequireTraceFits(steps, n6Width, "xs");
-        global::System.Span<double> n6Rows = global::System.GC.AllocateUninitializedArray<double>(steps * n6Width);
+        // (into the trace's rows: step t's loop reads row t and overwrites it with Rnn[t])
         global::System.Span<double> UTransposed = new double[U.Rows * U.Columns];
         global::SymGen.Kernels.Transpose<double>(USpan, global::SymGen.Dims.Matrix(U.Rows, U.Columns), UTransposed);
-        global::SymGen.Kernels.MatMul<double>(xsRows.Slice(0, steps * xs.Columns), steps, xs.Columns, UTransposed, n6Width, n6Rows);
+        global::SymGen.Kernels.MatMul<double>(xsRows.Slice(0, steps * xs.Columns), steps, xs.Columns, UTransposed, RnnWidth, RnnRows.Slice(0, steps * RnnWidth));
 
         for (int t = 0; t < steps; t++)
         {
@@ -72,7 +70,7 @@ partial class Scans
             // n5 = Sym.Dot(W, h)  (Dot)
             global::SymGen.Kernels.Dot<double>(WSpan, global::SymGen.Dims.Matrix(W.Rows, W.Columns), Rnn_1, global::SymGen.Dims.Vector(h0.Length), n5);
             // n6 = Sym.Dot(U, x)  (Dot, precomputed before the loop: it does not depend on the recurrent state)
-            global::System.ReadOnlySpan<double> n6 = n6Rows.Slice(t * n6Width, n6Width);
+            global::System.ReadOnlySpan<double> n6 = RnnRows.Slice(t * RnnWidth, RnnWidth);
             // n9 = Sym.Tanh(Sym.Dot(W, h) + Sym.Dot(U, x) + b)  (Tanh, fused: Add, Add, Tanh)
             global::System.Span<double> n9 = RnnRows.Slice(t * RnnWidth, RnnWidth);
             int i = 0;

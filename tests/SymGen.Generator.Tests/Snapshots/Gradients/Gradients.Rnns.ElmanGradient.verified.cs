@@ -71,12 +71,10 @@ partial class Rnns
         // Products that do not depend on the recurrent state, for every step at once (one matrix product over the
         // sequence's rows, before the loop); each step reads its row instead of computing a mat-vec.
         // n6 = Sym.Dot(Wx, x) for every step: the rows of X the steps read, as a matrix, times the transpose of Wx
-        int n6Width = Wx.Rows;
-        global::SymGen.Scanning.ScanArguments.RequireTraceFits(steps, n6Width, "X");
-        global::System.Span<double> n6Rows = global::System.GC.AllocateUninitializedArray<double>(steps * n6Width);
+        // (into the trace's rows: step t's loop reads row t and overwrites it with h[t])
         global::System.Span<double> WxTransposed = new double[Wx.Rows * Wx.Columns];
         global::SymGen.Kernels.Transpose<double>(WxSpan, global::SymGen.Dims.Matrix(Wx.Rows, Wx.Columns), WxTransposed);
-        global::SymGen.Kernels.MatMul<double>(XRows.Slice(0, steps * X.Columns), steps, X.Columns, WxTransposed, n6Width, n6Rows);
+        global::SymGen.Kernels.MatMul<double>(XRows.Slice(0, steps * X.Columns), steps, X.Columns, WxTransposed, hWidth, hRows.Slice(0, steps * hWidth));
 
         for (int t = 0; t < steps; t++)
         {
@@ -85,7 +83,7 @@ partial class Rnns
             // h = h[t-1]
             global::System.ReadOnlySpan<double> h_1 = t >= 1 ? hRows.Slice((t - 1) * hWidth, hWidth) : h0Rows;
             // n6 = Sym.Dot(Wx, x)  (Dot, precomputed before the loop: it does not depend on the recurrent state)
-            global::System.ReadOnlySpan<double> n6 = n6Rows.Slice(t * n6Width, n6Width);
+            global::System.ReadOnlySpan<double> n6 = hRows.Slice(t * hWidth, hWidth);
             // n7 = Sym.Dot(Wh, h)  (Dot)
             global::SymGen.Kernels.Dot<double>(WhSpan, global::SymGen.Dims.Matrix(Wh.Rows, Wh.Columns), h_1, global::SymGen.Dims.Vector(h0.Length), n7);
             // n10 = Sym.Tanh(Sym.Dot(Wx, x) + Sym.Dot(Wh, h) + b)  (Tanh, fused: Add, Add, Tanh)
