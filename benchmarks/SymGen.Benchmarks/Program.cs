@@ -4,6 +4,11 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 using SymGen.Benchmarks;
 
+if (args is ["--interleaved-rnn"])
+{
+    InterleavedRnn.Run(); // minima of interleaved calls, for a noisy machine (see InterleavedRnn)
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(ScalarBenchmarks).Assembly).Run(args);
 
 namespace SymGen.Benchmarks
