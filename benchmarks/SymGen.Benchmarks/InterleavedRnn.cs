@@ -28,6 +28,25 @@ public static class InterleavedRnn
         }
     }
 
+    /// <summary>The same for GradientBenchmarks' generated forward pass and gradient (<c>--interleaved-gradient</c>).</summary>
+    public static void RunGradient()
+    {
+        foreach (int hidden in new[] { 32, 128 })
+        {
+            var g = new GradientBenchmarks { Hidden = hidden };
+            g.Setup();
+            double fd = double.MaxValue, gd = double.MaxValue, ff = double.MaxValue, gf = double.MaxValue;
+            for (int k = 0; k < 60; k++)
+            {
+                fd = Math.Min(fd, Time(() => g.ForwardDouble()));
+                gd = Math.Min(gd, Time(() => g.GeneratedGradientDouble()));
+                ff = Math.Min(ff, Time(() => g.ForwardFloat()));
+                gf = Math.Min(gf, Time(() => g.GeneratedGradientFloat()));
+            }
+            Console.WriteLine($"H={hidden}: forward double {fd:F3} ms, gradient double {gd:F3} ms | forward float {ff:F3} ms, gradient float {gf:F3} ms");
+        }
+    }
+
     private static double Time(Func<object> call)
     {
         long start = Stopwatch.GetTimestamp();
