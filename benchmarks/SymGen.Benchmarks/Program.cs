@@ -4,6 +4,16 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 using SymGen.Benchmarks;
 
+if (args is ["--interleaved-rnn"])
+{
+    InterleavedRnn.Run(); // minima of interleaved calls, for a noisy machine (see InterleavedRnn)
+    return;
+}
+if (args is ["--interleaved-gradient"])
+{
+    InterleavedRnn.RunGradient();
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(ScalarBenchmarks).Assembly).Run(args);
 
 namespace SymGen.Benchmarks

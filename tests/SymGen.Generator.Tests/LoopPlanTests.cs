@@ -102,7 +102,7 @@ public class LoopPlanTests
     // ---- The plan's decisions ---------------------------------------------------------------------------------
 
     [Fact]
-    public void ElmanDotsAreBuffersTheAddsFuseIntoTanhWrittenToTheTraceRow()
+    public void ElmanWhIsABufferUxIsPrecomputedTheAddsFuseIntoTanhWrittenToTheTraceRow()
     {
         var scan = Plan("Rnn");
         var nodes = scan.Step.Nodes;
@@ -110,7 +110,11 @@ public class LoopPlanTests
         var adds = nodes.Where(n => n.Op == Op.Add).ToList();
         var tanh = Single(scan, Op.Tanh);
         Assert.Equal(2, dots.Count);
-        Assert.All(dots, d => Assert.Equal(NodeStorage.Buffer, StorageOf(scan, d)));
+        // W h depends on the state: a buffer per step. U x does not: computed for every step before the loop.
+        Assert.Equal(NodeStorage.Buffer, StorageOf(scan, dots[0]));
+        Assert.Equal(NodeStorage.Precomputed, StorageOf(scan, dots[1]));
+        Assert.Equal([dots[1].Id], scan.Plan.Precomputed.Select(p => p.Node));
+        Assert.Equal(NodeStorage.Buffer, StorageOf(Plan("Rnn", LoopOptions.Default with { Precompute = false }), dots[1]));
         Assert.Equal(2, adds.Count);
         Assert.All(adds, a => Assert.Equal(NodeStorage.Fused, StorageOf(scan, a)));
         Assert.Equal(new NodePlan(true, NodeStorage.TraceRow, 0, false, false), scan.Plan.Nodes[tanh.Id]);

@@ -264,6 +264,7 @@ internal sealed partial class ScanWriter
             foreach (var id in _plan.Hoisted)
                 WriteNode(_step.Nodes[id]);
         }
+        WritePrecomputed();
 
         _w.WriteLineNoTabs("");
         if (_step.Condition >= 0)
@@ -618,6 +619,11 @@ internal sealed partial class ScanWriter
 
     private void WriteNode(StepNode node)
     {
+        if (_plan.Nodes[node.Id].Storage == NodeStorage.Precomputed)
+        {
+            WritePrecomputedRow(node);
+            return;
+        }
         var name = _nodeNames[node.Id];
         var info = OpTable.Get(node.Op);
         _w.WriteLine($"// {name} = {CSharpText.Comment(node.Label)}  ({info.Name}{(node.Type.Rank > 0 && info.IsElementwise ? FusedText(node) : "")})");
@@ -681,39 +687,6 @@ internal sealed partial class ScanWriter
     private static string Dims(EquatableArray<Dim> shape) => shape.Count == 1
         ? $"global::SymGen.Dims.Vector({shape[0]})"
         : $"global::SymGen.Dims.Matrix({shape[0]}, {shape[1]})";
-
-    /// <summary>
-    /// One loop over the elements computing the node and every elementwise node fused into it. A vector operand of
-    /// a matrix-shaped loop is broadcast over its rows (index c); scalars are broadcast as they are.
-    /// </summary>
-    private void WriteFusedLoop(StepNode node)
-    {
-        var name = _nodeNames[node.Id];
-        string i = _names.Fresh("i");
-        bool rowBroadcast = node.Type.Rank == 2 && _groups[node.Id].Operands.Any(l => _step.Nodes[l].Type.Rank == 1);
-        string r = rowBroadcast ? _names.Fresh("r") : "", c = rowBroadcast ? _names.Fresh("c") : i;
-        var spills = new List<string>();
-        var expression = ElementExpression(node, i, c, spills);
-        if (!rowBroadcast)
-            _w.WriteLine($"for (int {i} = 0; {i} < {name}.Length; {i}++)");
-        else
-        {
-            _w.WriteLine($"for (int {r} = 0, {i} = 0; {r} < {node.Shape[0]}; {r}++)");
-            _w.Indent++;
-            _w.WriteLine($"for (int {c} = 0; {c} < {node.Shape[1]}; {c}++, {i}++)");
-        }
-        if (spills.Count > 0)
-            _w.WriteLine("{");
-        _w.Indent++;
-        foreach (var spill in spills)
-            _w.WriteLine(spill);
-        _w.WriteLine($"{name}[{i}] = {expression};");
-        _w.Indent--;
-        if (spills.Count > 0)
-            _w.WriteLine("}");
-        if (rowBroadcast)
-            _w.Indent--;
-    }
 
     /// <summary>
     /// Fused subexpressions nested deeper than this are computed into a local of the loop body first: a chain of

@@ -12,8 +12,12 @@ namespace SymGen.Generator.Planning;
 /// <param name="Fuse">Chains of elementwise tensor ops become one loop over the elements, without buffers between them.</param>
 /// <param name="Hoist">Scalar nodes that depend only on constants and non-sequences are computed once, before the loop.</param>
 /// <param name="KeepEveryNodeObservable">Every live node gets storage of its own (a scalar its local, a tensor its
-/// buffer or trace row) and is computed in the loop: nothing is fused or hoisted, whatever the other options say.</param>
-internal sealed record LoopOptions(bool Fuse = true, bool Hoist = true, bool KeepEveryNodeObservable = false)
+/// buffer or trace row) and is computed in the loop: nothing is fused, hoisted or precomputed, whatever the other options say.</param>
+/// <param name="Vectorise">Fused loops whose ops all have a vector form (the op table's <c>VectorForm</c>) run on
+/// Vector512/256/128, then a scalar loop for the last elements.</param>
+/// <param name="Precompute">Matrix-vector products of a non-sequence and a sequence row, which do not depend on the
+/// recurrent state, are computed for every step before the loop as one matrix product (<see cref="PrecomputedProduct"/>).</param>
+internal sealed record LoopOptions(bool Fuse = true, bool Hoist = true, bool KeepEveryNodeObservable = false, bool Vectorise = true, bool Precompute = true)
 {
     public static LoopOptions Default { get; } = new();
 }
@@ -31,6 +35,8 @@ internal enum NodeStorage
     Buffer,
     /// <summary>A tensor computed straight into its output's row of the trace (<see cref="NodePlan.TraceOutput"/>).</summary>
     TraceRow,
+    /// <summary>A tensor computed for every step before the loop (<see cref="LoopPlan.Precomputed"/>); each step reads its row.</summary>
+    Precomputed,
 }
 
 /// <summary>The loop plan's decisions for one node of the step graph.</summary>
@@ -50,6 +56,20 @@ internal sealed record NodePlan(bool Live, NodeStorage Storage, int TraceOutput,
 internal sealed record FusionGroup(int Node, EquatableArray<int> Members, EquatableArray<int> Operands);
 
 /// <summary>
+/// A Dot node that depends only on a sequence row and a non-sequence matrix: <c>Dot(M, x[t+k])</c> or
+/// <c>Dot(x[t+k], M)</c>. The rows of the sequence the steps read, as one matrix X, give all its values at once
+/// (X Mᵀ or X M, one matrix product before the loop); step t reads its row.
+/// </summary>
+/// <param name="Node">The Dot node.</param>
+/// <param name="Sequence">The step argument (a sequence tap) of the row operand.</param>
+/// <param name="Matrix">The step argument (a non-sequence) of the matrix operand.</param>
+/// <param name="MatrixFirst">Dot(M, x) (the product X Mᵀ) rather than Dot(x, M) (X M).</param>
+/// <param name="Trace">The output whose trace row t the product's one user, a fused loop, overwrites at step t, element
+/// by element (so row t can hold the product until then, with no array of its own), else -1. The writer uses it
+/// going forwards, where step t reads the product's row t.</param>
+internal sealed record PrecomputedProduct(int Node, int Sequence, int Matrix, bool MatrixFirst, int Trace = -1);
+
+/// <summary>
 /// How a scan's step graph becomes a loop: which nodes are computed, where each value lives, what runs before the
 /// loop, which elementwise nodes share a loop, and which past values of scalar outputs stay in registers. A value
 /// in the model (so it keeps the pipeline's caching), made by <see cref="LoopPlanner"/>, read by the loop writers.
@@ -66,8 +86,13 @@ internal sealed record LoopPlan(
     EquatableArray<FusionGroup> FusionGroups,
     EquatableArray<int> RegisterDepths)
 {
-    /// <summary>Whether the node has a name of its own in the loop: a local, a buffer or a trace row.</summary>
-    public bool HasStorage(int node) => Nodes[node].Storage is NodeStorage.Register or NodeStorage.Buffer or NodeStorage.TraceRow;
+    /// <summary>
+    /// The products computed for every step before the loop, in node order (empty unless <see cref="LoopOptions.Precompute"/>).
+    /// </summary>
+    public EquatableArray<PrecomputedProduct> Precomputed { get; init; } = EquatableArray<PrecomputedProduct>.Empty;
+
+    /// <summary>Whether the node has a name of its own in the loop: a local, a buffer, a trace row or a precomputed row.</summary>
+    public bool HasStorage(int node) => Nodes[node].Storage is NodeStorage.Register or NodeStorage.Buffer or NodeStorage.TraceRow or NodeStorage.Precomputed;
 
     /// <summary>Whether the node is computed in the loop body, in node order (the others are hoisted, fused or not computed).</summary>
     public bool ComputedInLoop(int node) => HasStorage(node) && !Nodes[node].Hoisted;

@@ -13,7 +13,7 @@ namespace SymGen.Generator.Planning;
 /// Tensors: a buffer per node that must exist in memory; chains of elementwise ops are fused into one loop over the
 /// elements; a tensor output is computed straight into its trace row.
 /// </summary>
-internal static class LoopPlanner
+internal static partial class LoopPlanner
 {
     /// <summary>
     /// Scalar past values down to y[t-8] live in locals shifted every step (registers: a scalar recurrence is bound
@@ -49,6 +49,8 @@ internal static class LoopPlanner
         }
 
         var storage = nodes.Select(n => Storage(n, live[n.Id], IsFused(n))).ToArray();
+        var precomputed = options.Precompute && !observable && step.Condition < 0 ? PrecomputedProducts(step, live, traceOutput) : new List<PrecomputedProduct>();
+        foreach (var product in precomputed) storage[product.Node] = NodeStorage.Precomputed;
         var canThrow = nodes.Select(n => CanThrow(step, n)).ToArray();
         var hoisted = hoist ? InvariantNodes(step, live, canThrow) : new List<int>();
         var isHoisted = new bool[nodes.Count];
@@ -59,12 +61,18 @@ internal static class LoopPlanner
             .Select(n => Group(n))
             .ToEquatableArray();
 
+        for (int k = 0; k < precomputed.Count; k++)
+            precomputed[k] = precomputed[k] with { Trace = ProductTrace(precomputed[k], precomputed.Take(k), groups, uses, storage, traceOutput, step, outputs) };
+
         return new LoopPlan(
             options,
             nodes.Select(n => new NodePlan(live[n.Id], storage[n.Id], traceOutput[n.Id], isHoisted[n.Id], canThrow[n.Id])).ToEquatableArray(),
             hoisted.ToEquatableArray(),
             groups,
-            outputs.Select(o => o.ElementType.Rank == 0 ? RegisterDepth(o) : 0).ToEquatableArray());
+            outputs.Select(o => o.ElementType.Rank == 0 ? RegisterDepth(o) : 0).ToEquatableArray())
+        {
+            Precomputed = precomputed.ToEquatableArray(),
+        };
 
         NodeStorage Storage(StepNode node, bool isLive, bool fused) =>
             !isLive || node.Op is Op.Input or Op.Constant ? NodeStorage.None

@@ -242,6 +242,15 @@ sealed record OpInfo
     /// </summary>
     public int ToleranceUlps { get; internal init; }
 
+    /// <summary>
+    /// How a fused loop computes it on a whole vector of elements (<c>Vector512/256/128</c> of float or double), as a
+    /// C# expression: <c>{0}</c>, <c>{1}</c>... the operands' vectors, <c>{V}</c> the vector class
+    /// (<c>System.Runtime.Intrinsics.Vector512</c>...), <c>{W}</c> the vector type; a comparison gives a mask (all bits
+    /// set where it holds), which Select takes. Null: no vector form, so a loop fusing the op stays scalar. Within
+    /// <see cref="ToleranceUlps"/> of the scalar form (0: bit for bit).
+    /// </summary>
+    public string? VectorForm { get; internal init; }
+
     /// <summary>A <see cref="ToleranceUlps"/> of no bound: the engines agree absolutely, not relatively (Tanh near 0).</summary>
     public const int NoUlpBound = int.MaxValue;
     /// <summary>
@@ -317,6 +326,20 @@ static class OpTable
             default:
                 throw new ArgumentException($"{row.Name} has no C# expression of its own.", nameof(op));
         }
+    }
+
+    /// <summary>
+    /// The vector form of <paramref name="op"/> (<see cref="OpInfo.VectorForm"/>) on operand vectors, for vectors of
+    /// class <paramref name="vectorClass"/> (<c>global::System.Runtime.Intrinsics.Vector512</c>) and type <paramref name="vectorType"/>.
+    /// </summary>
+    public static string FormatVector(Op op, string vectorClass, string vectorType, IReadOnlyList<string> operands)
+    {
+        var row = Get(op);
+        if (row.VectorForm is null)
+            throw new ArgumentException($"{row.Name} has no vector form.", nameof(op));
+        var text = row.VectorForm.Replace("{V}", vectorClass).Replace("{W}", vectorType);
+        for (int i = 0; i < operands.Count; i++) text = text.Replace("{" + i + "}", operands[i]);
+        return text;
     }
 
     /// <summary>
@@ -428,6 +451,25 @@ static class OpTable
             Row(Op.Print, OpCategory.Observer, 1, TypeRule.FirstOperand, ShapeRule.Same, OpEmit.Kernel)
                 with { SymMethod = "Print", Kernel = "Print", Effect = OpEffect.Observes, HasText = true },
         };
+        // Vector forms for fused loops: operators, System.Runtime.Intrinsics' functions (Exp, Log, Sin... are the ones
+        // TensorPrimitives calls), SymGen.VectorMath's Tanh and Sigmoid (TensorPrimitives' algorithms). The others
+        // (Tan, Sinh, Cosh, Pow, Atan2, Cbrt, inverse trigonometry, Log10, Remainder, Sign, Convert) have none.
+        var vectorForms = new Dictionary<Op, string>
+        {
+            [Op.Negate] = "-{0}", [Op.Add] = "{0} + {1}", [Op.Subtract] = "{0} - {1}", [Op.Multiply] = "{0} * {1}", [Op.Divide] = "{0} / {1}",
+            [Op.Less] = "{V}.LessThan({0}, {1})", [Op.LessOrEqual] = "{V}.LessThanOrEqual({0}, {1})",
+            [Op.Greater] = "{V}.GreaterThan({0}, {1})", [Op.GreaterOrEqual] = "{V}.GreaterThanOrEqual({0}, {1})",
+            [Op.Equal] = "{V}.Equals({0}, {1})", [Op.NotEqual] = "~{V}.Equals({0}, {1})",
+            [Op.Select] = "{V}.ConditionalSelect({0}, {1}, {2})",
+            [Op.Abs] = "{V}.Abs({0})", [Op.Sqrt] = "{V}.Sqrt({0})", [Op.Exp] = "{V}.Exp({0})", [Op.Log] = "{V}.Log({0})", [Op.Log2] = "{V}.Log2({0})",
+            [Op.Sin] = "{V}.Sin({0})", [Op.Cos] = "{V}.Cos({0})", [Op.Tanh] = "global::SymGen.VectorMath.Tanh({0})",
+            [Op.Floor] = "{V}.Floor({0})", [Op.Ceiling] = "{V}.Ceiling({0})", [Op.Truncate] = "{V}.Truncate({0})", [Op.Round] = "{V}.Round({0})",
+            [Op.Maximum] = "{V}.Max({0}, {1})", [Op.Minimum] = "{V}.Min({0}, {1})", [Op.FusedMultiplyAdd] = "{V}.FusedMultiplyAdd({0}, {1}, {2})",
+            [Op.Sigmoid] = "global::SymGen.VectorMath.Sigmoid({0})", [Op.Relu] = "{V}.Max({0}, {W}.Zero)", [Op.Clip] = "{V}.Min({V}.Max({0}, {1}), {2})",
+            [Op.Fill] = "{1}",
+        };
+        for (int i = 0; i < rows.Count; i++)
+            if (vectorForms.TryGetValue(rows[i].Op, out var form)) rows[i] = rows[i] with { VectorForm = form };
         // A kernel checks its operands (empty reductions, indices, sizes): it may throw.
         for (int i = 0; i < rows.Count; i++)
             if (rows[i].Emit == OpEmit.Kernel) rows[i] = rows[i] with { MayThrow = true };

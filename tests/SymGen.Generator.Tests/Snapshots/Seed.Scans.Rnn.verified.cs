@@ -58,7 +58,14 @@ partial class Scans
         global::System.ReadOnlySpan<double> USpan = U.Span;
         global::System.ReadOnlySpan<double> bSpan = b.Span;
         global::System.Span<double> n5 = new double[W.Rows];
-        global::System.Span<double> n6 = new double[U.Rows];
+
+        // Products that do not depend on the recurrent state, for every step at once (one matrix product over the
+        // sequence's rows, before the loop); each step reads its row instead of computing a mat-vec.
+        // n6 = Sym.Dot(U, x) for every step: the rows of xs the steps read, as a matrix, times the transpose of U
+        // (into the trace's rows: step t's loop reads row t and overwrites it with Rnn[t])
+        global::System.Span<double> UTransposed = new double[U.Rows * U.Columns];
+        global::SymGen.Kernels.Transpose<double>(USpan, global::SymGen.Dims.Matrix(U.Rows, U.Columns), UTransposed);
+        global::SymGen.Kernels.MatMul<double>(xsRows.Slice(0, steps * xs.Columns), steps, xs.Columns, UTransposed, RnnWidth, RnnRows.Slice(0, steps * RnnWidth));
 
         for (int t = 0; t < steps; t++)
         {
@@ -68,11 +75,35 @@ partial class Scans
             global::System.ReadOnlySpan<double> Rnn_1 = t >= 1 ? RnnRows.Slice((t - 1) * RnnWidth, RnnWidth) : h0Rows;
             // n5 = Sym.Dot(W, h)  (Dot)
             global::SymGen.Kernels.Dot<double>(WSpan, global::SymGen.Dims.Matrix(W.Rows, W.Columns), Rnn_1, global::SymGen.Dims.Vector(h0.Length), n5);
-            // n6 = Sym.Dot(U, x)  (Dot)
-            global::SymGen.Kernels.Dot<double>(USpan, global::SymGen.Dims.Matrix(U.Rows, U.Columns), x, global::SymGen.Dims.Vector(xs.Columns), n6);
+            // n6 = Sym.Dot(U, x)  (Dot, precomputed before the loop: it does not depend on the recurrent state)
+            global::System.ReadOnlySpan<double> n6 = RnnRows.Slice(t * RnnWidth, RnnWidth);
             // n9 = Sym.Tanh(Sym.Dot(W, h) + Sym.Dot(U, x) + b)  (Tanh, fused: Add, Add, Tanh)
             global::System.Span<double> n9 = RnnRows.Slice(t * RnnWidth, RnnWidth);
-            for (int i = 0; i < n9.Length; i++)
+            int i = 0;
+            // On Vector512, Vector256 or Vector128 (the widest the CPU accelerates), then the scalar loop for the rest.
+            if (n5.Length >= n9.Length && n6.Length >= n9.Length && bSpan.Length >= n9.Length)
+            {
+                ref double n9Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n9);
+                ref double n5Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n5);
+                ref double n6Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n6);
+                ref double bSpanRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bSpan);
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n9.Length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::SymGen.VectorMath.Tanh(((global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref n5Ref, (nuint)i) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref n6Ref, (nuint)i)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bSpanRef, (nuint)i))), ref n9Ref, (nuint)i);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    for (; i <= n9.Length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::SymGen.VectorMath.Tanh(((global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref n5Ref, (nuint)i) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref n6Ref, (nuint)i)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bSpanRef, (nuint)i))), ref n9Ref, (nuint)i);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+                {
+                    for (; i <= n9.Length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::SymGen.VectorMath.Tanh(((global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref n5Ref, (nuint)i) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref n6Ref, (nuint)i)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bSpanRef, (nuint)i))), ref n9Ref, (nuint)i);
+                }
+            }
+            for (; i < n9.Length; i++)
                 n9[i] = global::System.Math.Tanh(((n5[i] + n6[i]) + bSpan[i]));
             // Store step t.
         }

@@ -66,8 +66,15 @@ partial class Rnns
         global::System.ReadOnlySpan<double> WhSpan = Wh.Span;
         global::System.ReadOnlySpan<double> bSpan = b.Span;
         global::System.ReadOnlySpan<double> VSpan = V.Span;
-        global::System.Span<double> n6 = new double[Wx.Rows];
         global::System.Span<double> n7 = new double[Wh.Rows];
+
+        // Products that do not depend on the recurrent state, for every step at once (one matrix product over the
+        // sequence's rows, before the loop); each step reads its row instead of computing a mat-vec.
+        // n6 = Sym.Dot(Wx, x) for every step: the rows of X the steps read, as a matrix, times the transpose of Wx
+        // (into the trace's rows: step t's loop reads row t and overwrites it with h[t])
+        global::System.Span<double> WxTransposed = new double[Wx.Rows * Wx.Columns];
+        global::SymGen.Kernels.Transpose<double>(WxSpan, global::SymGen.Dims.Matrix(Wx.Rows, Wx.Columns), WxTransposed);
+        global::SymGen.Kernels.MatMul<double>(XRows.Slice(0, steps * X.Columns), steps, X.Columns, WxTransposed, hWidth, hRows.Slice(0, steps * hWidth));
 
         for (int t = 0; t < steps; t++)
         {
@@ -75,13 +82,37 @@ partial class Rnns
             global::System.ReadOnlySpan<double> x = XRows.Slice(t * X.Columns, X.Columns);
             // h = h[t-1]
             global::System.ReadOnlySpan<double> h_1 = t >= 1 ? hRows.Slice((t - 1) * hWidth, hWidth) : h0Rows;
-            // n6 = Sym.Dot(Wx, x)  (Dot)
-            global::SymGen.Kernels.Dot<double>(WxSpan, global::SymGen.Dims.Matrix(Wx.Rows, Wx.Columns), x, global::SymGen.Dims.Vector(X.Columns), n6);
+            // n6 = Sym.Dot(Wx, x)  (Dot, precomputed before the loop: it does not depend on the recurrent state)
+            global::System.ReadOnlySpan<double> n6 = hRows.Slice(t * hWidth, hWidth);
             // n7 = Sym.Dot(Wh, h)  (Dot)
             global::SymGen.Kernels.Dot<double>(WhSpan, global::SymGen.Dims.Matrix(Wh.Rows, Wh.Columns), h_1, global::SymGen.Dims.Vector(h0.Length), n7);
             // n10 = Sym.Tanh(Sym.Dot(Wx, x) + Sym.Dot(Wh, h) + b)  (Tanh, fused: Add, Add, Tanh)
             global::System.Span<double> n10 = hRows.Slice(t * hWidth, hWidth);
-            for (int i = 0; i < n10.Length; i++)
+            int i = 0;
+            // On Vector512, Vector256 or Vector128 (the widest the CPU accelerates), then the scalar loop for the rest.
+            if (n6.Length >= n10.Length && n7.Length >= n10.Length && bSpan.Length >= n10.Length)
+            {
+                ref double n10Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n10);
+                ref double n6Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n6);
+                ref double n7Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n7);
+                ref double bSpanRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bSpan);
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n10.Length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::SymGen.VectorMath.Tanh(((global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref n6Ref, (nuint)i) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref n7Ref, (nuint)i)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bSpanRef, (nuint)i))), ref n10Ref, (nuint)i);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    for (; i <= n10.Length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::SymGen.VectorMath.Tanh(((global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref n6Ref, (nuint)i) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref n7Ref, (nuint)i)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bSpanRef, (nuint)i))), ref n10Ref, (nuint)i);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+                {
+                    for (; i <= n10.Length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::SymGen.VectorMath.Tanh(((global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref n6Ref, (nuint)i) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref n7Ref, (nuint)i)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bSpanRef, (nuint)i))), ref n10Ref, (nuint)i);
+                }
+            }
+            for (; i < n10.Length; i++)
                 n10[i] = global::System.Math.Tanh(((n6[i] + n7[i]) + bSpan[i]));
             // n11 = Sym.Dot(V, next)  (Dot)
             global::System.Span<double> n11 = yRows.Slice(t * yWidth, yWidth);
@@ -132,7 +163,31 @@ partial class Rnns
             global::SymGen.Kernels.Dot<double>(dy_t, global::SymGen.Dims.Vector(V.Rows), VSpan, global::SymGen.Dims.Matrix(V.Rows, V.Columns), b15);
             // b20 = d(Multiply)  (Multiply, fused: Add, Multiply, Subtract, Multiply)
             global::System.Span<double> b20 = global::System.MemoryExtensions.AsSpan(g1Rows).Slice((t) * g1Width, g1Width);
-            for (int i_ = 0; i_ < b20.Length; i_++)
+            int i_ = 0;
+            // On Vector512, Vector256 or Vector128 (the widest the CPU accelerates), then the scalar loop for the rest.
+            if (dh_t.Length >= b20.Length && b15.Length >= b20.Length && h_t.Length >= b20.Length)
+            {
+                ref double b20Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b20);
+                ref double dh_tRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dh_t);
+                ref double b15Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b15);
+                ref double h_tRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h_t);
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                {
+                    for (; i_ <= b20.Length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i_ += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe((global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dh_tRef, (nuint)i_) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b15Ref, (nuint)i_)) * (global::System.Runtime.Intrinsics.Vector512.Create(1d) - (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref h_tRef, (nuint)i_) * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref h_tRef, (nuint)i_))), ref b20Ref, (nuint)i_);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    for (; i_ <= b20.Length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i_ += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe((global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dh_tRef, (nuint)i_) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b15Ref, (nuint)i_)) * (global::System.Runtime.Intrinsics.Vector256.Create(1d) - (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref h_tRef, (nuint)i_) * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref h_tRef, (nuint)i_))), ref b20Ref, (nuint)i_);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+                {
+                    for (; i_ <= b20.Length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i_ += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe((global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dh_tRef, (nuint)i_) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b15Ref, (nuint)i_)) * (global::System.Runtime.Intrinsics.Vector128.Create(1d) - (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref h_tRef, (nuint)i_) * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref h_tRef, (nuint)i_))), ref b20Ref, (nuint)i_);
+                }
+            }
+            for (; i_ < b20.Length; i_++)
                 b20[i_] = (dh_t[i_] + b15[i_]) * (1d - (h_t[i_] * h_t[i_]));
             // b22 = d(Dot)  (Dot)
             global::System.Span<double> b22 = g0;
