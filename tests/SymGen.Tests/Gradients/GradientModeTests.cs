@@ -178,6 +178,30 @@ public sealed class GradientModeTests
     }
 
     [Fact]
+    public void Debug_and_a_checkpointed_gradient_under_a_mode_equal_the_fast_path()
+    {
+        // Debug: every node of both passes checked against an independent evaluation of its op; a correct gradient passes.
+        var (X, h0, W, ones, _) = Rnn();
+        GradientScans.RnnGradient(X, h0, W, ones, out var dX, out var dh0, out var dW);
+        using (ScanMode.Use(ScanMode.Debug()))
+        {
+            GradientScans.RnnGradient(X, h0, W, ones, out var dXm, out var dh0m, out var dWm);
+            Close("debug dX", dX.Span, dXm.Span); Close("debug dh0", dh0.Span, dh0m.Span); Close("debug dW", dW.Span, dWm.Span);
+        }
+
+        // Checkpoint = 2: the interpreter stores every state; the numbers are the same.
+        var (x, dBackwards) = (Values(9), Values(8));
+        GradientFeatureScans.BackwardsCheckpointed(x, 0.3, -0.6, dBackwards, out var dx, out var dh, out var da);
+        int calls = 0;
+        using (ScanMode.Use(ScanMode.Monitor(after: (in NodeEvent e) => calls++)))
+        {
+            GradientFeatureScans.BackwardsCheckpointed(x, 0.3, -0.6, dBackwards, out var dxm, out var dhm, out var dam);
+            Close("checkpointed dx", dx, dxm); Close("checkpointed dh0", [dh], [dhm]); Close("checkpointed da", [da], [dam]);
+        }
+        Assert.True(calls > 0, "the checkpointed gradient ran in the interpreter");
+    }
+
+    [Fact]
     public void Gradients_the_interpreter_does_not_take_over_run_their_generated_loops_under_a_mode()
     {
         // A scan that updates a shared variable: the graph would write it back, so the generated loops run (no hook).
@@ -186,9 +210,21 @@ public sealed class GradientModeTests
         var (x, w) = (Values(6), Values(6));
         var total = new Shared<double>("total", 0.5);
         GradientFeatureScans.CountedGradient(x, 0.1, total, 0.7, w, out var dx, out var dh0, out var da);
+        double[] dxm;
+        double dh0m, dam;
         using (ScanMode.Use(mode))
-            GradientFeatureScans.CountedGradient(x, 0.1, total, 0.7, w, out var dxm, out var dh0m, out var dam);
+            GradientFeatureScans.CountedGradient(x, 0.1, total, 0.7, w, out dxm, out dh0m, out dam);
         Assert.Equal(0, calls);
         Assert.Equal(0.5, total.Value);
+        Assert.Equal(dx, dxm); Assert.Equal(dh0, dh0m); Assert.Equal(da, dam);
+
+        // A cotangent given as a function of the trace: the generated loops too.
+        var Xe = new Mat<double>(Values(12), 4, 3);
+        var h0e = new Vec<double>(Values(2));
+        Mat<double> Wx = new(Values(6), 2, 3), Wh = new(Values(4), 2, 2), V = new(Values(2), 1, 2);
+        Vec<double> b = new(Values(2)), c = new(Values(1));
+        using (ScanMode.Use(mode))
+            GradientScans.ElmanTrain(Xe, h0e, Wx, Wh, b, V, c, default, y => y, out _, out _, out _, out _, out _, out _, out _);
+        Assert.Equal(0, calls);
     }
 }
