@@ -29,12 +29,28 @@ public static class GradientModes
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(mode);
+        ArgumentNullException.ThrowIfNull(cotangents);
         if (cotangents.Length != graph.Outputs.Count)
             throw new ArgumentException($"The scan's graph has {graph.Outputs.Count} output(s); {cotangents.Length} cotangent(s) were given.", nameof(cotangents));
+        // A default or empty cotangent means zero, as in the generated loops: that output seeds nothing.
+        cotangents = cotangents.Select(c => IsZero(c) ? null : c).ToArray();
         var key = string.Join(",", wrt) + "|" + string.Concat(cotangents.Select(c => c is null ? '0' : '1'));
         var function = s_functions.GetOrCreateValue(graph).GetOrAdd(key, _ => Build(graph, wrt, cotangents.Select(c => c is not null).ToArray()));
         return function.Invoke(mode, cancellation, [.. arguments, .. cotangents.OfType<object>()]);
     }
+
+    private static bool IsZero(object? cotangent) => cotangent switch
+    {
+        null => true,
+        Array a => a.Length == 0,
+        Vec<double> v => v.Span.Length == 0,
+        Vec<float> v => v.Span.Length == 0,
+        Mat<double> m => m.Span.Length == 0,
+        Mat<float> m => m.Span.Length == 0,
+        Tensor3<double> t => t.Span.Length == 0,
+        Tensor3<float> t => t.Span.Length == 0,
+        _ => false,
+    };
 
     /// <summary>
     /// The vector-Jacobian product of the traces with their cotangents (as Tensor.Grad of Σ sum(trace ⊙ cotangent),
@@ -54,7 +70,7 @@ public static class GradientModes
         }
         var targets = wrt.Select(name => graph.Inputs.FirstOrDefault(i => i.Name == name)
             ?? throw new InvalidOperationException($"The scan's graph has no input '{name}'.")).ToArray<Variable>();
-        var gradients = VariableGradients.Backward(seeds, targets, "The gradient goes")
+        var gradients = (seeds.Count == 0 ? new Variable?[targets.Length] : VariableGradients.Backward(seeds, targets, "The gradient goes"))
             .Select((g, i) => g ?? (targets[i].Type.Rank == 0 ? Tensor.Constant(0, targets[i].Type.Element) : Tensor.Fill(targets[i], Tensor.Constant(0, targets[i].Type.Element))));
         return Tensor.Function(inputs, gradients.Concat(graph.Outputs));
     }

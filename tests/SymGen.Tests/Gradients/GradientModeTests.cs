@@ -189,6 +189,18 @@ public sealed class GradientModeTests
             Close("debug dX", dX.Span, dXm.Span); Close("debug dh0", dh0.Span, dh0m.Span); Close("debug dW", dW.Span, dWm.Span);
         }
 
+        // A default cotangent (dh: default) means zero, as on the fast path.
+        var Xe = new Mat<double>(Values(12), 4, 3);
+        var h0e = new Vec<double>(Values(2));
+        Mat<double> Wx = new(Values(6), 2, 3), Wh = new(Values(4), 2, 2), V = new(Values(2), 1, 2), dy = new(Values(4), 4, 1);
+        Vec<double> b = new(Values(2)), c = new(Values(1));
+        GradientScans.ElmanGradient(Xe, h0e, Wx, Wh, b, V, c, default, dy, out var dWx, out _, out _, out var dV, out _, out var dh0e, out _);
+        using (ScanMode.Use(ScanMode.NanGuard()))
+        {
+            GradientScans.ElmanGradient(Xe, h0e, Wx, Wh, b, V, c, default, dy, out var dWxm, out _, out _, out var dVm, out _, out var dh0em, out _);
+            Close("elman dWx", dWx.Span, dWxm.Span); Close("elman dV", dV.Span, dVm.Span); Close("elman dh0", dh0e.Span, dh0em.Span);
+        }
+
         // Checkpoint = 2: the interpreter stores every state; the numbers are the same.
         var (x, dBackwards) = (Values(9), Values(8));
         GradientFeatureScans.BackwardsCheckpointed(x, 0.3, -0.6, dBackwards, out var dx, out var dh, out var da);
