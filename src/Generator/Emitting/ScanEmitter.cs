@@ -80,7 +80,13 @@ internal static class ScanEmitter
         EmitIn(model.Signature, w =>
         {
             if (model.Gradient is { } gradient)
-                new ScanWriter(w, model.Signature, gradient.Scan, gradient).WriteGradient();
+            {
+                // Under a mode the gradient runs in the interpreter on the scan's graph: a private graph property of its own.
+                bool routes = ScanWriter.RoutesGradientModes(gradient);
+                new ScanWriter(w, model.Signature, gradient.Scan, gradient) { RoutesGradientMode = routes }.WriteGradient();
+                if (routes)
+                    GraphWriter.Write(w, model.Signature with { Modifiers = "private static" }, gradient.Scan, new string[0]);
+            }
             else
                 EmitStub(w, model.Signature, "gradient");
         });

@@ -20,6 +20,7 @@ internal sealed partial class ScanWriter
         ScanEmitter.WriteDeclaration(_w, _signature);
         _w.WriteLine("{");
         _w.Indent++;
+        WriteGradientModeRoute(gradient);
         WriteForward();
         if (gradient.ForwardTraces.Count == 0)
             WriteTraceCut();

@@ -428,6 +428,8 @@ public static class TestScans
         new(ScanUnderTest.Of(a => G.GradientScans.CumSum((double[])a[0], (double)a[1]), () => G.GradientScans.CumSumGraph),
             Gen.Select(AnyDoubles, Gen.Double).Select((x, h0) => Args(x, h0))),
         new(ScanUnderTest.Of(a => G.GradientScans.Rnn((Mat<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2]), () => G.GradientScans.RnnGraph), RnnArguments),
+        new(ScanUnderTest.Of(a => G.GradientModeScans.Roots((double[])a[0], (double)a[1]), () => G.GradientModeScans.RootsGraph),
+            Gen.Select(Gen.Double[0, 4].Array, Gen.Double[0, 4]).Select((x, h0) => Args(x, h0))),
         new(ScanUnderTest.Of(a => G.GradientScans.RnnTruncated((Mat<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2]), () => G.GradientScans.RnnTruncatedGraph), RnnArguments),
         new(ScanUnderTest.Of(a => G.GradientFeatureScans.RnnLastStep((Mat<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2]), () => G.GradientFeatureScans.RnnLastStepGraph), RnnArguments),
         new(ScanUnderTest.Of(a => G.GradientFeatureScans.RnnLast3((Mat<double>)a[0], (Vec<double>)a[1], (Mat<double>)a[2]), () => G.GradientFeatureScans.RnnLast3Graph), RnnArguments),

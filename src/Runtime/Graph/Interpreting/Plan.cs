@@ -71,10 +71,8 @@ internal sealed class Plan
                     // One backward scan gives the gradients of all the forward scan's inputs.
                     if (!c.Slots.ContainsKey(gradient))
                     {
-                        // A backward pass is not reported node by node: its steps run from the last back.
-                        c.Hooks = false;
+                        // A monitored backward pass reports its nodes too, at its steps from the last back.
                         c.ScanGradients.Add(ScanGradientPlan.Compile(gradient.Node, c));
-                        c.Hooks = true;
                         code.Add(new Instruction(Interpreting.Code.ScanGradient, Op.Input, c.ScanGradients.Count - 1, 0, 0, 0));
                     }
                     break;
@@ -205,8 +203,6 @@ internal sealed class Compiler
     public List<(Slot, object)> Constants { get; } = new();
     /// <summary>Whether each node's instructions are bracketed by <see cref="Code.Before"/>/<see cref="Code.After"/> (a plan for a mode).</summary>
     public bool Monitored { get; init; }
-    /// <summary>Off while compiling code whose nodes are not reported (a backward pass).</summary>
-    public bool Hooks { get; set; } = true;
     /// <summary>The scan whose step is being compiled, or null for the outer code.</summary>
     public string? CurrentScan { get; set; }
     public List<MonitoredNode> Nodes { get; } = new();
@@ -251,7 +247,7 @@ internal sealed class Compiler
                 var slot = Slots[constant] = Counts.New(constant.Type);
                 Constants.Add((slot, ScalarOps.Cast(constant.Value, constant.Type.Element)));
                 return;
-            case ApplyVariable apply when Monitored && Hooks:
+            case ApplyVariable apply when Monitored:
                 var operands = new Slot[apply.Inputs.Count];
                 for (int j = 0; j < operands.Length; j++) operands[j] = Slots[apply.Inputs[j]];
                 var monitored = new MonitoredNode(apply, operands, CurrentScan);

@@ -74,15 +74,18 @@ internal sealed class ScanGradientPlan
         }
         var roots = node.StepInputGradients.Take(firstNonSequence).Where(g => g is not null).Select(g => g!)
             .Concat(nonSequenceTerms.Select(t => t.Term)).Concat(nonSequenceProducts.SelectMany(p => new[] { p.A, p.B })).Distinct().ToList();
+        // A monitored backward step hoists nothing (a mode reports every node at every step) and names its scan so.
+        c.CurrentScan = scan.Name + " (backward)";
         foreach (var v in Compiler.Order(roots, known))
         {
-            bool hoisted = v is ConstantVariable || (v is ApplyVariable { Type.Rank: 0 } apply
+            bool hoisted = v is ConstantVariable || (!c.Monitored && v is ApplyVariable { Type.Rank: 0 } apply
                 && apply.Inputs.All(i => i.Type.Rank == 0 && invariant.Contains(i)) && !ScanPlan.CanThrow(apply));
             if (hoisted) invariant.Add(v);
             int before = c.TensorOps.Count;
             c.Emit(v, hoisted ? beforeLoop : loop, outer: false);
             for (int k = before; k < c.TensorOps.Count; k++) tensorOps.Add(k);
         }
+        c.CurrentScan = null;
         var stepInputGradients = new Slot?[scan.StepInputs.Count];
         for (int i = 0; i < firstNonSequence; i++)
         {
@@ -292,8 +295,10 @@ internal sealed class ScanGradientPlan
 
         Machine.Run(BeforeLoop, s, plan);
         var loop = Loop;
+        bool monitored = plan.Monitored;
         for (int t = steps - 1; t >= first; t--)
         {
+            if (monitored) s.Step = t; // a mode's reports name the forward step being differentiated
             if (((steps - 1 - t) & 1023) == 0) s.Cancellation.ThrowIfCancellationRequested();
             for (int f = 0; f < firstNonSequence; f++)
             {
@@ -347,6 +352,7 @@ internal sealed class ScanGradientPlan
                 AddTo(s, b, rowsB, t * bWidth, bWidth);
             }
         }
+        if (monitored) s.Step = -1;
         for (int p = 0; p < productRows.Length; p++)
         {
             var (rowsA, rowsB) = productRows[p];

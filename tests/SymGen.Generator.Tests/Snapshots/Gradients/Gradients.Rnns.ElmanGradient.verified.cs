@@ -38,6 +38,18 @@ partial class Rnns
     [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
     public static partial void ElmanGradient(global::SymGen.Mat<double> X, global::SymGen.Vec<double> h0, global::SymGen.Mat<double> Wx, global::SymGen.Mat<double> Wh, global::SymGen.Vec<double> b, global::SymGen.Mat<double> V, global::SymGen.Mat<double> dh, global::SymGen.Mat<double> dy, out global::SymGen.Mat<double> dWx, out global::SymGen.Mat<double> dWh, out global::SymGen.Vec<double> db, out global::SymGen.Mat<double> dV, out global::SymGen.Vec<double> dh0)
     {
+        // A debugging mode (ScanMode.Current) runs the gradient in the interpreter: Tensor.Grad on the scan's graph.
+        if (global::SymGen.ScanMode.Current is { } mode)
+        {
+            var results = global::SymGen.Scanning.GradientModes.Run(ElmanGradientGraph, mode, default, new string[] { "Wx", "Wh", "b", "V", "h0" }, new object[] { X, h0, Wx, Wh, b, V }, new object?[] { dh, dy });
+            dWx = global::SymGen.Scanning.ScanArguments.ModeResult<global::SymGen.Mat<double>>(results[0]);
+            dWh = global::SymGen.Scanning.ScanArguments.ModeResult<global::SymGen.Mat<double>>(results[1]);
+            db = global::SymGen.Scanning.ScanArguments.ModeResult<global::SymGen.Vec<double>>(results[2]);
+            dV = global::SymGen.Scanning.ScanArguments.ModeResult<global::SymGen.Mat<double>>(results[3]);
+            dh0 = global::SymGen.Scanning.ScanArguments.ModeResult<global::SymGen.Vec<double>>(results[4]);
+            return;
+        }
+
         global::System.ReadOnlySpan<double> XRows = X.Span;
         global::System.ReadOnlySpan<double> h0Rows = h0.Span;
 
@@ -216,5 +228,46 @@ partial class Rnns
         db = new global::SymGen.Vec<double>(dbSum);
         dV = new global::SymGen.Mat<double>(dVSum, V.Rows, V.Columns);
         dh0 = new global::SymGen.Vec<double>(dhCarry, 0, hWidth);
+    }
+
+    /// <summary>
+    /// The symbolic graph of scan 'Elman': a function of the method's parameters whose outputs are its traces.
+    /// Print it with <c>DebugPrint()</c>, draw it with <c>ToDot()</c>, evaluate it with the interpreter with <c>Invoke(...)</c>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGen.Generator", "0.1.0.0")]
+    private static global::SymGen.Graph.Function ElmanGradientGraph => global::System.Threading.LazyInitializer.EnsureInitialized(ref s_ElmanGradientGraph, ref s_ElmanGradientGraphLock, BuildElmanGradientGraph);
+
+    private static global::SymGen.Graph.Function? s_ElmanGradientGraph;
+
+    private static object? s_ElmanGradientGraphLock;
+
+    private static global::SymGen.Graph.Function BuildElmanGradientGraph()
+    {
+        var X = global::SymGen.Graph.Tensor.Input("X", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 2));
+        var h0 = global::SymGen.Graph.Tensor.Input("h0", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 1));
+        var Wx = global::SymGen.Graph.Tensor.Input("Wx", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 2));
+        var Wh = global::SymGen.Graph.Tensor.Input("Wh", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 2));
+        var b = global::SymGen.Graph.Tensor.Input("b", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 1));
+        var V = global::SymGen.Graph.Tensor.Input("V", new global::SymGen.Graph.TensorType(global::SymGen.Graph.ElementKind.Float64, 2));
+        var outputs = global::SymGen.Graph.Tensor.Scan(step =>
+        {
+            var n6 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Dot, -1, "n6", "Sym.Dot(Wx, x)", step[2], step[0]);
+            var n7 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Dot, -1, "n7", "Sym.Dot(Wh, h)", step[3], step[1]);
+            var n8 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, "n8", "Sym.Dot(Wx, x) + Sym.Dot(Wh, h)", n6, n7);
+            var n9 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Add, -1, "n9", "Sym.Dot(Wx, x) + Sym.Dot(Wh, h) + b", n8, step[4]);
+            var n10 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Tanh, -1, "n10", "Sym.Tanh(Sym.Dot(Wx, x) + Sym.Dot(Wh, h) + b)", n9);
+            var n11 = global::SymGen.Graph.Tensor.Apply(global::SymGen.Graph.Op.Dot, -1, "n11", "Sym.Dot(V, next)", step[5], n10);
+            return global::SymGen.Graph.ScanStep.Of(n10, n11);
+        },
+            sequences: new global::SymGen.Graph.ScanSequence[] { new(X, new[] { 0 }) },
+            outputs: new global::SymGen.Graph.ScanOutputInfo[] { new(h0, new[] { -1 }, false), global::SymGen.Graph.ScanOutputInfo.Map },
+            nonSequences: new global::SymGen.Graph.Variable[] { Wx, Wh, b, V },
+            steps: null,
+            goBackwards: false,
+            truncateGradient: 20,
+            name: "Elman",
+            outputNames: new string?[] { "h", "y" },
+            stepInputNames: new[] { "x", "h", "Wx", "Wh", "b", "V" });
+        return global::SymGen.Graph.Tensor.Function(new[] { X, h0, Wx, Wh, b, V }, outputs);
     }
 }
