@@ -70,6 +70,35 @@ public class NameCollisionTests
     }
 
     [Fact]
+    public void AMemberNamedLikeAGradientMethodsGraphPropertyKeepsItsNameAndTheGradientItsLoops()
+    {
+        // A routing gradient method gets a private graph property; a user member of that name keeps it, and the method
+        // then keeps its generated loops under every mode.
+        var source = $$"""
+            using SymGen;
+            public static partial class S
+            {
+                {{Add}}
+                [Symbolic(nameof(Add))]
+                public static partial double[] Run([Sequence] double[] x, [Initial] double h0);
+                [Gradient(nameof(Run))]
+                public static partial void RunGradient(double[] x, double h0, double[] dh, out double[] dx);
+                public static int RunGradientGraph => 7;
+                public static double[] GradientUnderAMode(double[] x, double[] dh)
+                {
+                    using (ScanMode.Use(ScanMode.NanGuard())) { RunGradient(x, 0, dh, out var dx); return dx; }
+                }
+            }
+            """;
+        var run = GeneratorHarness.Run(source);
+        Assert.Empty(run.AllDiagnostics);
+        var type = GeneratorHarness.Load(source).GetType("S")!;
+        // d(sum of dh·h)/dx[t] is the sum of dh from t on (cumulative sum's gradient).
+        Assert.Equal([6.0, 5.0, 3.0], Call(type, "GradientUnderAMode", new double[] { 1, 2, 4 }, new double[] { 1, 2, 3 }));
+        Assert.Equal(7, type.GetProperty("RunGradientGraph")!.GetValue(null));
+    }
+
+    [Fact]
     public void AScanOrATypeNamedLikeAGraphProperty()
     {
         var source = $$"""

@@ -82,10 +82,11 @@ internal static class ScanEmitter
             if (model.Gradient is { } gradient)
             {
                 // Under a mode the gradient runs in the interpreter on the scan's graph: a private graph property of its own.
-                bool routes = ScanWriter.RoutesGradientModes(gradient);
+                // A user member already named like that property: the method keeps its loops under every mode.
+                bool routes = ScanWriter.RoutesGradientModes(gradient) && GraphWriter.HasProperty(model.Signature, model.TakenMemberNames);
                 new ScanWriter(w, model.Signature, gradient.Scan, gradient) { RoutesGradientMode = routes }.WriteGradient();
                 if (routes)
-                    GraphWriter.Write(w, model.Signature with { Modifiers = "private static" }, gradient.Scan, new string[0]);
+                    GraphWriter.Write(w, model.Signature with { Modifiers = "private static" }, gradient.Scan, model.TakenMemberNames);
             }
             else
                 EmitStub(w, model.Signature, "gradient");

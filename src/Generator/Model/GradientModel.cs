@@ -9,7 +9,8 @@ internal sealed record GradientParseResult(GradientModel? Model, EquatableArray<
 
 /// <summary>A <c>[Gradient]</c> method: its signature, and its gradient when the request and its scan are valid.</summary>
 /// <param name="Gradient">Null when the request or the scan has errors: the emitter writes a body that throws.</param>
-internal sealed record GradientModel(MethodSignature Signature, GradientSpec? Gradient, string DeclarationId);
+/// <param name="TakenMemberNames">Names in the containing type a generated member could clash with (see ScanParser).</param>
+internal sealed record GradientModel(MethodSignature Signature, GradientSpec? Gradient, string DeclarationId, EquatableArray<string> TakenMemberNames = default);
 
 /// <summary>
 /// A valid gradient request: the forward scan (its loop runs first, storing its traces), the reverse loop's step graph

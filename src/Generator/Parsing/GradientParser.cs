@@ -55,7 +55,8 @@ internal sealed class GradientParser
             signature = signatureParser.ParseGradientSignature();
             parser._diagnostics.AddRange(signatureParser.Diagnostics);
             if (signature is not null)
-                model = new GradientModel(signature, parser.ParseGradient(), parser.DeclarationId);
+                model = new GradientModel(signature, parser.ParseGradient(), parser.DeclarationId,
+                    signatureParser.TakenMemberNames(signature, reportClash: false));
         }
         catch (OperationCanceledException)
         {

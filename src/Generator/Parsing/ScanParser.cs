@@ -123,9 +123,10 @@ internal sealed partial class ScanParser
     /// <summary>
     /// The names in the containing type (its members across all partial declarations, the members it inherits, which
     /// a generated member would hide, its type parameters, its own name) that begin like a generated member's name;
-    /// a name taken by the graph property itself is SYMG0030.
+    /// a name taken by the graph property itself is SYMG0030 (for a scan; a gradient method's private graph property is
+    /// then not written, and the method does not route to modes).
     /// </summary>
-    private EquatableArray<string> TakenMemberNames(MethodSignature signature)
+    internal EquatableArray<string> TakenMemberNames(MethodSignature signature, bool reportClash = true)
     {
         var type = _method.ContainingType;
         var generated = GraphWriter.MemberNames(signature).Append(Emitting.ScanWriter.ObservedName(signature)).ToArray();
@@ -135,7 +136,7 @@ internal sealed partial class ScanParser
         var taken = type.GetMembers().Concat(inherited).Concat(type.TypeParameters).Append(type)
             .Where(s => generated.Any(g => s.Name.StartsWith(g, StringComparison.Ordinal)))
             .ToList();
-        if (taken.FirstOrDefault(s => s.Name == generated[0]) is { } clash)
+        if (reportClash && taken.FirstOrDefault(s => s.Name == generated[0]) is { } clash)
             Report(DiagnosticDescriptors.GraphPropertyNameTaken, clash.Locations.FirstOrDefault(l => l.IsInSource) ?? _syntax.Identifier.GetLocation(),
                 ScanName, generated[0], type.Name);
         return taken.Select(s => s.Name).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToEquatableArray();
