@@ -29,6 +29,16 @@ public sealed record GeneratorRun(
 /// <summary>Runs SymGen's generator in memory, the way the compiler does, and loads what it produced.</summary>
 public static class GeneratorHarness
 {
+    /// <summary>
+    /// A generated file without its scans' observed twins (Debug mode's copy of the loop, every node kept, written after
+    /// the fast method): what tests of the fast loop's shape read.
+    /// </summary>
+    public static string FastPath(string generated)
+    {
+        int twin = generated.IndexOf("global::SymGen.Scanning.GeneratedValues observer)", System.StringComparison.Ordinal);
+        return twin < 0 ? generated : generated[..generated.LastIndexOf('\n', twin)];
+    }
+
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
 
     public static readonly MetadataReference[] References =

@@ -112,15 +112,21 @@ internal sealed partial class ScanWriter
     }
 
     /// <summary>An intermediate tensor's buffer: a new array, or for a destination scan one rented from ArrayPool.</summary>
-    private string BufferDeclaration(Model.StepNode node)
+    private string BufferDeclaration(Model.StepNode node) =>
+        SpanDeclaration(_nodeNames[node.Id], node.Type.ElementKeyword, Size(node.Shape));
+
+    /// <summary>
+    /// A per-call span of <paramref name="length"/> elements: a new array, or for a destination scan (which allocates
+    /// nothing per call) one rented from ArrayPool and returned after the loop.
+    /// </summary>
+    private string SpanDeclaration(string name, string element, string length)
     {
-        var element = node.Type.ElementKeyword;
         if (!HasDestinations)
-            return $"global::System.Span<{element}> {_nodeNames[node.Id]} = new {element}[{Size(node.Shape)}];";
-        var array = _names.Fresh(_nodeNames[node.Id] + "Array");
+            return $"global::System.Span<{element}> {name} = new {element}[{length}];";
+        var array = _names.Fresh(name + "Array");
         _rented.Add((array, element));
-        return $"{element}[] {array} = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({Size(node.Shape)}); " +
-               $"global::System.Span<{element}> {_nodeNames[node.Id]} = global::System.MemoryExtensions.AsSpan({array}, 0, {Size(node.Shape)});";
+        return $"{element}[] {array} = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({length}); " +
+               $"global::System.Span<{element}> {name} = global::System.MemoryExtensions.AsSpan({array}, 0, {length});";
     }
 
     /// <summary>

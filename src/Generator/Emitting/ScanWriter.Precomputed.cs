@@ -49,13 +49,15 @@ internal sealed partial class ScanWriter
             {
                 _w.WriteLine($"int {width} = {Size(node.Shape)};");
                 _w.WriteLine($"{Runtime}.RequireTraceFits({_steps}, {width}, {CSharpText.Literal(_scan.Steps?.Parameter ?? _scan.Sequences[0].Parameter)});");
-                _w.WriteLine($"global::System.Span<{element}> {rows} = global::System.GC.AllocateUninitializedArray<{element}>({_steps} * {width});");
+                _w.WriteLine(HasDestinations
+                    ? SpanDeclaration(rows, element, $"{_steps} * {width}")
+                    : $"global::System.Span<{element}> {rows} = global::System.GC.AllocateUninitializedArray<{element}>({_steps} * {width});");
             }
             string operand = matrixSpan;
             if (product.MatrixFirst)
             {
                 operand = _names.Fresh(_scan.NonSequences[matrix.Index].Parameter + "Transposed");
-                _w.WriteLine($"global::System.Span<{element}> {operand} = new {element}[{m0} * {m1}];");
+                _w.WriteLine(SpanDeclaration(operand, element, $"{m0} * {m1}"));
                 _w.WriteLine($"{Kernels}.Transpose<{element}>({matrixSpan}, global::SymGen.Dims.Matrix({m0}, {m1}), {operand});");
             }
             var offset = first == "0" ? "0" : $"({first}) * {k}";

@@ -201,7 +201,7 @@ internal sealed partial class ScanParser
         string fileSuffix = overloads.Count == 1 ? ""
             : overloads.Count(m => m.Parameters.Length == _method.Parameters.Length) == 1 ? "`" + _method.Parameters.Length
             : "`" + _method.Parameters.Length + "_" + overloads.IndexOf(_method);
-        return new MethodSignature(ns, types.ToEquatableArray(), _syntax.Modifiers.ToString(),
+        return new MethodSignature(ns, types.ToEquatableArray(), string.Join(" ", _syntax.Modifiers.Select(m => m.Text)),
             _method.ReturnType.ToDisplayString(TypeMapping.FullyQualified), EscapeIdentifier(_method.Name),
             parameters.ToEquatableArray(), fileSuffix);
     }

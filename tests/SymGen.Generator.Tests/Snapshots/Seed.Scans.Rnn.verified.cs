@@ -156,16 +156,84 @@ partial class Scans
             global::SymGen.Kernels.Dot<double>(USpan, global::SymGen.Dims.Matrix(U.Rows, U.Columns), x, global::SymGen.Dims.Vector(xs.Columns), n6);
             observer.Tensor<double>(6, t, n6, global::SymGen.Dims.Vector(U.Rows));
             // n7 = Sym.Dot(W, h) + Sym.Dot(U, x)  (Add)
-            for (int i = 0; i < n7.Length; i++)
+            int i = 0;
+            // On Vector512, Vector256 or Vector128 (the widest the CPU accelerates), then the scalar loop for the rest.
+            if (n5.Length >= n7.Length && n6.Length >= n7.Length)
+            {
+                ref double n7Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n7);
+                ref double n5Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n5);
+                ref double n6Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n6);
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n7.Length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref n5Ref, (nuint)i) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref n6Ref, (nuint)i), ref n7Ref, (nuint)i);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    for (; i <= n7.Length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref n5Ref, (nuint)i) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref n6Ref, (nuint)i), ref n7Ref, (nuint)i);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+                {
+                    for (; i <= n7.Length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref n5Ref, (nuint)i) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref n6Ref, (nuint)i), ref n7Ref, (nuint)i);
+                }
+            }
+            for (; i < n7.Length; i++)
                 n7[i] = n5[i] + n6[i];
             observer.Tensor<double>(7, t, n7, global::SymGen.Dims.Vector(W.Rows));
             // n8 = Sym.Dot(W, h) + Sym.Dot(U, x) + b  (Add)
-            for (int i_ = 0; i_ < n8.Length; i_++)
+            int i_ = 0;
+            // On Vector512, Vector256 or Vector128 (the widest the CPU accelerates), then the scalar loop for the rest.
+            if (n7.Length >= n8.Length && bSpan.Length >= n8.Length)
+            {
+                ref double n8Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n8);
+                ref double n7Ref_ = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n7);
+                ref double bSpanRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bSpan);
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                {
+                    for (; i_ <= n8.Length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i_ += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref n7Ref_, (nuint)i_) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bSpanRef, (nuint)i_), ref n8Ref, (nuint)i_);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    for (; i_ <= n8.Length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i_ += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref n7Ref_, (nuint)i_) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bSpanRef, (nuint)i_), ref n8Ref, (nuint)i_);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+                {
+                    for (; i_ <= n8.Length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i_ += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref n7Ref_, (nuint)i_) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bSpanRef, (nuint)i_), ref n8Ref, (nuint)i_);
+                }
+            }
+            for (; i_ < n8.Length; i_++)
                 n8[i_] = n7[i_] + bSpan[i_];
             observer.Tensor<double>(8, t, n8, global::SymGen.Dims.Vector(W.Rows));
             // n9 = Sym.Tanh(Sym.Dot(W, h) + Sym.Dot(U, x) + b)  (Tanh)
             global::System.Span<double> n9 = RnnRows.Slice(t * RnnWidth, RnnWidth);
-            for (int i__ = 0; i__ < n9.Length; i__++)
+            int i__ = 0;
+            // On Vector512, Vector256 or Vector128 (the widest the CPU accelerates), then the scalar loop for the rest.
+            if (n8.Length >= n9.Length)
+            {
+                ref double n9Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n9);
+                ref double n8Ref_ = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n8);
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                {
+                    for (; i__ <= n9.Length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i__ += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::SymGen.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref n8Ref_, (nuint)i__)), ref n9Ref, (nuint)i__);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    for (; i__ <= n9.Length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i__ += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::SymGen.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref n8Ref_, (nuint)i__)), ref n9Ref, (nuint)i__);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+                {
+                    for (; i__ <= n9.Length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i__ += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::SymGen.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref n8Ref_, (nuint)i__)), ref n9Ref, (nuint)i__);
+                }
+            }
+            for (; i__ < n9.Length; i__++)
                 n9[i__] = global::System.Math.Tanh(n8[i__]);
             observer.Tensor<double>(9, t, n9, global::SymGen.Dims.Vector(W.Rows));
             // Store step t.

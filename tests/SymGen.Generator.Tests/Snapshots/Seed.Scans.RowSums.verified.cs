@@ -108,7 +108,30 @@ partial class Scans
             global::System.ReadOnlySpan<double> RowSums_1 = t >= 1 ? RowSumsRows.Slice((t - 1) * RowSumsWidth, RowSumsWidth) : startRows;
             // n2 = total + row  (Add)
             global::System.Span<double> n2 = RowSumsRows.Slice(t * RowSumsWidth, RowSumsWidth);
-            for (int i = 0; i < n2.Length; i++)
+            int i = 0;
+            // On Vector512, Vector256 or Vector128 (the widest the CPU accelerates), then the scalar loop for the rest.
+            if (RowSums_1.Length >= n2.Length && row.Length >= n2.Length)
+            {
+                ref double n2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(n2);
+                ref double RowSums_1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(RowSums_1);
+                ref double rowRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(row);
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n2.Length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref RowSums_1Ref, (nuint)i) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref rowRef, (nuint)i), ref n2Ref, (nuint)i);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    for (; i <= n2.Length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref RowSums_1Ref, (nuint)i) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rowRef, (nuint)i), ref n2Ref, (nuint)i);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+                {
+                    for (; i <= n2.Length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref RowSums_1Ref, (nuint)i) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref rowRef, (nuint)i), ref n2Ref, (nuint)i);
+                }
+            }
+            for (; i < n2.Length; i++)
                 n2[i] = RowSums_1[i] + row[i];
             observer.Tensor<double>(2, t, n2, global::SymGen.Dims.Vector(start.Length));
             // Store step t.
