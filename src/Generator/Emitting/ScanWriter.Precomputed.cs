@@ -66,6 +66,37 @@ internal sealed partial class ScanWriter
         }
     }
 
+    /// <summary>For each packed step argument (a non-sequence matrix): the name of its <c>PackedMatrix</c>.</summary>
+    private readonly Dictionary<int, string> _packed = new();
+
+    /// <summary>
+    /// The plan's packed matrices (<see cref="LoopPlan.Packed"/>), before the loop: each laid out once as a
+    /// <c>PackedMatrix</c> for the mat-vecs of every step, its storage back to the pool when the method returns.
+    /// </summary>
+    private void WritePacked()
+    {
+        if (_plan.Packed.Count == 0) return;
+        _w.WriteLineNoTabs("");
+        _w.WriteLine("// Matrices multiplied at every step, laid out once in aligned blocks of four rows: each step's mat-vec then");
+        _w.WriteLine("// reads one stream (the same values as on the matrix as given; fewer than four steps keep it as given).");
+        foreach (int index in _plan.Packed)
+        {
+            var matrix = _step.Arguments[index];
+            var name = _names.Fresh(_scan.NonSequences[matrix.Index].Parameter + "Packed");
+            _packed[index] = name;
+            _w.WriteLine($"using var {name} = global::SymGen.PackedMatrix<{matrix.Type.ElementKeyword}>.Pack({_argumentNames[index]}, " +
+                         $"{matrix.Shape[0].Expression}, {matrix.Shape[1].Expression}, {_steps});");
+        }
+    }
+
+    /// <summary>A per-step <c>Dot(M, v)</c> of a packed M: the mat-vec on the packed layout; false for any other node.</summary>
+    private bool WritePackedProduct(StepNode node, string destination)
+    {
+        if (_plan.PackedMatrixOf(_step, node) is not int index || !_packed.TryGetValue(index, out var packed)) return false;
+        _w.WriteLine($"{Kernels}.MatVec<{node.Type.ElementKeyword}>(in {packed}, {_nodeNames[node.Inputs[1]]}, {destination});");
+        return true;
+    }
+
     /// <summary>
     /// The output whose trace rows hold a precomputed product (<see cref="PrecomputedProduct.Trace"/>): going
     /// forwards (step t reads row t), into a trace of every step allocated before the loop; else null (an array of its own).

@@ -265,6 +265,7 @@ internal sealed partial class ScanWriter
                 WriteNode(_step.Nodes[id]);
         }
         WritePrecomputed();
+        WritePacked();
 
         _w.WriteLineNoTabs("");
         if (_step.Condition >= 0)
@@ -626,7 +627,8 @@ internal sealed partial class ScanWriter
         }
         var name = _nodeNames[node.Id];
         var info = OpTable.Get(node.Op);
-        _w.WriteLine($"// {name} = {CSharpText.Comment(node.Label)}  ({info.Name}{(node.Type.Rank > 0 && info.IsElementwise ? FusedText(node) : "")})");
+        var how = node.Type.Rank > 0 && info.IsElementwise ? FusedText(node) : _plan.PackedMatrixOf(_step, node) is not null ? ", on the packed matrix" : "";
+        _w.WriteLine($"// {name} = {CSharpText.Comment(node.Label)}  ({info.Name}{how})");
         if (_plan.Nodes[node.Id].TraceOutput is var o and >= 0)
             _w.WriteLine($"global::System.Span<{node.Type.ElementKeyword}> {name} = {(_resultRow is not null ? _resultRow(o) : $"{_traceRows[o]}.Slice({RowOffset(o, _t)}, {_widths[o]})")};");
 
@@ -640,7 +642,8 @@ internal sealed partial class ScanWriter
             WriteFusedLoop(node);
             return;
         }
-        _w.WriteLine(KernelCall(node, name) + ";");
+        if (!WritePackedProduct(node, name))
+            _w.WriteLine(KernelCall(node, name) + ";");
     }
 
     /// <summary>The C# expression of a scalar node: an operator, a Math call, or a kernel on tensor inputs.</summary>

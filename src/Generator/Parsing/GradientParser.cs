@@ -320,10 +320,10 @@ internal sealed class GradientParser
 
         // The backward loop reads every past value from the traces: no output keeps registers. It and a checkpointed
         // forward (which recomputes segments) compute every product per step: nothing is precomputed before them.
-        var plan = LoopPlanner.Plan(backward.Step, scan.Outputs.Select(o => o with { Taps = EquatableArray<int>.Empty }).ToList(), _loopOptions with { Precompute = false });
+        var plan = LoopPlanner.Plan(backward.Step, scan.Outputs.Select(o => o with { Taps = EquatableArray<int>.Empty }).ToList(), _loopOptions with { Precompute = false, PackWeights = false });
         // Checkpointing saves memory only where the traces are not returned; a while loop's length is not known ahead.
         var checkpointPlan = checkpoint >= 1 && !returnsForward && step.Condition < 0 && forwardTraces.Count == 0
-            ? LoopPlanner.Plan(step, scan.Outputs.Select(o => o with { Taps = EquatableArray<int>.Empty }).ToList(), _loopOptions with { Precompute = false })
+            ? LoopPlanner.Plan(step, scan.Outputs.Select(o => o with { Taps = EquatableArray<int>.Empty }).ToList(), _loopOptions with { Precompute = false, PackWeights = false })
             : null;
         return new GradientSpec(scan, returnsForward, cotangents.ToEquatableArray(), targets.ToEquatableArray(), backward.Step,
             backward.Results.ToEquatableArray(), plan, checkpoint, checkpointPlan, forwardTraces.ToEquatableArray());

@@ -17,7 +17,10 @@ namespace SymGen.Generator.Planning;
 /// Vector512/256/128, then a scalar loop for the last elements.</param>
 /// <param name="Precompute">Matrix-vector products of a non-sequence and a sequence row, which do not depend on the
 /// recurrent state, are computed for every step before the loop as one matrix product (<see cref="PrecomputedProduct"/>).</param>
-internal sealed record LoopOptions(bool Fuse = true, bool Hoist = true, bool KeepEveryNodeObservable = false, bool Vectorise = true, bool Precompute = true)
+/// <param name="PackWeights">Non-sequence matrices of per-step matrix-vector products are laid out once, before the
+/// loop, as a <c>PackedMatrix</c> (four-row blocks, aligned), which the mat-vec reads as one stream (<see cref="LoopPlan.Packed"/>).</param>
+internal sealed record LoopOptions(bool Fuse = true, bool Hoist = true, bool KeepEveryNodeObservable = false, bool Vectorise = true, bool Precompute = true,
+    bool PackWeights = true)
 {
     public static LoopOptions Default { get; } = new();
 }
@@ -90,6 +93,18 @@ internal sealed record LoopPlan(
     /// The products computed for every step before the loop, in node order (empty unless <see cref="LoopOptions.Precompute"/>).
     /// </summary>
     public EquatableArray<PrecomputedProduct> Precomputed { get; init; } = EquatableArray<PrecomputedProduct>.Empty;
+
+    /// <summary>
+    /// The step arguments (non-sequence matrices) packed before the loop for the per-step products <c>Dot(M, v)</c>
+    /// that read them, in argument order (empty unless <see cref="LoopOptions.PackWeights"/>).
+    /// </summary>
+    public EquatableArray<int> Packed { get; init; } = EquatableArray<int>.Empty;
+
+    /// <summary>The packed step argument whose matrix a per-step <c>Dot(M, v)</c> node multiplies, else null.</summary>
+    public int? PackedMatrixOf(StepGraph step, StepNode node) =>
+        node.Op == Op.Dot && node.Type.Rank == 1 && Nodes[node.Id].Storage is not (NodeStorage.Precomputed or NodeStorage.None)
+        && step.Nodes[node.Inputs[0]] is { Op: Op.Input, Type.Rank: 2 } matrix && Packed.Contains(matrix.Argument)
+            ? matrix.Argument : null;
 
     /// <summary>Whether the node has a name of its own in the loop: a local, a buffer, a trace row or a precomputed row.</summary>
     public bool HasStorage(int node) => Nodes[node].Storage is NodeStorage.Register or NodeStorage.Buffer or NodeStorage.TraceRow or NodeStorage.Precomputed;

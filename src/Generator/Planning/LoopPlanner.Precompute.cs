@@ -53,4 +53,25 @@ internal static partial class LoopPlanner
         }
         return -1;
     }
+
+    /// <summary>
+    /// The non-sequence matrices M of the products <c>Dot(M, v)</c> computed at every step (a vector result, float or
+    /// double, not precomputed): packed once before the loop, each product reads the packed layout.
+    /// </summary>
+    private static List<int> PackedMatrices(StepGraph step, bool[] live, NodeStorage[] storage)
+    {
+        var packed = new SortedSet<int>();
+        foreach (var node in step.Nodes)
+        {
+            if (node.Op != Op.Dot || !live[node.Id] || node.Type.Rank != 1 || storage[node.Id] is NodeStorage.Precomputed or NodeStorage.None
+                || node.Type.Element is not (ElementKind.Float32 or ElementKind.Float64))
+                continue;
+            StepNode matrix = step.Nodes[node.Inputs[0]], vector = step.Nodes[node.Inputs[1]];
+            if (matrix.Op == Op.Input && step.Arguments[matrix.Argument].Source == StepArgumentSource.NonSequence
+                && matrix.Type.Rank == 2 && matrix.Type.Element == node.Type.Element
+                && vector.Type.Rank == 1 && vector.Type.Element == node.Type.Element)
+                packed.Add(matrix.Argument);
+        }
+        return packed.ToList();
+    }
 }

@@ -72,6 +72,7 @@ internal static partial class LoopPlanner
             outputs.Select(o => o.ElementType.Rank == 0 ? RegisterDepth(o) : 0).ToEquatableArray())
         {
             Precomputed = precomputed.ToEquatableArray(),
+            Packed = (options.PackWeights && !observable ? PackedMatrices(step, live, storage) : new List<int>()).ToEquatableArray(),
         };
 
         NodeStorage Storage(StepNode node, bool isLive, bool fused) =>

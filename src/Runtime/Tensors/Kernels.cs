@@ -136,13 +136,27 @@ public static partial class Kernels
         ref T w0 = ref MemoryMarshal.GetReference(w);
         ref T x0 = ref MemoryMarshal.GetReference(x);
         ref T d0 = ref MemoryMarshal.GetReference(destination);
-        if (!IsSimd<T>())
+        int width = MatVecWidth<T>(columns);
+        if (width == 0)
             for (int r = 0; r < rows; r++)
                 destination[r] = TensorPrimitives.Dot(w.Slice(r * columns, columns), x);
-        else if (Vector512.IsHardwareAccelerated) MatVec<T, Vector512<T>, Simd512<T>>(ref w0, rows, columns, ref x0, ref d0);
-        else if (Vector256.IsHardwareAccelerated) MatVec<T, Vector256<T>, Simd256<T>>(ref w0, rows, columns, ref x0, ref d0);
+        else if (width == Vector512<T>.Count) MatVec<T, Vector512<T>, Simd512<T>>(ref w0, rows, columns, ref x0, ref d0);
+        else if (width == Vector256<T>.Count) MatVec<T, Vector256<T>, Simd256<T>>(ref w0, rows, columns, ref x0, ref d0);
         else MatVec<T, Vector128<T>, Simd128<T>>(ref w0, rows, columns, ref x0, ref d0);
     }
+
+    /// <summary>
+    /// The vector width (elements) of the mat-vec kernel for rows of <paramref name="columns"/>, 0 for the scalar one.
+    /// 512-bit vectors only for rows of 2 KB or more: each row's accumulator is summed across its lanes once, and on
+    /// shorter rows those sums cost more than the wider FMAs save (measured, benchmarks/README).
+    /// </summary>
+    internal static int MatVecWidth<T>(int columns) where T : unmanaged, IFloatingPointIeee754<T> =>
+        !IsSimd<T>() ? 0
+        : Vector512.IsHardwareAccelerated && (long)columns * Unsafe.SizeOf<T>() >= WideRowBytes ? Vector512<T>.Count
+        : Vector256.IsHardwareAccelerated ? Vector256<T>.Count
+        : Vector128<T>.Count;
+
+    private const int WideRowBytes = 2048;
 
     /// <summary>destination = xᵀ W, for W of <paramref name="rows"/> x <paramref name="columns"/>.</summary>
     public static void VecMat<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, int rows, int columns, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
@@ -213,7 +227,8 @@ public static partial class Kernels
     private static bool IsSimd<T>() =>
         (typeof(T) == typeof(double) || typeof(T) == typeof(float)) && Vector128.IsHardwareAccelerated;
 
-    private const int RowBlock = 4;
+    /// <summary>Rows of W per pass of the mat-vec (also the block of <see cref="PackedMatrix{T}"/>).</summary>
+    internal const int RowBlock = 4;
 
     /// <summary>
     /// Four rows per pass: each load of x feeds four FMAs into four independent accumulators (hiding the FMA latency
@@ -536,7 +551,7 @@ public static partial class Kernels
     }
 
     /// <summary>A matrix span must hold exactly rows x columns values: the kernels read it without bounds checks.</summary>
-    private static void RequireMatrix(int length, int rows, int columns, string operation)
+    internal static void RequireMatrix(int length, int rows, int columns, string operation)
     {
         if (rows < 0 || columns < 0 || length != (long)rows * columns)
             throw new ArgumentException($"{operation} needs a matrix of {rows} x {columns} values; it has {length}.");
