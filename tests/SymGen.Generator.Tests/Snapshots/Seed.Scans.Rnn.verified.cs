@@ -67,14 +67,18 @@ partial class Scans
         global::SymGen.Kernels.Transpose<double>(USpan, global::SymGen.Dims.Matrix(U.Rows, U.Columns), UTransposed);
         global::SymGen.Kernels.MatMul<double>(xsRows.Slice(0, steps * xs.Columns), steps, xs.Columns, UTransposed, RnnWidth, RnnRows.Slice(0, steps * RnnWidth));
 
+        // Matrices multiplied at every step, laid out once in aligned blocks of four rows: each step's mat-vec then
+        // reads one stream (the same values as on the matrix as given; fewer than four steps keep it as given).
+        using var WPacked = global::SymGen.PackedMatrix<double>.Pack(WSpan, W.Rows, W.Columns, steps);
+
         for (int t = 0; t < steps; t++)
         {
             // x = xs[t]
             global::System.ReadOnlySpan<double> x = xsRows.Slice(t * xs.Columns, xs.Columns);
             // h = Rnn[t-1]
             global::System.ReadOnlySpan<double> Rnn_1 = t >= 1 ? RnnRows.Slice((t - 1) * RnnWidth, RnnWidth) : h0Rows;
-            // n5 = Sym.Dot(W, h)  (Dot)
-            global::SymGen.Kernels.Dot<double>(WSpan, global::SymGen.Dims.Matrix(W.Rows, W.Columns), Rnn_1, global::SymGen.Dims.Vector(h0.Length), n5);
+            // n5 = Sym.Dot(W, h)  (Dot, on the packed matrix)
+            global::SymGen.Kernels.MatVec<double>(in WPacked, Rnn_1, n5);
             // n6 = Sym.Dot(U, x)  (Dot, precomputed before the loop: it does not depend on the recurrent state)
             global::System.ReadOnlySpan<double> n6 = RnnRows.Slice(t * RnnWidth, RnnWidth);
             // n9 = Sym.Tanh(Sym.Dot(W, h) + Sym.Dot(U, x) + b)  (Tanh, fused: Add, Add, Tanh)

@@ -88,6 +88,11 @@ partial class Rnns
         global::SymGen.Kernels.Transpose<double>(WxSpan, global::SymGen.Dims.Matrix(Wx.Rows, Wx.Columns), WxTransposed);
         global::SymGen.Kernels.MatMul<double>(XRows.Slice(0, steps * X.Columns), steps, X.Columns, WxTransposed, hWidth, hRows.Slice(0, steps * hWidth));
 
+        // Matrices multiplied at every step, laid out once in aligned blocks of four rows: each step's mat-vec then
+        // reads one stream (the same values as on the matrix as given; fewer than four steps keep it as given).
+        using var WhPacked = global::SymGen.PackedMatrix<double>.Pack(WhSpan, Wh.Rows, Wh.Columns, steps);
+        using var VPacked = global::SymGen.PackedMatrix<double>.Pack(VSpan, V.Rows, V.Columns, steps);
+
         for (int t = 0; t < steps; t++)
         {
             // x = X[t]
@@ -96,8 +101,8 @@ partial class Rnns
             global::System.ReadOnlySpan<double> h_1 = t >= 1 ? hRows.Slice((t - 1) * hWidth, hWidth) : h0Rows;
             // n6 = Sym.Dot(Wx, x)  (Dot, precomputed before the loop: it does not depend on the recurrent state)
             global::System.ReadOnlySpan<double> n6 = hRows.Slice(t * hWidth, hWidth);
-            // n7 = Sym.Dot(Wh, h)  (Dot)
-            global::SymGen.Kernels.Dot<double>(WhSpan, global::SymGen.Dims.Matrix(Wh.Rows, Wh.Columns), h_1, global::SymGen.Dims.Vector(h0.Length), n7);
+            // n7 = Sym.Dot(Wh, h)  (Dot, on the packed matrix)
+            global::SymGen.Kernels.MatVec<double>(in WhPacked, h_1, n7);
             // n10 = Sym.Tanh(Sym.Dot(Wx, x) + Sym.Dot(Wh, h) + b)  (Tanh, fused: Add, Add, Tanh)
             global::System.Span<double> n10 = hRows.Slice(t * hWidth, hWidth);
             int i = 0;
@@ -126,9 +131,9 @@ partial class Rnns
             }
             for (; i < n10.Length; i++)
                 n10[i] = global::System.Math.Tanh(((n6[i] + n7[i]) + bSpan[i]));
-            // n11 = Sym.Dot(V, next)  (Dot)
+            // n11 = Sym.Dot(V, next)  (Dot, on the packed matrix)
             global::System.Span<double> n11 = yRows.Slice(t * yWidth, yWidth);
-            global::SymGen.Kernels.Dot<double>(VSpan, global::SymGen.Dims.Matrix(V.Rows, V.Columns), n10, global::SymGen.Dims.Vector(Wx.Rows), n11);
+            global::SymGen.Kernels.MatVec<double>(in VPacked, n10, n11);
             // Store step t.
         }
 
