@@ -14,7 +14,7 @@ public class MatMulBlockTests
     {
         var data = new TheoryData<int, int, int>();
         foreach (var n in new[] { 1, 3, 4, 5, 8, 11, 32 })
-            foreach (var (k, m) in new[] { (1, 1), (7, 3), (16, 16), (9, 17), (32, 33), (128, 128), (5, 47) })
+            foreach (var (k, m) in new[] { (1, 1), (7, 3), (16, 16), (9, 17), (32, 33), (128, 128), (5, 47), (40, 130), (128, 97), (3, 200) })
                 data.Add(n, k, m);
         return data;
     }
