@@ -141,4 +141,69 @@ public static partial class Kernels
             Unsafe.Add(ref destination, c) = d;
         }
     }
+
+    /// <summary>
+    /// destination += Aᵀ B by blocks: four destination rows (columns i..i+3 of A) by two vectors of columns, loaded
+    /// into registers, then for each row r of A and B one broadcast of a[r, i + j] and one FMA per vector; the
+    /// columns under two vectors, and the destination rows under four, element by element.
+    /// </summary>
+    private static void AddTransposedProductBlocks<T, TVector, TSimd>(ref T a, int rows, int m, ref T b, int n, ref T destination)
+        where T : unmanaged, IFloatingPointIeee754<T> where TVector : struct where TSimd : struct, ISimd<T, TVector>
+    {
+        int width = TSimd.Count, blocks = m - m % ProductRows, c = 0;
+        for (; c <= n - 2 * width; c += 2 * width)
+            for (int i = 0; i < blocks; i += ProductRows)
+            {
+                ref T d0 = ref Unsafe.Add(ref destination, (nint)i * n + c);
+                ref T d1 = ref Unsafe.Add(ref d0, n);
+                ref T d2 = ref Unsafe.Add(ref d1, n);
+                ref T d3 = ref Unsafe.Add(ref d2, n);
+                TVector s00 = TSimd.Load(ref d0, 0), s01 = TSimd.Load(ref d0, (nuint)width);
+                TVector s10 = TSimd.Load(ref d1, 0), s11 = TSimd.Load(ref d1, (nuint)width);
+                TVector s20 = TSimd.Load(ref d2, 0), s21 = TSimd.Load(ref d2, (nuint)width);
+                TVector s30 = TSimd.Load(ref d3, 0), s31 = TSimd.Load(ref d3, (nuint)width);
+                for (int r = 0; r < rows; r++)
+                {
+                    ref T row = ref Unsafe.Add(ref b, (nint)r * n + c);
+                    ref T column = ref Unsafe.Add(ref a, (nint)r * m + i);
+                    TVector w0 = TSimd.Load(ref row, 0), w1 = TSimd.Load(ref row, (nuint)width);
+                    TVector x = TSimd.Broadcast(column);
+                    s00 = TSimd.Fma(w0, x, s00); s01 = TSimd.Fma(w1, x, s01);
+                    x = TSimd.Broadcast(Unsafe.Add(ref column, 1));
+                    s10 = TSimd.Fma(w0, x, s10); s11 = TSimd.Fma(w1, x, s11);
+                    x = TSimd.Broadcast(Unsafe.Add(ref column, 2));
+                    s20 = TSimd.Fma(w0, x, s20); s21 = TSimd.Fma(w1, x, s21);
+                    x = TSimd.Broadcast(Unsafe.Add(ref column, 3));
+                    s30 = TSimd.Fma(w0, x, s30); s31 = TSimd.Fma(w1, x, s31);
+                }
+                TSimd.Store(s00, ref d0, 0); TSimd.Store(s01, ref d0, (nuint)width);
+                TSimd.Store(s10, ref d1, 0); TSimd.Store(s11, ref d1, (nuint)width);
+                TSimd.Store(s20, ref d2, 0); TSimd.Store(s21, ref d2, (nuint)width);
+                TSimd.Store(s30, ref d3, 0); TSimd.Store(s31, ref d3, (nuint)width);
+            }
+        // The columns left (all rows of the destination), then the rows left (the columns done above).
+        AddTransposedProductScalar(ref a, rows, m, ref b, n, 0, c, ref destination);
+        if (blocks < m && c > 0)
+            AddTransposedProductScalar(ref a, rows, m, ref b, c, blocks, 0, ref destination, n);
+    }
+
+    /// <summary>
+    /// destination[i, j] += Σ_r a[r, i] b[r, j] for rows i from <paramref name="firstRow"/> and columns j from
+    /// <paramref name="firstColumn"/> below <paramref name="columns"/>, in order of r, one FMA per term (as the blocks).
+    /// B's and the destination's rows are <paramref name="stride"/> long (default: <paramref name="columns"/>).
+    /// </summary>
+    private static void AddTransposedProductScalar<T>(ref T a, int rows, int m, ref T b, int columns, int firstRow, int firstColumn, ref T destination, int stride = -1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (stride < 0) stride = columns;
+        for (int i = firstRow; i < m; i++)
+            for (int j = firstColumn; j < columns; j++)
+            {
+                ref T d = ref Unsafe.Add(ref destination, (nint)i * stride + j);
+                T sum = d;
+                for (int r = 0; r < rows; r++)
+                    sum = T.FusedMultiplyAdd(Unsafe.Add(ref a, (nint)r * m + i), Unsafe.Add(ref b, (nint)r * stride + j), sum);
+                d = sum;
+            }
+    }
 }

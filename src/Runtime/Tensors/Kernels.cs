@@ -181,28 +181,22 @@ public static partial class Kernels
 
     /// <summary>
     /// destination += Aᵀ B, for A of rows x m and B of rows x n (destination m x n): a gradient's sum over steps of
-    /// outer products aₜ bₜᵀ, as one product over the stored rows after a backward loop. Eight rows of the destination
-    /// at a time take every row of B in turn (they stay in cache while B streams past once per block), nothing allocated.
+    /// outer products aₜ bₜᵀ, as one product over the stored rows after a backward loop. Blocks of four rows by two
+    /// vectors of the destination stay in registers while the rows of A and B stream past (Kernels.MatMul.cs);
+    /// each element adds its terms in order of the rows, one FMA each. Nothing allocated.
     /// </summary>
     public static void AddTransposedProduct<T>(ReadOnlySpan<T> a, int rows, int m, ReadOnlySpan<T> b, int n, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
         RequireMatrix(a.Length, rows, m, "AddTransposedProduct (A)");
         RequireMatrix(b.Length, rows, n, "AddTransposedProduct (B)");
         RequireMatrix(destination.Length, m, n, "AddTransposedProduct (destination)");
-        const int Block = 8;
-        for (int i0 = 0; i0 < m; i0 += Block)
-        {
-            int count = Math.Min(Block, m - i0);
-            for (int r = 0; r < rows; r++)
-            {
-                var bRow = b.Slice(r * n, n);
-                for (int j = 0; j < count; j++)
-                {
-                    var target = destination.Slice((i0 + j) * n, n);
-                    TensorPrimitives.MultiplyAdd(bRow, a[r * m + i0 + j], target, target);
-                }
-            }
-        }
+        ref T a0 = ref MemoryMarshal.GetReference(a);
+        ref T b0 = ref MemoryMarshal.GetReference(b);
+        ref T d0 = ref MemoryMarshal.GetReference(destination);
+        if (!IsSimd<T>()) AddTransposedProductScalar(ref a0, rows, m, ref b0, n, 0, 0, ref d0);
+        else if (Vector512.IsHardwareAccelerated) AddTransposedProductBlocks<T, Vector512<T>, Simd512<T>>(ref a0, rows, m, ref b0, n, ref d0);
+        else if (Vector256.IsHardwareAccelerated) AddTransposedProductBlocks<T, Vector256<T>, Simd256<T>>(ref a0, rows, m, ref b0, n, ref d0);
+        else AddTransposedProductBlocks<T, Vector128<T>, Simd128<T>>(ref a0, rows, m, ref b0, n, ref d0);
     }
 
     private static void VecMatUnchecked<T>(ref T x, ref T w, int rows, int columns, ref T destination) where T : unmanaged, IFloatingPointIeee754<T>

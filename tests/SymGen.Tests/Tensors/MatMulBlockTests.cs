@@ -50,4 +50,43 @@ public class MatMulBlockTests
             Kernels.VecMat<float>(af.AsSpan(i * k, k), bf, k, m, rowsF.AsSpan(i * m, m));
         Assert.Equal(rowsF, productF);
     }
+
+    /// <summary>
+    /// destination += Aᵀ B (a gradient's weight sum after the backward loop) by register blocks: every element is its
+    /// start value plus the terms a[r, i] b[r, j] in order of r, one FMA each, exactly as this plain loop computes it.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(7, 3, 5)]
+    [InlineData(30, 4, 16)]
+    [InlineData(50, 9, 17)]
+    [InlineData(100, 32, 33)]
+    [InlineData(64, 130, 47)]
+    [InlineData(0, 5, 8)]
+    public void TransposedProductAddsEveryTermInOrderOfTheRows(int rows, int m, int n)
+    {
+        var random = new Random(rows * 10000 + m * 100 + n);
+        var a = Enumerable.Range(0, rows * m).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var b = Enumerable.Range(0, rows * n).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var start = Enumerable.Range(0, m * n).Select(_ => random.NextDouble()).ToArray();
+        var destination = (double[])start.Clone();
+        Kernels.AddTransposedProduct<double>(a, rows, m, b, n, destination);
+        var expected = (double[])start.Clone();
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+                for (int r = 0; r < rows; r++)
+                    expected[i * n + j] = Math.FusedMultiplyAdd(a[r * m + i], b[r * n + j], expected[i * n + j]);
+        Assert.Equal(expected, destination);
+
+        var af = a.Select(v => (float)v).ToArray();
+        var bf = b.Select(v => (float)v).ToArray();
+        var destinationF = start.Select(v => (float)v).ToArray();
+        var expectedF = (float[])destinationF.Clone();
+        Kernels.AddTransposedProduct<float>(af, rows, m, bf, n, destinationF);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+                for (int r = 0; r < rows; r++)
+                    expectedF[i * n + j] = MathF.FusedMultiplyAdd(af[r * m + i], bf[r * n + j], expectedF[i * n + j]);
+        Assert.Equal(expectedF, destinationF);
+    }
 }
