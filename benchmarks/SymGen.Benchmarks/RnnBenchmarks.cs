@@ -31,39 +31,33 @@ public static partial class RnnScans
 
     /// <summary>
     /// The loop a good engineer writes (PERFORMANCE-ANCHORS.md): the trace preallocated by the caller, a four-row
-    /// FMA mat-vec on <see cref="Vector{T}"/>, U x + b then W h added per step, <see cref="TensorPrimitives.Tanh"/> on
-    /// the row. Written here, not with SymGen's Kernels, so the baseline stays independent of the code it measures.
+    /// FMA mat-vec on <see cref="Vector{T}"/> (on <see cref="Vector512{T}"/> if <paramref name="wide"/>), U x + b then
+    /// W h added per step, <see cref="TensorPrimitives.Tanh"/> on the row. Written here, not with SymGen's Kernels, so
+    /// the baseline stays independent of the code it measures.
     /// </summary>
-    public static void Hand<T>(T[] xs, int steps, int inputs, T[] h0, T[] W, T[] U, T[] b, T[] trace) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Hand<T>(T[] xs, int steps, int inputs, T[] h0, T[] W, T[] U, T[] b, T[] trace, bool wide = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int hidden = h0.Length;
         ReadOnlySpan<T> h = h0;
         for (int t = 0; t < steps; t++)
         {
             var next = trace.AsSpan(t * hidden, hidden);
-            MatVec4(U, inputs, xs.AsSpan(t * inputs, inputs), next, b);
-            MatVec4(W, hidden, h, next, next);
+            if (wide)
+            {
+                MatVec4x512(U, inputs, xs.AsSpan(t * inputs, inputs), next, b);
+                MatVec4x512(W, hidden, h, next, next);
+            }
+            else
+            {
+                MatVec4(U, inputs, xs.AsSpan(t * inputs, inputs), next, b);
+                MatVec4(W, hidden, h, next, next);
+            }
             TensorPrimitives.Tanh(next, next);
             h = next;
         }
     }
 
-    /// <summary>The same loop with the mat-vec on <see cref="Vector512{T}"/> (a CPU with AVX-512 offers it; see the README for which is faster).</summary>
-    public static void Hand512<T>(T[] xs, int steps, int inputs, T[] h0, T[] W, T[] U, T[] b, T[] trace) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int hidden = h0.Length;
-        ReadOnlySpan<T> h = h0;
-        for (int t = 0; t < steps; t++)
-        {
-            var next = trace.AsSpan(t * hidden, hidden);
-            MatVec4x512(U, inputs, xs.AsSpan(t * inputs, inputs), next, b);
-            MatVec4x512(W, hidden, h, next, next);
-            TensorPrimitives.Tanh(next, next);
-            h = next;
-        }
-    }
-
-    /// <summary><see cref="MatVec4{T}"/> on 512-bit vectors.</summary>
+    /// <summary><see cref="MatVec4{T}"/> on 512-bit vectors (<c>wide</c>: a CPU with AVX-512 offers both; the README says which is faster).</summary>
     static void MatVec4x512<T>(ReadOnlySpan<T> w, int columns, ReadOnlySpan<T> x, Span<T> destination, ReadOnlySpan<T> addend) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = destination.Length, width = Vector512<T>.Count;
@@ -199,7 +193,7 @@ public class RnnBenchmarks
     }
 
     // The hand loop with a 512-bit mat-vec: the stronger of the two hand loops is the baseline (README).
-    [Benchmark] public double[] Hand512Double() { RnnScans.Hand512(_xs, Steps, Inputs, _h0, _w, _u, _b, _trace); return _trace; }
+    [Benchmark] public double[] Hand512Double() { RnnScans.Hand(_xs, Steps, Inputs, _h0, _w, _u, _b, _trace, wide: true); return _trace; }
 
-    [Benchmark] public float[] Hand512Float() { RnnScans.Hand512(_xsF, Steps, Inputs, _h0F, _wF, _uF, _bF, _traceF); return _traceF; }
+    [Benchmark] public float[] Hand512Float() { RnnScans.Hand(_xsF, Steps, Inputs, _h0F, _wF, _uF, _bF, _traceF, wide: true); return _traceF; }
 }

@@ -8,6 +8,8 @@ using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using SymGen.Generator;
+using SymGen.Generator.Model;
+using SymGen.Generator.Planning;
 
 namespace SymGen.Generator.Tests;
 
@@ -69,6 +71,18 @@ public static class GeneratorHarness
     {
         driver = (driver ?? Driver()).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         return new GeneratorRun(compilation, output, driver, diagnostics);
+    }
+
+    /// <summary>
+    /// The scans of <paramref name="source"/> as planned with <paramref name="options"/>, by method name, and the
+    /// generated sources; the source must generate without a diagnostic.
+    /// </summary>
+    internal static (IReadOnlyDictionary<string, ScanSpec> Scans, GeneratorRun Run) Plan(string source, LoopOptions options)
+    {
+        var scans = new System.Collections.Concurrent.ConcurrentDictionary<string, ScanSpec>();
+        var run = Run(Compilation(source), Driver(new ScanGenerator(options, model => scans[model.Signature.Name] = model.Scan!)));
+        Xunit.Assert.Empty(run.AllDiagnostics);
+        return (scans, run);
     }
 
     /// <summary>Compiles sources with the generated code into a collectible context and returns the assembly.</summary>

@@ -83,17 +83,7 @@ public class LoopPlanTests
         _ => Observable,
     };
 
-    /// <summary>The scans of <paramref name="source"/> as planned with <paramref name="options"/>, by method name, and the generated sources.</summary>
-    private static (IReadOnlyDictionary<string, ScanSpec> Scans, GeneratorRun Run) Generate(string source, LoopOptions options)
-    {
-        var scans = new ConcurrentDictionary<string, ScanSpec>();
-        var generator = new ScanGenerator(options, model => scans[model.Signature.Name] = model.Scan!);
-        var run = GeneratorHarness.Run(GeneratorHarness.Compilation(source), GeneratorHarness.Driver(generator));
-        Assert.Empty(run.AllDiagnostics);
-        return (scans, run);
-    }
-
-    private static ScanSpec Plan(string scan, LoopOptions? options = null) => Generate(Source, options ?? LoopOptions.Default).Scans[scan];
+    private static ScanSpec Plan(string scan, LoopOptions? options = null) => GeneratorHarness.Plan(Source, options ?? LoopOptions.Default).Scans[scan];
 
     private static StepNode Single(ScanSpec scan, Op op) => Assert.Single(scan.Step.Nodes, n => n.Op == op && scan.Plan.Nodes[n.Id].Live);
 
@@ -203,8 +193,8 @@ public class LoopPlanTests
     [Fact]
     public void KeepingEveryNodeObservableGivesEveryLiveNodeStorageOfItsOwnAndALocalOrBufferInTheCode()
     {
-        var (scans, run) = Generate(Source, Observable);
-        var (defaults, _) = Generate(Source, LoopOptions.Default);
+        var (scans, run) = GeneratorHarness.Plan(Source, Observable);
+        var (defaults, _) = GeneratorHarness.Plan(Source, LoopOptions.Default);
         Assert.Contains(defaults.Values, s => s.Plan.Nodes.Any(n => n.Storage == NodeStorage.Fused));
         Assert.Contains(defaults.Values, s => s.Plan.Hoisted.Count > 0);
         foreach (var (name, scan) in scans)
@@ -232,8 +222,8 @@ public class LoopPlanTests
     [MemberData(nameof(OptionNames))]
     public void EveryOptionGivesTheDefaultResultsBitForBit(string option)
     {
-        var (_, defaultRun) = Generate(Source, LoopOptions.Default);
-        var (_, optionRun) = Generate(Source, Options(option));
+        var (_, defaultRun) = GeneratorHarness.Plan(Source, LoopOptions.Default);
+        var (_, optionRun) = GeneratorHarness.Plan(Source, Options(option));
         // The option changed the code (else this test compares a loop with itself).
         Assert.NotEqual(string.Concat(defaultRun.GeneratedSources.Values), string.Concat(optionRun.GeneratedSources.Values));
 

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Linq;
 using SymGen.Generator.Model;
 using SymGen.Generator.Planning;
@@ -38,23 +37,15 @@ public class PackedWeightTests
         }
         """;
 
-    private static (ConcurrentDictionary<string, ScanSpec> Scans, GeneratorRun Run) Generate(LoopOptions options)
-    {
-        var scans = new ConcurrentDictionary<string, ScanSpec>();
-        var run = GeneratorHarness.Run(GeneratorHarness.Compilation(Source), GeneratorHarness.Driver(new ScanGenerator(options, m => scans[m.Signature.Name] = m.Scan!)));
-        Assert.Empty(run.AllDiagnostics);
-        return (scans, run);
-    }
-
     [Fact]
     public void ThePlanPacksTheMatricesOfPerStepMatVecsOnly()
     {
-        var (scans, run) = Generate(LoopOptions.Default);
+        var (scans, run) = GeneratorHarness.Plan(Source, LoopOptions.Default);
         string ArgumentName(ScanSpec scan, int index) => scan.Step.Arguments[index].Name;
         Assert.Equal(["W"], scans["Rnn"].Plan.Packed.Select(a => ArgumentName(scans["Rnn"], a))); // U x is precomputed
         Assert.Equal(["W"], scans["Twice"].Plan.Packed.Select(a => ArgumentName(scans["Twice"], a)));
-        Assert.Empty(Generate(LoopOptions.Default with { PackWeights = false }).Scans["Rnn"].Plan.Packed);
-        Assert.Empty(Generate(new LoopOptions(KeepEveryNodeObservable: true)).Scans["Rnn"].Plan.Packed);
+        Assert.Empty(GeneratorHarness.Plan(Source, LoopOptions.Default with { PackWeights = false }).Scans["Rnn"].Plan.Packed);
+        Assert.Empty(GeneratorHarness.Plan(Source, new LoopOptions(KeepEveryNodeObservable: true)).Scans["Rnn"].Plan.Packed);
 
         var code = GeneratorHarness.FastPath(run.GeneratedSources.Single(s => s.Key.EndsWith(".Twice.g.cs", StringComparison.Ordinal)).Value);
         Assert.Equal(1, code.Split("global::SymGen.PackedMatrix<double>.Pack(WSpan, W.Rows, W.Columns, steps);").Length - 1);

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Linq;
 using System.Reflection;
 using SymGen.Generator.Model;
@@ -47,18 +46,10 @@ public class PrecomputedProductTests
         }
         """;
 
-    private static (ConcurrentDictionary<string, ScanSpec> Scans, GeneratorRun Run) Generate(LoopOptions options)
-    {
-        var scans = new ConcurrentDictionary<string, ScanSpec>();
-        var run = GeneratorHarness.Run(GeneratorHarness.Compilation(Source), GeneratorHarness.Driver(new ScanGenerator(options, m => scans[m.Signature.Name] = m.Scan!)));
-        Assert.Empty(run.AllDiagnostics);
-        return (scans, run);
-    }
-
     [Fact]
     public void ThePlanPrecomputesTheProductsOfARowAndAMatrixAndNothingElse()
     {
-        var (scans, run) = Generate(LoopOptions.Default);
+        var (scans, run) = GeneratorHarness.Plan(Source, LoopOptions.Default);
         var forward = scans["Forward"];
         var nodes = forward.Step.Nodes;
         var products = forward.Plan.Precomputed;
@@ -71,8 +62,8 @@ public class PrecomputedProductTests
         Assert.Equal(NodeStorage.Buffer, forward.Plan.Nodes[nodes.Single(n => n.Label == "Sym.Dot(W, h)").Id].Storage);
         Assert.Empty(scans["Growing"].Plan.Precomputed);
         Assert.Empty(scans["Map"].Plan.Precomputed);
-        Assert.Empty(Generate(LoopOptions.Default with { Precompute = false }).Scans["Forward"].Plan.Precomputed);
-        Assert.Empty(Generate(new LoopOptions(KeepEveryNodeObservable: true)).Scans["Forward"].Plan.Precomputed);
+        Assert.Empty(GeneratorHarness.Plan(Source, LoopOptions.Default with { Precompute = false }).Scans["Forward"].Plan.Precomputed);
+        Assert.Empty(GeneratorHarness.Plan(Source, new LoopOptions(KeepEveryNodeObservable: true)).Scans["Forward"].Plan.Precomputed);
 
         // Both are operands of the fused loop written into the trace row: the first is computed into the trace's rows
         // (each step reads its row, then overwrites it), the second into an array of its own.
