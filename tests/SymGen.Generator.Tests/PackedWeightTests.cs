@@ -30,10 +30,21 @@ public class PackedWeightTests
             [Symbolic(nameof(ElmanF))]
             public static partial Mat<float> RnnF([Sequence] Mat<float> xs, [Initial] Vec<float> h0, Mat<float> W, Mat<float> U, Vec<float> b);
 
-            // W multiplies the state twice a step: packed once, both products read it; V h is a row times a matrix (not packed).
+            // W multiplies the state twice a step: packed once, both products read it; h V, a row times a matrix, reads V by column strips.
             static Vec<double> TwiceStep(Vec<double> h, Mat<double> W, Mat<double> V) => Sym.Tanh(Sym.Dot(W, Sym.Dot(W, h)) + Sym.Dot(h, V));
             [Symbolic(nameof(TwiceStep))]
             public static partial Mat<double> Twice([Initial] Vec<double> h0, Mat<double> W, Mat<double> V, [Steps] int n);
+
+            // A mini-batch: the state matrix times Wt and the step's inputs times Ut, both packed by column strips.
+            static Mat<double> Batch(Mat<double> X, Mat<double> H, Mat<double> Wt, Mat<double> Ut, Vec<double> b) =>
+                Sym.Tanh(Sym.Dot(H, Wt) + Sym.Dot(X, Ut) + b);
+            [Symbolic(nameof(Batch))]
+            public static partial Tensor3<double> Batched([Sequence] Tensor3<double> xs, [Initial] Mat<double> h0, Mat<double> Wt, Mat<double> Ut, Vec<double> b);
+
+            static Mat<float> BatchF(Mat<float> X, Mat<float> H, Mat<float> Wt, Mat<float> Ut, Vec<float> b) =>
+                Sym.Tanh(Sym.Dot(H, Wt) + Sym.Dot(X, Ut) + b);
+            [Symbolic(nameof(BatchF))]
+            public static partial Tensor3<float> BatchedF([Sequence] Tensor3<float> xs, [Initial] Mat<float> h0, Mat<float> Wt, Mat<float> Ut, Vec<float> b);
         }
         """;
 
@@ -51,8 +62,50 @@ public class PackedWeightTests
         Assert.Equal(1, code.Split("global::SymGen.PackedMatrix<double>.Pack(WSpan, W.Rows, W.Columns, steps);").Length - 1);
         Assert.Equal(2, code.Split("global::SymGen.Kernels.MatVec<double>(in WPacked, ").Length - 1);
         Assert.Contains("(Dot, on the packed matrix)", code);
-        Assert.Contains("global::SymGen.Kernels.Dot<double>(", code); // h V
+        // h V, a row times a matrix: V packed by column strips, the product a VecMat on them.
+        Assert.Equal(["V"], scans["Twice"].Plan.PackedColumns.Select(a => ArgumentName(scans["Twice"], a)));
+        Assert.Contains("global::SymGen.Kernels.VecMat<double>(Twice_1, in VColumns, ", code);
+        Assert.DoesNotContain("Kernels.Dot<double>(", code);
+        Assert.Empty(scans["Rnn"].Plan.PackedColumns);
+
+        var batched = scans["Batched"];
+        Assert.Empty(batched.Plan.Packed);
+        Assert.Equal(["Wt", "Ut"], batched.Plan.PackedColumns.Select(a => ArgumentName(batched, a)));
+        var batchedCode = GeneratorHarness.FastPath(run.GeneratedSources.Single(s => s.Key.EndsWith(".Batched.g.cs", StringComparison.Ordinal)).Value);
+        Assert.Contains("using var WtColumns = global::SymGen.PackedMatrix<double>.PackColumns(WtSpan, Wt.Rows, Wt.Columns, steps);", batchedCode);
+        Assert.Contains("global::SymGen.Kernels.MatMul<double>(Batched_1, h0.Rows, h0.Columns, in WtColumns, ", batchedCode);
+        Assert.Contains("global::SymGen.Kernels.MatMul<double>(X, xs.Rows, xs.Columns, in UtColumns, ", batchedCode);
     }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 5)]
+    [InlineData(4, 16)]
+    [InlineData(5, 37)]
+    [InlineData(32, 64)]
+    public void MiniBatchResultsAreThoseOfTheMatricesAsGivenBitForBit(int batch, int hidden)
+    {
+        var packed = GeneratorHarness.Load(Source).GetType("S")!;
+        var plain = GeneratorHarness.Load(GeneratorHarness.Driver(new ScanGenerator(LoopOptions.Default with { PackWeights = false })), Source).GetType("S")!;
+        var random = new Random(batch * 100 + hidden);
+        double[] Values(int n, double scale) => Enumerable.Range(0, n).Select(_ => (random.NextDouble() - 0.5) * scale).ToArray();
+        float[] F(double[] d) => d.Select(v => (float)v).ToArray();
+        const int inputs = 7;
+        foreach (int steps in new[] { 0, 2, 6 })
+        {
+            double[] xs = Values(steps * batch * inputs, 2), h0 = Values(batch * hidden, 1), wt = Values(hidden * hidden, 1.5 / Math.Sqrt(hidden)),
+                ut = Values(inputs * hidden, 1), b = Values(hidden, 0.2);
+            object[] arguments = [new Tensor3<double>(xs, steps, batch, inputs), new Mat<double>(h0, batch, hidden), new Mat<double>(wt, hidden, hidden),
+                new Mat<double>(ut, inputs, hidden), new Vec<double>(b)];
+            Assert.Equal(Trace<double>(plain, "Batched", arguments), Trace<double>(packed, "Batched", arguments));
+            object[] floats = [new Tensor3<float>(F(xs), steps, batch, inputs), new Mat<float>(F(h0), batch, hidden), new Mat<float>(F(wt), hidden, hidden),
+                new Mat<float>(F(ut), inputs, hidden), new Vec<float>(F(b))];
+            Assert.Equal(Trace<float>(plain, "BatchedF", floats), Trace<float>(packed, "BatchedF", floats));
+        }
+    }
+
+    private static T[] Trace<T>(Type scans, string name, object[] arguments) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        ((Tensor3<T>)scans.GetMethod(name)!.Invoke(null, arguments)!).Span.ToArray();
 
     [Theory]
     [InlineData(1)]

@@ -75,27 +75,56 @@ internal sealed partial class ScanWriter
     /// </summary>
     private void WritePacked()
     {
-        if (_plan.Packed.Count == 0) return;
+        if (_plan.Packed.Count + _plan.PackedColumns.Count == 0) return;
         _w.WriteLineNoTabs("");
-        _w.WriteLine("// Matrices multiplied at every step, laid out once in aligned blocks of four rows: each step's mat-vec then");
-        _w.WriteLine("// reads one stream (the same values as on the matrix as given; fewer than four steps keep it as given).");
+        _w.WriteLine("// Matrices multiplied at every step, laid out once (aligned blocks of four rows for W x, strips of columns for");
+        _w.WriteLine("// A M and x M): each step's product reads one stream. The same values as on the matrix as given; fewer than");
+        _w.WriteLine("// four steps keep it as given.");
         foreach (int index in _plan.Packed)
+            _packed[index] = WritePack(index, "Packed", "Pack");
+        foreach (int index in _plan.PackedColumns)
+            _packedColumns[index] = WritePack(index, "Columns", "PackColumns");
+
+        string WritePack(int index, string suffix, string method)
         {
             var matrix = _step.Arguments[index];
-            var name = _names.Fresh(_scan.NonSequences[matrix.Index].Parameter + "Packed");
-            _packed[index] = name;
-            _w.WriteLine($"using var {name} = global::SymGen.PackedMatrix<{matrix.Type.ElementKeyword}>.Pack({_argumentNames[index]}, " +
+            var name = _names.Fresh(_scan.NonSequences[matrix.Index].Parameter + suffix);
+            _w.WriteLine($"using var {name} = global::SymGen.PackedMatrix<{matrix.Type.ElementKeyword}>.{method}({_argumentNames[index]}, " +
                          $"{matrix.Shape[0].Expression}, {matrix.Shape[1].Expression}, {_steps});");
+            return name;
         }
     }
 
-    /// <summary>A per-step <c>Dot(M, v)</c> of a packed M: the mat-vec on the packed layout; false for any other node.</summary>
+    /// <summary>For each step argument packed by column strips: the name of its <c>PackedMatrix</c>.</summary>
+    private readonly Dictionary<int, string> _packedColumns = new();
+
+    /// <summary>
+    /// A per-step product with a packed matrix: <c>Dot(M, v)</c> as the mat-vec on row blocks, <c>Dot(A, M)</c> and
+    /// <c>Dot(v, M)</c> as MatMul and VecMat on column strips; false for any other node.
+    /// </summary>
     private bool WritePackedProduct(StepNode node, string destination)
     {
-        if (_plan.PackedMatrixOf(_step, node) is not int index || !_packed.TryGetValue(index, out var packed)) return false;
-        _w.WriteLine($"{Kernels}.MatVec<{node.Type.ElementKeyword}>(in {packed}, {_nodeNames[node.Inputs[1]]}, {destination});");
-        return true;
+        var element = node.Type.ElementKeyword;
+        if (_plan.PackedMatrixOf(_step, node) is int index && _packed.TryGetValue(index, out var packed))
+        {
+            _w.WriteLine($"{Kernels}.MatVec<{element}>(in {packed}, {_nodeNames[node.Inputs[1]]}, {destination});");
+            return true;
+        }
+        if (_plan.ColumnPackedMatrixOf(_step, node) is int right && _packedColumns.TryGetValue(right, out var columns))
+        {
+            var left = _step.Nodes[node.Inputs[0]];
+            var leftName = _nodeNames[left.Id];
+            _w.WriteLine(left.Type.Rank == 1
+                ? $"{Kernels}.VecMat<{element}>({leftName}, in {columns}, {destination});"
+                : $"{Kernels}.MatMul<{element}>({leftName}, {left.Shape[0]}, {left.Shape[1]}, in {columns}, {destination});");
+            return true;
+        }
+        return false;
     }
+
+    /// <summary>Whether a node's product reads a packed matrix (for its comment).</summary>
+    private bool ReadsPackedMatrix(StepNode node) =>
+        _plan.PackedMatrixOf(_step, node) is int a && _packed.ContainsKey(a) || _plan.ColumnPackedMatrixOf(_step, node) is int b && _packedColumns.ContainsKey(b);
 
     /// <summary>
     /// The output whose trace rows hold a precomputed product (<see cref="PrecomputedProduct.Trace"/>): going

@@ -627,7 +627,7 @@ internal sealed partial class ScanWriter
         }
         var name = _nodeNames[node.Id];
         var info = OpTable.Get(node.Op);
-        var how = node.Type.Rank > 0 && info.IsElementwise ? FusedText(node) : _plan.PackedMatrixOf(_step, node) is not null ? ", on the packed matrix" : "";
+        var how = node.Type.Rank > 0 && info.IsElementwise ? FusedText(node) : ReadsPackedMatrix(node) ? ", on the packed matrix" : "";
         _w.WriteLine($"// {name} = {CSharpText.Comment(node.Label)}  ({info.Name}{how})");
         if (_plan.Nodes[node.Id].TraceOutput is var o and >= 0)
             _w.WriteLine($"global::System.Span<{node.Type.ElementKeyword}> {name} = {(_resultRow is not null ? _resultRow(o) : $"{_traceRows[o]}.Slice({RowOffset(o, _t)}, {_widths[o]})")};");

@@ -100,11 +100,25 @@ internal sealed record LoopPlan(
     /// </summary>
     public EquatableArray<int> Packed { get; init; } = EquatableArray<int>.Empty;
 
+    /// <summary>
+    /// The step arguments (non-sequence matrices) packed by column strips before the loop for the per-step products
+    /// <c>Dot(A, M)</c> and <c>Dot(v, M)</c> that read them, in argument order.
+    /// </summary>
+    public EquatableArray<int> PackedColumns { get; init; } = EquatableArray<int>.Empty;
+
     /// <summary>The packed step argument whose matrix a per-step <c>Dot(M, v)</c> node multiplies, else null.</summary>
     public int? PackedMatrixOf(StepGraph step, StepNode node) =>
-        node.Op == Op.Dot && node.Type.Rank == 1 && Nodes[node.Id].Storage is not (NodeStorage.Precomputed or NodeStorage.None)
+        IsPerStepDot(node) && node.Type.Rank == 1 && step.Nodes[node.Inputs[1]].Type.Rank == 1
         && step.Nodes[node.Inputs[0]] is { Op: Op.Input, Type.Rank: 2 } matrix && Packed.Contains(matrix.Argument)
             ? matrix.Argument : null;
+
+    /// <summary>The column-packed step argument a per-step <c>Dot(A, M)</c> or <c>Dot(v, M)</c> node multiplies by, else null.</summary>
+    public int? ColumnPackedMatrixOf(StepGraph step, StepNode node) =>
+        IsPerStepDot(node) && step.Nodes[node.Inputs[1]] is { Op: Op.Input, Type.Rank: 2 } matrix && PackedColumns.Contains(matrix.Argument)
+            ? matrix.Argument : null;
+
+    private bool IsPerStepDot(StepNode node) =>
+        node.Op == Op.Dot && node.Type.Rank > 0 && Nodes[node.Id].Storage is not (NodeStorage.Precomputed or NodeStorage.None);
 
     /// <summary>Whether the node has a name of its own in the loop: a local, a buffer, a trace row or a precomputed row.</summary>
     public bool HasStorage(int node) => Nodes[node].Storage is NodeStorage.Register or NodeStorage.Buffer or NodeStorage.TraceRow or NodeStorage.Precomputed;

@@ -55,23 +55,27 @@ internal static partial class LoopPlanner
     }
 
     /// <summary>
-    /// The non-sequence matrices M of the products <c>Dot(M, v)</c> computed at every step (a vector result, float or
-    /// double, not precomputed): packed once before the loop, each product reads the packed layout.
+    /// The non-sequence matrices of the products computed at every step (float or double, not precomputed), packed
+    /// once before the loop: M of <c>Dot(M, v)</c> by row blocks (<paramref name="rows"/>), M of <c>Dot(A, M)</c> and
+    /// <c>Dot(v, M)</c> by column strips (<paramref name="columns"/>); each product reads its packed layout.
     /// </summary>
-    private static List<int> PackedMatrices(StepGraph step, bool[] live, NodeStorage[] storage)
+    private static (List<int> Rows, List<int> Columns) PackedMatrices(StepGraph step, bool[] live, NodeStorage[] storage, bool[] hoisted)
     {
-        var packed = new SortedSet<int>();
+        var rows = new SortedSet<int>();
+        var columns = new SortedSet<int>();
         foreach (var node in step.Nodes)
         {
-            if (node.Op != Op.Dot || !live[node.Id] || node.Type.Rank != 1 || storage[node.Id] is NodeStorage.Precomputed or NodeStorage.None
+            if (node.Op != Op.Dot || !live[node.Id] || hoisted[node.Id] || node.Type.Rank == 0 || storage[node.Id] is NodeStorage.Precomputed or NodeStorage.None
                 || node.Type.Element is not (ElementKind.Float32 or ElementKind.Float64))
                 continue;
-            StepNode matrix = step.Nodes[node.Inputs[0]], vector = step.Nodes[node.Inputs[1]];
-            if (matrix.Op == Op.Input && step.Arguments[matrix.Argument].Source == StepArgumentSource.NonSequence
-                && matrix.Type.Rank == 2 && matrix.Type.Element == node.Type.Element
-                && vector.Type.Rank == 1 && vector.Type.Element == node.Type.Element)
-                packed.Add(matrix.Argument);
+            StepNode left = step.Nodes[node.Inputs[0]], right = step.Nodes[node.Inputs[1]];
+            if (left.Type.Element != node.Type.Element || right.Type.Element != node.Type.Element) continue;
+            if (IsMatrixArgument(left) && right.Type.Rank == 1) rows.Add(left.Argument);
+            else if (IsMatrixArgument(right)) columns.Add(right.Argument);
         }
-        return packed.ToList();
+        return (rows.ToList(), columns.ToList());
+
+        bool IsMatrixArgument(StepNode operand) =>
+            operand.Op == Op.Input && step.Arguments[operand.Argument].Source == StepArgumentSource.NonSequence && operand.Type.Rank == 2;
     }
 }

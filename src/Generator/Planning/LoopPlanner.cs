@@ -64,6 +64,7 @@ internal static partial class LoopPlanner
         for (int k = 0; k < precomputed.Count; k++)
             precomputed[k] = precomputed[k] with { Trace = ProductTrace(precomputed[k], precomputed.Take(k), groups, uses, storage, traceOutput, step, outputs) };
 
+        var (packedRows, packedColumns) = options.PackWeights && !observable ? PackedMatrices(step, live, storage, isHoisted) : (new List<int>(), new List<int>());
         return new LoopPlan(
             options,
             nodes.Select(n => new NodePlan(live[n.Id], storage[n.Id], traceOutput[n.Id], isHoisted[n.Id], canThrow[n.Id])).ToEquatableArray(),
@@ -72,7 +73,8 @@ internal static partial class LoopPlanner
             outputs.Select(o => o.ElementType.Rank == 0 ? RegisterDepth(o) : 0).ToEquatableArray())
         {
             Precomputed = precomputed.ToEquatableArray(),
-            Packed = (options.PackWeights && !observable ? PackedMatrices(step, live, storage) : new List<int>()).ToEquatableArray(),
+            Packed = packedRows.ToEquatableArray(),
+            PackedColumns = packedColumns.ToEquatableArray(),
         };
 
         NodeStorage Storage(StepNode node, bool isLive, bool fused) =>

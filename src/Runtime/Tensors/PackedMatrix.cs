@@ -7,18 +7,18 @@ using System.Runtime.InteropServices;
 namespace SymGen;
 
 /// <summary>
-/// A matrix laid out for many products W x with the same W (a scan's weight, step after step): the rows in blocks of
-/// four, each block stored vector by vector (row r's columns c..c+width, then row r+1's, ...), then the block's
-/// columns past the last whole vector; the first element 64-byte aligned. The four-row mat-vec then reads one
-/// aligned stream instead of four rows each split across cache lines: 1.4-1.8x faster once W is past the L1 cache
-/// (benchmarks/README). The products are <see cref="Kernels.MatVec{T}(ReadOnlySpan{T}, int, int, ReadOnlySpan{T}, Span{T})"/>'s
-/// bit for bit: the same vector width, lanes, sums and tail, only the layout differs.
+/// A matrix laid out once for many products with it (a scan's weight, step after step), 64-byte aligned, in one of two
+/// layouts. For <c>W x</c> (<see cref="Pack"/>): the rows in blocks of four, each block stored vector by vector (row
+/// r's columns c..c+width, then row r+1's, ...), then the block's columns past the last whole vector; the four-row
+/// mat-vec reads one aligned stream instead of four rows each split across cache lines (1.4-1.8x faster once W is
+/// past the L1 cache). For <c>A M</c> and <c>x M</c> (<see cref="PackColumns"/>): strips of four 512-bit vectors of
+/// columns, each strip's rows one after the other (the last strip padded with zeros), then the columns past the last
+/// whole vector, row by row; the product's register blocks read a strip as one stream (1.47x in a probe of the
+/// batched RNN's step). The products are those of <see cref="Kernels.MatVec{T}(ReadOnlySpan{T}, int, int, ReadOnlySpan{T}, Span{T})"/>,
+/// <see cref="Kernels.MatMul{T}(ReadOnlySpan{T}, int, int, ReadOnlySpan{T}, int, Span{T})"/> and
+/// <see cref="Kernels.VecMat{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, int, int, Span{T})"/> on the matrix as given, bit
+/// for bit: the same lanes, the same order of terms, only the layout differs.
 /// </summary>
-/// <remarks>
-/// The storage is rented from <see cref="ArrayPool{T}.Shared"/> (a call that packs allocates nothing) and goes back on
-/// <see cref="Dispose"/>. Packing reads and writes W once, so for fewer than <see cref="MinimumProducts"/> products
-/// the matrix is used as it is. Generated loops pack a non-sequence matrix before the loop (<c>using var</c>).
-/// </remarks>
 public ref struct PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Fewer products than this do not repay the packing (one more read and a write of W).</summary>
@@ -36,11 +36,13 @@ public ref struct PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T>
     public int Columns { get; }
     /// <summary>Elements per vector of the layout, the width of the kernel that reads it; 0 when not packed.</summary>
     internal int Width { get; }
+    /// <summary>Column strips (for A M and x M) rather than row blocks (for W x).</summary>
+    internal bool ByColumns { get; }
 
-    private PackedMatrix(ReadOnlySpan<T> unpacked, T[]? array, int offset, int rows, int columns, int width)
+    private PackedMatrix(ReadOnlySpan<T> unpacked, T[]? array, int offset, int rows, int columns, int width, bool byColumns = false)
     {
         _unpacked = unpacked;
-        (_array, _offset, Rows, Columns, Width) = (array, offset, rows, columns, width);
+        (_array, _offset, Rows, Columns, Width, ByColumns) = (array, offset, rows, columns, width, byColumns);
     }
 
     /// <summary>Whether the matrix was laid out in blocks (else it is read as it was given).</summary>
@@ -78,6 +80,44 @@ public ref struct PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T>
                 CopyOrClear(w, rows, columns, r + j, vectorColumns, packed.Slice(k, tail));
         }
         return new PackedMatrix<T>(default, array, offset, rows, columns, width);
+    }
+
+    /// <summary>Columns per strip of <see cref="PackColumns"/>: four 512-bit vectors (16 accumulators with four rows).</summary>
+    internal static int StripColumns => 4 * System.Runtime.Intrinsics.Vector512<T>.Count;
+
+    /// <summary>
+    /// M (<paramref name="rows"/> x <paramref name="columns"/>, row-major) as the right operand of
+    /// <paramref name="products"/> products A M or x M: packed in column strips when they are at least
+    /// <see cref="MinimumProducts"/> and the CPU has 512-bit vectors (the layout the four-by-four register blocks were
+    /// measured with), else as given.
+    /// </summary>
+    public static PackedMatrix<T> PackColumns(ReadOnlySpan<T> m, int rows, int columns, int products)
+    {
+        Kernels.RequireMatrix(m.Length, rows, columns, "PackedMatrix.PackColumns");
+        bool simd = (typeof(T) == typeof(double) || typeof(T) == typeof(float)) && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+        if (!simd || products < MinimumProducts || rows == 0 || columns == 0)
+            return new PackedMatrix<T>(m, null, 0, rows, columns, 0);
+
+        int width = System.Runtime.Intrinsics.Vector512<T>.Count, strip = StripColumns;
+        int vectorColumns = columns - columns % width, tail = columns - vectorColumns;
+        int strips = (vectorColumns + strip - 1) / strip;
+        int length = strips * strip * rows + tail * rows;
+        var array = ArrayPool<T>.Shared.Rent(length + Alignment / Unsafe.SizeOf<T>());
+        int offset = AlignedOffset(array);
+        var packed = array.AsSpan(offset, length);
+        int k = 0;
+        for (int c = 0; c < vectorColumns; c += strip)
+        {
+            int real = Math.Min(strip, vectorColumns - c);
+            for (int r = 0; r < rows; r++, k += strip)
+            {
+                m.Slice(r * columns + c, real).CopyTo(packed.Slice(k, real));
+                packed.Slice(k + real, strip - real).Clear();
+            }
+        }
+        for (int r = 0; r < rows; r++, k += tail)
+            m.Slice(r * columns + vectorColumns, tail).CopyTo(packed.Slice(k, tail));
+        return new PackedMatrix<T>(default, array, offset, rows, columns, width, byColumns: true);
     }
 
     /// <summary>Returns the storage to the pool (the matrix is not used after).</summary>

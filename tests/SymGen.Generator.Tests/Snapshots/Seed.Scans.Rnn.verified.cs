@@ -67,8 +67,9 @@ partial class Scans
         global::SymGen.Kernels.Transpose<double>(USpan, global::SymGen.Dims.Matrix(U.Rows, U.Columns), UTransposed);
         global::SymGen.Kernels.MatMul<double>(xsRows.Slice(0, steps * xs.Columns), steps, xs.Columns, UTransposed, RnnWidth, RnnRows.Slice(0, steps * RnnWidth));
 
-        // Matrices multiplied at every step, laid out once in aligned blocks of four rows: each step's mat-vec then
-        // reads one stream (the same values as on the matrix as given; fewer than four steps keep it as given).
+        // Matrices multiplied at every step, laid out once (aligned blocks of four rows for W x, strips of columns for
+        // A M and x M): each step's product reads one stream. The same values as on the matrix as given; fewer than
+        // four steps keep it as given.
         using var WPacked = global::SymGen.PackedMatrix<double>.Pack(WSpan, W.Rows, W.Columns, steps);
 
         for (int t = 0; t < steps; t++)

@@ -106,4 +106,50 @@ public class PackedMatrixTests
                 $"row {r}: {product[r]} against {sum}");
         }
     }
+
+    /// <summary>A M and x M over a matrix packed in column strips: MatMul's and VecMat's values bit for bit.</summary>
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(3, 7, 5)]
+    [InlineData(4, 16, 16)]
+    [InlineData(5, 9, 33)]
+    [InlineData(32, 128, 128)]
+    [InlineData(7, 32, 100)]
+    [InlineData(9, 3, 71)]
+    public void ProductsWithAColumnPackedMatrixAreThePlainProductsBitForBit(int n, int k, int m)
+    {
+        var random = new Random(n * 10000 + k * 100 + m);
+        var a = Enumerable.Range(0, n * k).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var b = Enumerable.Range(0, k * m).Select(_ => random.NextDouble() - 0.5).ToArray();
+        AssertSameColumnProducts(a, n, k, b, m);
+        AssertSameColumnProducts(a.Select(v => (float)v).ToArray(), n, k, b.Select(v => (float)v).ToArray(), m);
+    }
+
+    [Fact]
+    public void ALayoutIsUsedOnlyForItsProducts()
+    {
+        var w = new double[12];
+        using var rows = PackedMatrix<double>.Pack(w, 3, 4, 10);
+        using var columns = PackedMatrix<double>.PackColumns(w, 3, 4, 10);
+        if (rows.IsPacked)
+            Assert.Contains("PackColumns", Assert.Throws<ArgumentException>(() => { using var r = PackedMatrix<double>.Pack(w, 3, 4, 10); Kernels.MatMul(new double[6], 2, 3, in r, new double[8]); }).Message);
+        if (columns.IsPacked)
+            Assert.Contains("PackedMatrix.Pack", Assert.Throws<ArgumentException>(() => { using var c = PackedMatrix<double>.PackColumns(w, 3, 4, 10); Kernels.MatVec(in c, new double[4], new double[3]); }).Message);
+    }
+
+    private static void AssertSameColumnProducts<T>(T[] a, int n, int k, T[] b, int m) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var plain = new T[n * m];
+        Kernels.MatMul<T>(a, n, k, b, m, plain);
+        using var packed = PackedMatrix<T>.PackColumns(b, k, m, 1000);
+        Assert.Equal(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, packed.IsPacked);
+        var product = new T[n * m];
+        Kernels.MatMul(a, n, k, in packed, product);
+        Assert.Equal(plain, product);
+        var row = new T[m];
+        var rowPlain = new T[m];
+        Kernels.VecMat<T>(a.AsSpan(0, k), b, k, m, rowPlain);
+        Kernels.VecMat(a.AsSpan(0, k), in packed, row);
+        Assert.Equal(rowPlain, row);
+    }
 }

@@ -88,8 +88,9 @@ partial class Rnns
         global::SymGen.Kernels.Transpose<double>(WxSpan, global::SymGen.Dims.Matrix(Wx.Rows, Wx.Columns), WxTransposed);
         global::SymGen.Kernels.MatMul<double>(XRows.Slice(0, steps * X.Columns), steps, X.Columns, WxTransposed, hWidth, hRows.Slice(0, steps * hWidth));
 
-        // Matrices multiplied at every step, laid out once in aligned blocks of four rows: each step's mat-vec then
-        // reads one stream (the same values as on the matrix as given; fewer than four steps keep it as given).
+        // Matrices multiplied at every step, laid out once (aligned blocks of four rows for W x, strips of columns for
+        // A M and x M): each step's product reads one stream. The same values as on the matrix as given; fewer than
+        // four steps keep it as given.
         using var WhPacked = global::SymGen.PackedMatrix<double>.Pack(WhSpan, Wh.Rows, Wh.Columns, steps);
         using var VPacked = global::SymGen.PackedMatrix<double>.Pack(VSpan, V.Rows, V.Columns, steps);
 
