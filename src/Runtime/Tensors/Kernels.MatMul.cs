@@ -39,7 +39,7 @@ public static partial class Kernels
         if (Unsafe.SizeOf<TVector>() == 64)
             for (; c <= m - 4 * width; c += 4 * width)
                 for (int i = 0; i < blocks; i += ProductRows)
-                    MatMulBlock4x4<T, TVector, TSimd>(ref Unsafe.Add(ref a, (nint)i * k), k, ref Unsafe.Add(ref b, c), m, ref Unsafe.Add(ref destination, (nint)i * m + c));
+                    Block4x4<T, TVector, TSimd>(ref Unsafe.Add(ref a, (nint)i * k), k, ref Unsafe.Add(ref b, c), m, ref Unsafe.Add(ref destination, (nint)i * m + c), m, 4);
         for (; c <= m - 2 * width; c += 2 * width)
         {
             ref T column = ref Unsafe.Add(ref b, c);
@@ -81,44 +81,6 @@ public static partial class Kernels
         for (int i = 0; i < blocks; i++)
             VecMatColumns<T, TVector, TSimd>(ref Unsafe.Add(ref a, (nint)i * k), ref b, k, m, c, ref Unsafe.Add(ref destination, (nint)i * m));
         return blocks;
-    }
-
-    /// <summary>Four rows of A times a strip of B four vectors wide (one FMA per k, in order of k, for each element).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MatMulBlock4x4<T, TVector, TSimd>(ref T a0, int k, ref T column, int m, ref T d0)
-        where T : unmanaged, IFloatingPointIeee754<T> where TVector : struct where TSimd : struct, ISimd<T, TVector>
-    {
-        int width = TSimd.Count;
-        ref T a1 = ref Unsafe.Add(ref a0, k);
-        ref T a2 = ref Unsafe.Add(ref a1, k);
-        ref T a3 = ref Unsafe.Add(ref a2, k);
-        TVector s00 = TSimd.Zero, s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
-        TVector s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00, s32 = s00, s33 = s00;
-        for (int r = 0; r < k; r++)
-        {
-            ref T row = ref Unsafe.Add(ref column, (nint)r * m);
-            TVector w0 = TSimd.Load(ref row, 0), w1 = TSimd.Load(ref row, (nuint)width);
-            TVector w2 = TSimd.Load(ref row, (nuint)(2 * width)), w3 = TSimd.Load(ref row, (nuint)(3 * width));
-            TVector x = TSimd.Broadcast(Unsafe.Add(ref a0, r));
-            s00 = TSimd.Fma(w0, x, s00); s01 = TSimd.Fma(w1, x, s01); s02 = TSimd.Fma(w2, x, s02); s03 = TSimd.Fma(w3, x, s03);
-            x = TSimd.Broadcast(Unsafe.Add(ref a1, r));
-            s10 = TSimd.Fma(w0, x, s10); s11 = TSimd.Fma(w1, x, s11); s12 = TSimd.Fma(w2, x, s12); s13 = TSimd.Fma(w3, x, s13);
-            x = TSimd.Broadcast(Unsafe.Add(ref a2, r));
-            s20 = TSimd.Fma(w0, x, s20); s21 = TSimd.Fma(w1, x, s21); s22 = TSimd.Fma(w2, x, s22); s23 = TSimd.Fma(w3, x, s23);
-            x = TSimd.Broadcast(Unsafe.Add(ref a3, r));
-            s30 = TSimd.Fma(w0, x, s30); s31 = TSimd.Fma(w1, x, s31); s32 = TSimd.Fma(w2, x, s32); s33 = TSimd.Fma(w3, x, s33);
-        }
-        Store4(ref d0, s00, s01, s02, s03);
-        Store4(ref Unsafe.Add(ref d0, m), s10, s11, s12, s13);
-        Store4(ref Unsafe.Add(ref d0, 2 * m), s20, s21, s22, s23);
-        Store4(ref Unsafe.Add(ref d0, 3 * m), s30, s31, s32, s33);
-
-        static void Store4(ref T d, TVector v0, TVector v1, TVector v2, TVector v3)
-        {
-            int width = TSimd.Count;
-            TSimd.Store(v0, ref d, 0); TSimd.Store(v1, ref d, (nuint)width);
-            TSimd.Store(v2, ref d, (nuint)(2 * width)); TSimd.Store(v3, ref d, (nuint)(3 * width));
-        }
     }
 
     /// <summary>Columns from <paramref name="first"/> of xᵀ W, as VecMat's vector and scalar tails compute them.</summary>

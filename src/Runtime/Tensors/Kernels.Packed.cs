@@ -116,7 +116,7 @@ public static partial class Kernels
             int vectors = Math.Min(strip, vectorColumns - c) / width;
             int i = 0;
             for (; i <= n - ProductRows; i += ProductRows)
-                StripBlock<T, TVector, TSimd>(ref Unsafe.Add(ref a, (nint)i * k), k, ref column, ref Unsafe.Add(ref destination, (nint)i * m + c), m, vectors);
+                Block4x4<T, TVector, TSimd>(ref Unsafe.Add(ref a, (nint)i * k), k, ref column, 4 * TSimd.Count, ref Unsafe.Add(ref destination, (nint)i * m + c), m, vectors);
             for (; i < n; i++)
                 StripRow<T, TVector, TSimd>(ref Unsafe.Add(ref a, (nint)i * k), k, ref column, ref Unsafe.Add(ref destination, (nint)i * m + c), vectors);
         }
@@ -130,9 +130,13 @@ public static partial class Kernels
             }
     }
 
-    /// <summary>Four rows of A by one strip (its <paramref name="vectors"/> real vectors stored; the padding is not).</summary>
+    /// <summary>
+    /// Four rows of A times four vectors of columns of B, whose rows are <paramref name="rowStride"/> apart (B as given:
+    /// its row length; a column-packed strip: the strip's width): 16 accumulators, one FMA per k in order of k for each
+    /// element; the first <paramref name="vectors"/> vectors stored (a packed strip's padding is not).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StripBlock<T, TVector, TSimd>(ref T a0, int k, ref T strip, ref T d0, int m, int vectors)
+    private static void Block4x4<T, TVector, TSimd>(ref T a0, int k, ref T column, int rowStride, ref T d0, int m, int vectors)
         where T : unmanaged, IFloatingPointIeee754<T> where TVector : struct where TSimd : struct, ISimd<T, TVector>
     {
         int width = TSimd.Count;
@@ -141,8 +145,8 @@ public static partial class Kernels
         ref T a3 = ref Unsafe.Add(ref a2, k);
         TVector s00 = TSimd.Zero, s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
         TVector s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00, s32 = s00, s33 = s00;
-        ref T row = ref strip;
-        for (int r = 0; r < k; r++, row = ref Unsafe.Add(ref row, 4 * width))
+        ref T row = ref column;
+        for (int r = 0; r < k; r++, row = ref Unsafe.Add(ref row, rowStride))
         {
             TVector w0 = TSimd.Load(ref row, 0), w1 = TSimd.Load(ref row, (nuint)width);
             TVector w2 = TSimd.Load(ref row, (nuint)(2 * width)), w3 = TSimd.Load(ref row, (nuint)(3 * width));
