@@ -17,8 +17,9 @@ namespace SymGen.Generator.Planning;
 /// Vector512/256/128, then a scalar loop for the last elements.</param>
 /// <param name="Precompute">Matrix-vector products of a non-sequence and a sequence row, which do not depend on the
 /// recurrent state, are computed for every step before the loop as one matrix product (<see cref="PrecomputedProduct"/>).</param>
-/// <param name="PackWeights">Non-sequence matrices of per-step matrix-vector products are laid out once, before the
-/// loop, as a <c>PackedMatrix</c> (four-row blocks, aligned), which the mat-vec reads as one stream (<see cref="LoopPlan.Packed"/>).</param>
+/// <param name="PackWeights">Non-sequence matrices of per-step products are laid out once, before the loop, as a
+/// <c>PackedMatrix</c> that the product reads as one aligned stream: four-row blocks for <c>Dot(M, v)</c>
+/// (<see cref="LoopPlan.Packed"/>), column strips for <c>Dot(A, M)</c> and <c>Dot(v, M)</c> (<see cref="LoopPlan.PackedColumns"/>).</param>
 internal sealed record LoopOptions(bool Fuse = true, bool Hoist = true, bool KeepEveryNodeObservable = false, bool Vectorise = true, bool Precompute = true,
     bool PackWeights = true)
 {

@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace SymGen;
 
@@ -83,7 +84,7 @@ public ref struct PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>Columns per strip of <see cref="PackColumns"/>: four 512-bit vectors (16 accumulators with four rows).</summary>
-    internal static int StripColumns => 4 * System.Runtime.Intrinsics.Vector512<T>.Count;
+    internal static int StripColumns => 4 * Vector512<T>.Count;
 
     /// <summary>
     /// M (<paramref name="rows"/> x <paramref name="columns"/>, row-major) as the right operand of
@@ -94,11 +95,11 @@ public ref struct PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T>
     public static PackedMatrix<T> PackColumns(ReadOnlySpan<T> m, int rows, int columns, int products)
     {
         Kernels.RequireMatrix(m.Length, rows, columns, "PackedMatrix.PackColumns");
-        bool simd = (typeof(T) == typeof(double) || typeof(T) == typeof(float)) && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+        bool simd = (typeof(T) == typeof(double) || typeof(T) == typeof(float)) && Vector512.IsHardwareAccelerated;
         if (!simd || products < MinimumProducts || rows == 0 || columns == 0)
             return new PackedMatrix<T>(m, null, 0, rows, columns, 0);
 
-        int width = System.Runtime.Intrinsics.Vector512<T>.Count, strip = StripColumns;
+        int width = Vector512<T>.Count, strip = StripColumns;
         int vectorColumns = columns - columns % width, tail = columns - vectorColumns;
         int strips = (vectorColumns + strip - 1) / strip;
         int length = strips * strip * rows + tail * rows;
